@@ -1,0 +1,28 @@
+package org.tapegrad.kernel;
+
+import org.ojalgo.matrix.store.MatrixStore;
+import org.ojalgo.matrix.store.R064Store;
+
+/** ojAlgo's own {@code fillByMultiplying}, kept selectable as the reference the other kernels are tested against. */
+public final class OjAlgoGemm implements GemmKernel {
+
+    @Override
+    public String name() {
+        return "ojalgo";
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c, boolean accumulate) {
+        MatrixStore<Double> left = transA ? R064Store.wrap(a, k).limits(k, m).transpose() : R064Store.wrap(a, m).limits(m, k);
+        MatrixStore<Double> right = transB ? R064Store.wrap(b, n).limits(n, k).transpose() : R064Store.wrap(b, k).limits(k, n);
+        R064Store product = R064Store.FACTORY.make(m, n);
+        product.fillByMultiplying(left, right);
+        if (accumulate) {
+            for (int i = 0; i < m * n; i++) {
+                c[i] += product.data[i];
+            }
+        } else {
+            System.arraycopy(product.data, 0, c, 0, m * n);
+        }
+    }
+}

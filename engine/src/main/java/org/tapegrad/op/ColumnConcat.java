@@ -1,0 +1,62 @@
+package org.tapegrad.op;
+
+import org.tapegrad.tape.Op;
+import org.tapegrad.tape.OpContext;
+import org.tapegrad.tape.Shape;
+import org.tapegrad.tape.ShapeException;
+
+/** {@code y = [x₀ | x₁ | …]} side by side; {@code x̄ₖ += ȳ[:, columns of xₖ]}. */
+public final class ColumnConcat implements Op {
+
+    public static final ColumnConcat INSTANCE = new ColumnConcat();
+
+    private ColumnConcat() {
+    }
+
+    @Override
+    public String name() {
+        return "concat_columns";
+    }
+
+    @Override
+    public Shape outputShape(Shape... in) {
+        if (in.length == 0) {
+            throw new ShapeException(name() + ": needs at least one input");
+        }
+        int cols = 0;
+        for (Shape s : in) {
+            if (s.rows() != in[0].rows()) {
+                throw ShapeException.of(name(), "all inputs must have " + in[0].rows() + " rows", in);
+            }
+            cols += s.cols();
+        }
+        return new Shape(in[0].rows(), cols);
+    }
+
+    @Override
+    public void forward(OpContext ctx) {
+        int offset = 0;
+        double[] y = ctx.output().data;
+        for (int k = 0; k < ctx.arity(); k++) {
+            double[] x = ctx.input(k).data;
+            System.arraycopy(x, 0, y, offset, x.length);
+            offset += x.length;
+        }
+    }
+
+    @Override
+    public void backward(OpContext ctx) {
+        int offset = 0;
+        double[] g = ctx.outputGrad().data;
+        for (int k = 0; k < ctx.arity(); k++) {
+            int len = ctx.input(k).data.length;
+            if (ctx.needsGrad(k)) {
+                double[] dx = ctx.inputGrad(k).data;
+                for (int i = 0; i < len; i++) {
+                    dx[i] += g[offset + i];
+                }
+            }
+            offset += len;
+        }
+    }
+}

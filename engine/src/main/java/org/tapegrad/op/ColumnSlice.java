@@ -1,0 +1,53 @@
+package org.tapegrad.op;
+
+import org.tapegrad.tape.Op;
+import org.tapegrad.tape.OpContext;
+import org.tapegrad.tape.Shape;
+import org.tapegrad.tape.ShapeException;
+
+/**
+ * {@code y = x[:, from:to]}; {@code x̄[:, from:to] += ȳ}. Columns are contiguous in column-major storage, so both
+ * directions are one array copy or one loop: this is how a cell splits a fused gate matrix.
+ */
+public final class ColumnSlice implements Op {
+
+    private final int from;
+    private final int to;
+
+    public ColumnSlice(int from, int to) {
+        this.from = from;
+        this.to = to;
+    }
+
+    @Override
+    public String name() {
+        return "columns[" + from + ":" + to + "]";
+    }
+
+    @Override
+    public Shape outputShape(Shape... in) {
+        if (from < 0 || to > in[0].cols() || from >= to) {
+            throw ShapeException.of(name(), "expected 0 ≤ from < to ≤ " + in[0].cols(), in[0]);
+        }
+        return new Shape(in[0].rows(), to - from);
+    }
+
+    @Override
+    public void forward(OpContext ctx) {
+        int m = ctx.input(0).getRowDim();
+        System.arraycopy(ctx.input(0).data, from * m, ctx.output().data, 0, (to - from) * m);
+    }
+
+    @Override
+    public void backward(OpContext ctx) {
+        if (ctx.needsGrad(0)) {
+            int m = ctx.input(0).getRowDim();
+            double[] g = ctx.outputGrad().data;
+            double[] dx = ctx.inputGrad(0).data;
+            int o = from * m;
+            for (int i = 0; i < g.length; i++) {
+                dx[o + i] += g[i];
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.tapegrad.op;
+
+import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.kernel.Gemm;
+import org.tapegrad.tape.Op;
+import org.tapegrad.tape.OpContext;
+import org.tapegrad.tape.Shape;
+import org.tapegrad.tape.ShapeException;
+
+/**
+ * {@code Y = op(A)·op(B)} with {@code op} the identity or the transpose; for the plain form
+ * {@code Ā += Ȳ·Bᵀ, B̄ += Aᵀ·Ȳ}. Both VJPs accumulate straight into the gradient buffers through {@link Gemm}, so a
+ * weight used at every time step needs no temporaries.
+ */
+public final class MatMul implements Op {
+
+    /** {@code A·B}. */
+    public static final MatMul PLAIN = new MatMul(false, false);
+    /** {@code A·Bᵀ}. */
+    public static final MatMul RIGHT_TRANSPOSED = new MatMul(false, true);
+    /** {@code Aᵀ·B}. */
+    public static final MatMul LEFT_TRANSPOSED = new MatMul(true, false);
+
+    private final boolean transA;
+    private final boolean transB;
+
+    private MatMul(boolean transA, boolean transB) {
+        this.transA = transA;
+        this.transB = transB;
+    }
+
+    @Override
+    public String name() {
+        return transA ? "matmul(Aᵀ·B)" : transB ? "matmul(A·Bᵀ)" : "matmul";
+    }
+
+    @Override
+    public Shape outputShape(Shape... in) {
+        int m = transA ? in[0].cols() : in[0].rows();
+        int k = transA ? in[0].rows() : in[0].cols();
+        int kb = transB ? in[1].cols() : in[1].rows();
+        int n = transB ? in[1].rows() : in[1].cols();
+        if (k != kb) {
+            throw new ShapeException(name() + ": " + in[0] + "·" + in[1] + ": inner dimensions " + k + " ≠ " + kb);
+        }
+        return new Shape(m, n);
+    }
+
+    @Override
+    public void forward(OpContext ctx) {
+        Gemm.multiply(ctx.input(0), transA, ctx.input(1), transB, ctx.output(), false);
+    }
+
+    @Override
+    public void backward(OpContext ctx) {
+        R064Store a = ctx.input(0);
+        R064Store b = ctx.input(1);
+        R064Store g = ctx.outputGrad();
+        if (ctx.needsGrad(0)) {
+            // A·B: Ā = Ȳ·Bᵀ;  A·Bᵀ: Ā = Ȳ·B;  Aᵀ·B: Ā = B·Ȳᵀ
+            if (transA) {
+                Gemm.multiply(b, false, g, true, ctx.inputGrad(0), true);
+            } else {
+                Gemm.multiply(g, false, b, !transB, ctx.inputGrad(0), true);
+            }
+        }
+        if (ctx.needsGrad(1)) {
+            // A·B: B̄ = Aᵀ·Ȳ;  A·Bᵀ: B̄ = Ȳᵀ·A;  Aᵀ·B: B̄ = A·Ȳ
+            if (transB) {
+                Gemm.multiply(g, true, a, false, ctx.inputGrad(1), true);
+            } else {
+                Gemm.multiply(a, !transA, g, false, ctx.inputGrad(1), true);
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.tapegrad.op;
+
+import org.tapegrad.tape.Op;
+import org.tapegrad.tape.OpContext;
+import org.tapegrad.tape.Shape;
+import org.tapegrad.tape.ShapeException;
+
+/**
+ * {@code y[i, :] = table[idx[i], :]} (an embedding or one-hot lookup); {@code tablē[idx[i], :] += ȳ[i, :]}, so a
+ * row picked twice receives both gradients.
+ */
+public final class RowGather implements Op {
+
+    private final int[] indices;
+
+    /** @param indices row indices into the table, copied */
+    public RowGather(int... indices) {
+        this.indices = indices.clone();
+    }
+
+    @Override
+    public String name() {
+        return "gather_rows";
+    }
+
+    @Override
+    public Shape outputShape(Shape... in) {
+        if (indices.length == 0) {
+            throw ShapeException.of(name(), "needs at least one index", in[0]);
+        }
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= in[0].rows()) {
+                throw ShapeException.of(name(), "index " + indices[i] + " at position " + i + " is outside 0.." + (in[0].rows() - 1), in[0]);
+            }
+        }
+        return new Shape(indices.length, in[0].cols());
+    }
+
+    @Override
+    public void forward(OpContext ctx) {
+        double[] t = ctx.input(0).data;
+        int v = ctx.input(0).getRowDim();
+        int b = indices.length;
+        double[] y = ctx.output().data;
+        for (int j = 0; j < ctx.input(0).getColDim(); j++) {
+            for (int i = 0; i < b; i++) {
+                y[i + j * b] = t[indices[i] + j * v];
+            }
+        }
+    }
+
+    @Override
+    public void backward(OpContext ctx) {
+        if (!ctx.needsGrad(0)) {
+            return;
+        }
+        double[] dt = ctx.inputGrad(0).data;
+        double[] g = ctx.outputGrad().data;
+        int v = ctx.input(0).getRowDim();
+        int b = indices.length;
+        for (int j = 0; j < ctx.input(0).getColDim(); j++) {
+            for (int i = 0; i < b; i++) {
+                dt[indices[i] + j * v] += g[i + j * b];
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.tapegrad.op;
+
+import org.tapegrad.tape.Op;
+import org.tapegrad.tape.OpContext;
+import org.tapegrad.tape.Shape;
+import org.tapegrad.tape.ShapeException;
+
+/**
+ * {@code y[i, :] = mask[i] ? a[i, :] : b[i, :]}; the gradient of each row goes, unchanged, to the input it came
+ * from. Unlike {@code m⊙a + (1−m)⊙b} it is exact for any values of the unselected rows (no {@code 0·∞}): it is what
+ * keeps padded steps of a variable-length batch out of the real ones.
+ */
+public final class RowSelect implements Op {
+
+    private final boolean[] mask;
+
+    public RowSelect(boolean[] rowMask) {
+        this.mask = rowMask.clone();
+    }
+
+    @Override
+    public String name() {
+        return "select_rows";
+    }
+
+    @Override
+    public Shape outputShape(Shape... in) {
+        if (!in[0].equals(in[1]) || mask.length != in[0].rows()) {
+            throw ShapeException.of(name(), "expected two equal shapes with " + mask.length + " rows (the mask's length)", in);
+        }
+        return in[0];
+    }
+
+    @Override
+    public void forward(OpContext ctx) {
+        double[] a = ctx.input(0).data;
+        double[] b = ctx.input(1).data;
+        double[] y = ctx.output().data;
+        int m = mask.length;
+        for (int idx = 0; idx < y.length; idx++) {
+            y[idx] = mask[idx % m] ? a[idx] : b[idx];
+        }
+    }
+
+    @Override
+    public void backward(OpContext ctx) {
+        double[] g = ctx.outputGrad().data;
+        int m = mask.length;
+        for (int k = 0; k < 2; k++) {
+            if (!ctx.needsGrad(k)) {
+                continue;
+            }
+            boolean selects = k == 0;
+            double[] d = ctx.inputGrad(k).data;
+            for (int idx = 0; idx < g.length; idx++) {
+                if (mask[idx % m] == selects) {
+                    d[idx] += g[idx];
+                }
+            }
+        }
+    }
+}

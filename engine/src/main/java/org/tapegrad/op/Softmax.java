@@ -1,0 +1,59 @@
+package org.tapegrad.op;
+
+import org.tapegrad.tape.Op;
+import org.tapegrad.tape.OpContext;
+import org.tapegrad.tape.Shape;
+
+/**
+ * {@code y[i, :] = softmax(x[i, :])} with max subtraction; {@code x̄ += y ⊙ (ȳ − Σ_j ȳ_ij y_ij)} per row. For a
+ * loss on classes prefer {@link SoftmaxCrossEntropy}, which never forms {@code log y}.
+ */
+public final class Softmax implements Op {
+
+    public static final Softmax INSTANCE = new Softmax();
+
+    private Softmax() {
+    }
+
+    @Override
+    public String name() {
+        return "softmax";
+    }
+
+    @Override
+    public Shape outputShape(Shape... in) {
+        return in[0];
+    }
+
+    @Override
+    public void forward(OpContext ctx) {
+        int m = ctx.input(0).getRowDim();
+        RowSoftmax.compute(ctx.input(0).data, m, ctx.input(0).getColDim(), ctx.output().data, ctx.scratch(m, 1).data, ctx.scratch(m, 1).data);
+    }
+
+    @Override
+    public void backward(OpContext ctx) {
+        if (!ctx.needsGrad(0)) {
+            return;
+        }
+        double[] y = ctx.output().data;
+        double[] g = ctx.outputGrad().data;
+        double[] dx = ctx.inputGrad(0).data;
+        int m = ctx.input(0).getRowDim();
+        int n = ctx.input(0).getColDim();
+        double[] dot = ctx.scratch(m, 1).data;
+        java.util.Arrays.fill(dot, 0.0);
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                dot[i] += g[o + i] * y[o + i];
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                dx[o + i] += y[o + i] * (g[o + i] - dot[i]);
+            }
+        }
+    }
+}

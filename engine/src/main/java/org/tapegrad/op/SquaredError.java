@@ -1,0 +1,55 @@
+package org.tapegrad.op;
+
+import org.tapegrad.tape.Op;
+import org.tapegrad.tape.OpContext;
+import org.tapegrad.tape.Shape;
+import org.tapegrad.tape.ShapeException;
+
+/** Element-wise {@code y = (a − b)²}; {@code ā += 2ȳ ⊙ (a − b)}, {@code b̄ −= 2ȳ ⊙ (a − b)}. */
+public final class SquaredError implements Op {
+
+    public static final SquaredError INSTANCE = new SquaredError();
+
+    private SquaredError() {
+    }
+
+    @Override
+    public String name() {
+        return "squared_error";
+    }
+
+    @Override
+    public Shape outputShape(Shape... in) {
+        if (!in[0].equals(in[1])) {
+            throw ShapeException.of(name(), "prediction and target must have the same shape", in);
+        }
+        return in[0];
+    }
+
+    @Override
+    public void forward(OpContext ctx) {
+        double[] a = ctx.input(0).data;
+        double[] b = ctx.input(1).data;
+        double[] y = ctx.output().data;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            y[i] = d * d;
+        }
+    }
+
+    @Override
+    public void backward(OpContext ctx) {
+        double[] a = ctx.input(0).data;
+        double[] b = ctx.input(1).data;
+        double[] g = ctx.outputGrad().data;
+        for (int k = 0; k < 2; k++) {
+            if (ctx.needsGrad(k)) {
+                double sign = k == 0 ? 2.0 : -2.0;
+                double[] d = ctx.inputGrad(k).data;
+                for (int i = 0; i < a.length; i++) {
+                    d[i] += sign * g[i] * (a[i] - b[i]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package org.tapegrad.op;
+
+import org.tapegrad.tape.Op;
+import org.tapegrad.tape.OpContext;
+import org.tapegrad.tape.Shape;
+
+/**
+ * Sum or mean over all elements ({@code 1×1}), over each row ({@code m×1}) or over each column ({@code 1×n});
+ * {@code x̄ += ȳ} broadcast back (divided by the count for a mean).
+ */
+public final class Sum implements Op {
+
+    /** Which elements are added together. */
+    public enum Axis { ALL, PER_ROW, PER_COLUMN }
+
+    public static final Sum ALL = new Sum(Axis.ALL, false);
+    public static final Sum PER_ROW = new Sum(Axis.PER_ROW, false);
+    public static final Sum PER_COLUMN = new Sum(Axis.PER_COLUMN, false);
+    public static final Sum MEAN_ALL = new Sum(Axis.ALL, true);
+    public static final Sum MEAN_PER_ROW = new Sum(Axis.PER_ROW, true);
+    public static final Sum MEAN_PER_COLUMN = new Sum(Axis.PER_COLUMN, true);
+
+    private final Axis axis;
+    private final boolean mean;
+
+    private Sum(Axis axis, boolean mean) {
+        this.axis = axis;
+        this.mean = mean;
+    }
+
+    @Override
+    public String name() {
+        return (mean ? "mean" : "sum") + (axis == Axis.ALL ? "" : axis == Axis.PER_ROW ? "_rows" : "_columns");
+    }
+
+    @Override
+    public Shape outputShape(Shape... in) {
+        switch (axis) {
+            case ALL: return new Shape(1, 1);
+            case PER_ROW: return new Shape(in[0].rows(), 1);
+            default: return new Shape(1, in[0].cols());
+        }
+    }
+
+    private int count(int m, int n) {
+        return axis == Axis.ALL ? m * n : axis == Axis.PER_ROW ? n : m;
+    }
+
+    @Override
+    public void forward(OpContext ctx) {
+        double[] x = ctx.input(0).data;
+        double[] y = ctx.output().data;
+        int m = ctx.input(0).getRowDim();
+        int n = ctx.input(0).getColDim();
+        java.util.Arrays.fill(y, 0.0);
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            if (axis == Axis.PER_ROW) {
+                for (int i = 0; i < m; i++) {
+                    y[i] += x[o + i];
+                }
+            } else {
+                double s = 0;
+                for (int i = 0; i < m; i++) {
+                    s += x[o + i];
+                }
+                y[axis == Axis.ALL ? 0 : j] += s;
+            }
+        }
+        if (mean) {
+            double inv = 1.0 / count(m, n);
+            for (int i = 0; i < y.length; i++) {
+                y[i] *= inv;
+            }
+        }
+    }
+
+    @Override
+    public void backward(OpContext ctx) {
+        if (!ctx.needsGrad(0)) {
+            return;
+        }
+        double[] g = ctx.outputGrad().data;
+        double[] dx = ctx.inputGrad(0).data;
+        int m = ctx.input(0).getRowDim();
+        int n = ctx.input(0).getColDim();
+        double f = mean ? 1.0 / count(m, n) : 1.0;
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            if (axis == Axis.PER_ROW) {
+                for (int i = 0; i < m; i++) {
+                    dx[o + i] += f * g[i];
+                }
+            } else {
+                double gj = f * g[axis == Axis.ALL ? 0 : j];
+                for (int i = 0; i < m; i++) {
+                    dx[o + i] += gj;
+                }
+            }
+        }
+    }
+}
