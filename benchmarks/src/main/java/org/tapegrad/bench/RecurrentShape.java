@@ -1,0 +1,21 @@
+package org.tapegrad.bench;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A recurrent benchmark configuration, written {@code B32_T100_I64_H128} in JMH parameters: batch B, steps T, input
+ * width I, hidden width H.
+ */
+record RecurrentShape(int batch, int steps, int input, int hidden) {
+
+    private static final Pattern FORMAT = Pattern.compile("B(\\d+)_T(\\d+)_I(\\d+)_H(\\d+)");
+
+    static RecurrentShape parse(String text) {
+        Matcher m = FORMAT.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("recurrent shape '" + text + "': expected B<batch>_T<steps>_I<input>_H<hidden>, e.g. B32_T100_I64_H128");
+        }
+        return new RecurrentShape(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
+    }
+}

@@ -1,0 +1,67 @@
+package org.tapegrad.bench;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.ojalgo.matrix.store.R064Store;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.tapegrad.bench.cells.TapeLstm;
+import org.tapegrad.tape.Tape;
+
+/**
+ * How the tape scales with sequence length: LSTM B=16, I=32, H=64, forward + backward over T steps. Time per step is
+ * the score divided by T; {@code pooledBytesPerStep} is the tape's buffer pool ({@link Tape#pooledElementsAllocated()}
+ * · 8 / T), i.e. the memory one recorded step keeps alive until {@code reset()}; {@code -prof gc} adds the garbage.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@State(Scope.Thread)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class ScalingBenchmark {
+
+    private static final int BATCH = 16;
+    private static final int INPUT = 32;
+    private static final int HIDDEN = 64;
+
+    @Param({"10", "100", "1000", "10000"})
+    public int steps;
+
+    private final Tape tape = new Tape();
+    private TapeLstm cell;
+    private R064Store[] xs;
+
+    /** Memory figures, reported next to the time as JMH secondary results. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Memory {
+        /** Bytes of pooled buffers per recorded step (values and gradients). */
+        public long pooledBytesPerStep;
+    }
+
+    @Setup
+    public void setUp() {
+        Random random = new Random(7);
+        cell = new TapeLstm("lstm", INPUT, HIDDEN, random);
+        xs = Inputs.sequence(steps, BATCH, INPUT, random);
+    }
+
+    @Benchmark
+    public double tape(Memory memory) {
+        double loss = TapeRun.forwardBackward(tape, cell, xs);
+        memory.pooledBytesPerStep = tape.pooledElementsAllocated() * Double.BYTES / steps;
+        return loss;
+    }
+}
