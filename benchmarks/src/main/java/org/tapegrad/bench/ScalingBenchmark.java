@@ -4,7 +4,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.ojalgo.matrix.store.R064Store;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,14 +14,16 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tapegrad.bench.cells.TapeLstm;
 import org.tapegrad.tape.Tape;
 
 /**
  * How the tape scales with sequence length: LSTM B=16, I=32, H=64, forward + backward over T steps. Time per step is
- * the score divided by T; {@code pooledBytesPerStep} is the tape's buffer pool ({@link Tape#pooledElementsAllocated()}
- * · 8 / T), i.e. the memory one recorded step keeps alive until {@code reset()}; {@code -prof gc} adds the garbage.
+ * the score divided by T. At the end of each trial it prints {@code [scaling] T=… pooled bytes per step}: the tape's
+ * buffer pool ({@link Tape#pooledElementsAllocated()} · 8 / T), the memory one recorded step keeps alive until
+ * {@code reset()}; {@code -prof gc} adds the garbage per invocation.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -43,14 +44,6 @@ public class ScalingBenchmark {
     private TapeLstm cell;
     private R064Store[] xs;
 
-    /** Memory figures, reported next to the time as JMH secondary results. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class Memory {
-        /** Bytes of pooled buffers per recorded step (values and gradients). */
-        public long pooledBytesPerStep;
-    }
-
     @Setup
     public void setUp() {
         Random random = new Random(7);
@@ -59,9 +52,15 @@ public class ScalingBenchmark {
     }
 
     @Benchmark
-    public double tape(Memory memory) {
-        double loss = TapeRun.forwardBackward(tape, cell, xs);
-        memory.pooledBytesPerStep = tape.pooledElementsAllocated() * Double.BYTES / steps;
-        return loss;
+    public double tape() {
+        return TapeRun.forwardBackward(tape, cell, xs);
+    }
+
+    /** Prints the pool's size per step (JMH shows a fork's output); it is flat after the first invocation. */
+    @TearDown
+    public void reportMemory() {
+        long perStep = tape.pooledElementsAllocated() * Double.BYTES / steps;
+        System.out.printf("%n[scaling] T=%d pooled bytes per step: %d (%.1f KiB), total %.1f MiB%n", steps, perStep, perStep / 1024.0,
+                tape.pooledElementsAllocated() * Double.BYTES / (1024.0 * 1024.0));
     }
 }
