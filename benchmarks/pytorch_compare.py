@@ -4,7 +4,8 @@
 Times PyTorch on the same recurrent configurations as LstmBenchmark / GruBenchmark / RnnBenchmark (forward +
 backward through time, loss = sum of h_T, gradients for every parameter; the input needs no gradient) and on a few
 GEMM shapes, in float64 (float32 for reference), with 1 and 2 intra-op threads, and reports the median of several
-runs. Given JMH results (the median of its measurement iterations is used) (`-rf json -rff FILE`), prints one table tapegrad vs PyTorch with the ratio per row.
+runs. Given JMH results (`-rf json -rff FILE`; the median of the measurement iterations is used), prints one table
+tapegrad vs PyTorch with the ratio per row.
 
     /usr/bin/python3 benchmarks/pytorch_compare.py --jmh lstm.json --jmh gru.json ...
 
@@ -25,18 +26,21 @@ JMH_CELL = {"LstmBenchmark": "lstm", "GruBenchmark": "gru", "RnnBenchmark": "rnn
 UNIT_MS = {"ns/op": 1e-6, "us/op": 1e-3, "ms/op": 1.0, "s/op": 1e3}
 
 
+CLOCK = time.perf_counter
+
+
 def median_ms(fn, budget_s):
-    """Median wall time of fn() in ms, after two warm-up calls; as many runs as fit the budget (3..15)."""
+    """Median time of fn() in ms on CLOCK, after two warm-up calls; as many runs as fit the budget (3..15)."""
     fn()
-    start = time.perf_counter()
+    start = CLOCK()
     fn()
-    once = time.perf_counter() - start
+    once = CLOCK() - start
     runs = max(3, min(15, int(budget_s / max(once, 1e-9))))
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = CLOCK()
         fn()
-        times.append((time.perf_counter() - start) * 1e3)
+        times.append((CLOCK() - start) * 1e3)
     return statistics.median(times)
 
 
@@ -85,6 +89,21 @@ def read_jmh(paths):
     return found
 
 
+def read_cpu_csv(paths):
+    """{(cell, shape, 'tape'|'fused'): ms} from InterleavedRatio's CSV (thread CPU time medians)."""
+    found = {}
+    for path in paths:
+        with open(path) as f:
+            next(f)
+            for line in f:
+                cell, b, t, i, h, tape, fused, _ = line.strip().split(",")
+                shape = (int(b), int(t), int(i), int(h))
+                found[(cell, shape, "tape")] = float(tape)
+                if fused:
+                    found[(cell, shape, "fused")] = float(fused)
+    return found
+
+
 def gemm_dims(params):
     """(M, K, N) from a GEMM benchmark's parameters: m/k/n, or one value like '32x64x256' read as MxKxN."""
     lower = {k.lower(): v for k, v in params.items()}
@@ -108,14 +127,21 @@ def ratio(a, b):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--jmh", action="append", default=[], help="JMH result JSON (-rf json -rff FILE); repeatable")
+    p.add_argument("--cpu-csv", action="append", default=[],
+                   help="InterleavedRatio --csv output (CPU ms); takes precedence over JMH for the recurrent rows")
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--budget", type=float, default=3.0, help="seconds of timed runs per measurement (default 3)")
     p.add_argument("--cells", nargs="+", default=list(CELLS), choices=list(CELLS))
     p.add_argument("--skip-large", action="store_true", help="leave out B=64,H=512")
     p.add_argument("--no-gemm", action="store_true")
+    p.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                   help="cpu: process CPU time (all threads), robust to other load; with 1 thread it is the latency")
     args = p.parse_args()
+    global CLOCK
+    CLOCK = time.process_time if args.clock == "cpu" else time.perf_counter
 
     jmh = read_jmh(args.jmh)
+    jmh.update(read_cpu_csv(args.cpu_csv))
     torch.set_num_interop_threads(1)
     shapes = [s for s in SHAPES if not (args.skip_large and s[3] == 512)]
     gemms = sorted(set(GEMMS) | {key for kind, key, _ in jmh if kind == "gemm"})
@@ -131,7 +157,10 @@ def main():
         return cols
 
     heads = [f"torch f64 {t}t" for t in args.threads] + [f"torch f32 {t0}t"]
-    print(f"PyTorch {torch.__version__}, median ms per forward+backward (recurrent, loss = sum h_T) or per product (GEMM)")
+    print(f"PyTorch {torch.__version__}, median {args.clock} ms per forward+backward (recurrent, loss = sum h_T) or per product (GEMM)")
+    source = "InterleavedRatio CPU ms" if args.cpu_csv else "JMH median ms" if args.jmh else "no tapegrad figures"
+    print(f"tapegrad columns: {source}" + ("; with --clock cpu a 2-thread column is the CPU of both threads, not latency"
+                                          if args.clock == "cpu" and max(args.threads) > 1 else ""))
     print()
     print("| cell | B,T,I,H | tapegrad tape | tapegrad fused | tape/fused | " + " | ".join(heads) + f" | tape/torch f64 {t0}t |")
     print("|---" * (6 + len(heads)) + "|")

@@ -1,66 +1,122 @@
 package org.tapegrad.bench;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.bench.cells.TapeGru;
 import org.tapegrad.bench.cells.TapeLstm;
 import org.tapegrad.bench.fused.FusedLstm;
+import org.tapegrad.layers.cell.Cell;
+import org.tapegrad.layers.cell.CellState;
+import org.tapegrad.layers.cell.RnnCell;
 import org.tapegrad.tape.Tape;
 
 /**
- * The tape overhead ratio measured by alternating tape and fused runs, for a machine shared with other work: JMH runs
- * one benchmark after the other, so load that comes and goes lands on one side; here every round times one tape and
- * one fused forward + backward back to back (in alternating order), and the figure is the median of the per-round
- * ratios. Times are the thread's CPU time, which does not count the time the thread waits for a core while other
- * processes run (wall-clock medians are printed too). Same workload as {@link LstmBenchmark}.
+ * The tape overhead ratio measured for a machine shared with other work. JMH runs one benchmark after the other, so
+ * load that comes and goes lands on one side; here every round times one tape and one fused LSTM forward + backward
+ * back to back (in alternating order) and the figure is the median of the per-round ratios. Times are the thread's
+ * CPU time, which leaves out the time the thread waits for a core while other processes run. GRU and RNN (tape only,
+ * there is no fused reference for them) are timed the same way. Same workloads as the JMH benchmarks.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.InterleavedRatio
- *      [seconds-per-shape] [B1_T100_I64_H64 ...]</pre>
+ *      [--seconds=20] [--cells=lstm,gru,rnn] [--csv=file] [B1_T100_I64_H64 ...]</pre>
+ *
+ * The CSV ({@code cell,B,T,I,H,tape_ms,fused_ms,ratio}) is read by {@code pytorch_compare.py --cpu-csv}.
  */
 public final class InterleavedRatio {
 
     private static final String[] DEFAULT_SHAPES = {"B1_T100_I64_H64", "B32_T100_I64_H128", "B64_T50_I128_H512", "B16_T1000_I32_H64"};
-
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private InterleavedRatio() {
     }
 
     public static void main(String[] args) {
-        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 20;
-        String[] shapes = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length) : DEFAULT_SHAPES;
+        double seconds = 20;
+        List<String> cells = List.of("lstm");
+        Path csv = null;
+        List<String> shapes = new ArrayList<>();
+        for (String a : args) {
+            if (a.startsWith("--seconds=")) {
+                seconds = Double.parseDouble(a.substring(10));
+            } else if (a.startsWith("--cells=")) {
+                cells = List.of(a.substring(8).split(","));
+            } else if (a.startsWith("--csv=")) {
+                csv = Path.of(a.substring(6));
+            } else {
+                shapes.add(a);
+            }
+        }
+        if (shapes.isEmpty()) {
+            shapes = List.of(DEFAULT_SHAPES);
+        }
         if (!THREADS.isCurrentThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot measure thread CPU time");
         }
-        System.out.println("| B,T,I,H | rounds | tape CPU ms | fused CPU ms | tape/fused CPU (median of rounds) | tape/fused CPU min/min | tape/fused wall |");
-        System.out.println("|---|---|---|---|---|---|---|");
-        for (String text : shapes) {
-            measure(RecurrentShape.parse(text), seconds);
+        List<String> rows = new ArrayList<>();
+        System.out.println("| cell | B,T,I,H | rounds | tape CPU ms | fused CPU ms | tape/fused (median of rounds) | min/min | tape/fused wall |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (String cell : cells) {
+            for (String text : shapes) {
+                rows.add(measure(cell, RecurrentShape.parse(text), seconds));
+            }
+        }
+        if (csv != null) {
+            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv))) {
+                out.println("cell,B,T,I,H,tape_ms,fused_ms,ratio");
+                rows.forEach(out::println);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + csv, e);
+            }
         }
     }
 
-    private static void measure(RecurrentShape s, double seconds) {
+    /** Times one cell at one shape and prints a table row; returns the CSV row. */
+    private static String measure(String cellName, RecurrentShape s, double seconds) {
         Random random = new Random(7);
-        TapeLstm cell = new TapeLstm("lstm", s.input(), s.hidden(), random);
-        R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
-        FusedLstm fused = new FusedLstm(s.batch(), s.input(), s.hidden(), s.steps());
-        R064Store[] seed = new R064Store[s.steps()];
-        seed[s.steps() - 1] = R064Store.FACTORY.make(s.batch(), s.hidden());
-        seed[s.steps() - 1].fillAll(1.0);
+        Runnable runTape;
+        Runnable runFused = null;
         Tape tape = new Tape();
-        Runnable runTape = () -> TapeRun.forwardBackward(tape, cell, xs);
-        Runnable runFused = () -> {
-            fused.forward(xs, cell.wx().value(), cell.wh().value(), cell.b().value());
-            fused.backward(xs, cell.wh().value(), seed);
-        };
-        // Warm-up: a quarter of the budget, at least 3 pairs.
-        long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
+        switch (cellName) {
+            case "lstm": {
+                TapeLstm cell = new TapeLstm("lstm", s.input(), s.hidden(), random);
+                R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
+                FusedLstm fused = new FusedLstm(s.batch(), s.input(), s.hidden(), s.steps());
+                R064Store[] seed = new R064Store[s.steps()];
+                seed[s.steps() - 1] = R064Store.FACTORY.make(s.batch(), s.hidden());
+                seed[s.steps() - 1].fillAll(1.0);
+                runTape = () -> TapeRun.forwardBackward(tape, cell, xs);
+                runFused = () -> {
+                    fused.forward(xs, cell.wx().value(), cell.wh().value(), cell.b().value());
+                    fused.backward(xs, cell.wh().value(), seed);
+                };
+                break;
+            }
+            case "gru":
+                runTape = tapeOnly(tape, new TapeGru("gru", s.input(), s.hidden(), random), s, random);
+                break;
+            case "rnn":
+                runTape = tapeOnly(tape, new RnnCell("rnn", s.input(), s.hidden(), RnnCell.Activation.TANH, random), s, random);
+                break;
+            default:
+                throw new IllegalArgumentException("unknown cell '" + cellName + "': expected lstm, gru or rnn");
+        }
+        Runnable fusedOrNothing = runFused == null ? () -> { } : runFused;
+        long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);   // a quarter of the budget, at least 3 rounds
         for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {
             runTape.run();
-            runFused.run();
+            fusedOrNothing.run();
         }
         int capacity = 10_000;
         double[] tapeCpu = new double[capacity];
@@ -72,10 +128,10 @@ public final class InterleavedRatio {
         long end = System.nanoTime() + (long) (seconds * 0.75e9);
         while (rounds < capacity && (rounds < 5 || System.nanoTime() < end)) {
             boolean tapeFirst = rounds % 2 == 0;
-            time(tapeFirst ? runTape : runFused, pair);
+            time(tapeFirst ? runTape : fusedOrNothing, pair);
             double firstCpu = pair[0];
             double firstWall = pair[1];
-            time(tapeFirst ? runFused : runTape, pair);
+            time(tapeFirst ? fusedOrNothing : runTape, pair);
             tapeCpu[rounds] = tapeFirst ? firstCpu : pair[0];
             fusedCpu[rounds] = tapeFirst ? pair[0] : firstCpu;
             ratios[rounds] = tapeCpu[rounds] / fusedCpu[rounds];
@@ -83,9 +139,22 @@ public final class InterleavedRatio {
             rounds++;
         }
         double[] t = Arrays.copyOf(tapeCpu, rounds);
+        double tapeMs = median(t);
+        String shape = s.batch() + "," + s.steps() + "," + s.input() + "," + s.hidden();
+        if (runFused == null) {
+            System.out.printf(Locale.ROOT, "| %s | %s | %d | %.3f | - | - | - | - |%n", cellName, shape, rounds, tapeMs);
+            return String.format(Locale.ROOT, "%s,%s,%.4f,,", cellName, shape, tapeMs);
+        }
         double[] f = Arrays.copyOf(fusedCpu, rounds);
-        System.out.printf("| %d,%d,%d,%d | %d | %.3f | %.3f | %.3f | %.3f | %.3f |%n", s.batch(), s.steps(), s.input(), s.hidden(), rounds,
-                median(t), median(f), median(Arrays.copyOf(ratios, rounds)), min(t) / min(f), median(Arrays.copyOf(wallRatios, rounds)));
+        double ratio = median(Arrays.copyOf(ratios, rounds));
+        System.out.printf(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f |%n", cellName, shape, rounds, tapeMs, median(f), ratio,
+                min(t) / min(f), median(Arrays.copyOf(wallRatios, rounds)));
+        return String.format(Locale.ROOT, "%s,%s,%.4f,%.4f,%.4f", cellName, shape, tapeMs, median(f), ratio);
+    }
+
+    private static <S extends CellState> Runnable tapeOnly(Tape tape, Cell<S> cell, RecurrentShape s, Random random) {
+        R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
+        return () -> TapeRun.forwardBackward(tape, cell, xs);
     }
 
     /** Runs {@code r}; {@code out[0]} is the thread CPU time, {@code out[1]} the wall time, both in ms. */
