@@ -18,9 +18,24 @@ public interface Initializer {
     /** Overwrites every element of {@code target} (any shape). */
     void fill(R064Store target, Random random);
 
-    /** {@link #fill(R064Store, Random)} with {@code new Random(seed)}. */
+    /**
+     * {@link #fill(R064Store, Random)} with {@link #randomFromSeed(long) randomFromSeed(seed)}, so that nearby
+     * seeds (1, 2, 3 for three layers) give unrelated values.
+     */
     default void fill(R064Store target, long seed) {
-        fill(target, new Random(seed));
+        fill(target, randomFromSeed(seed));
+    }
+
+    /**
+     * A {@code java.util.Random} seeded with the SplitMix64 mix of {@code seed}. Plain {@code new Random(seed)} is
+     * a poor choice for small consecutive seeds: their first outputs are almost equal (the first
+     * {@code nextDouble()} of seeds 0 and 1 agree to three digits).
+     */
+    static Random randomFromSeed(long seed) {
+        long z = seed + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return new Random(z ^ (z >>> 31));
     }
 
     /** Overwrites the value of {@code parameter}. */
