@@ -16,7 +16,7 @@ sealed interface Corruption {
     /** Keep only the first {@code keep mod length} bytes. */
     record Truncate(int keep) implements Corruption {
         public byte[] apply(byte[] bytes) {
-            return Arrays.copyOf(bytes, Math.floorMod(keep, bytes.length));
+            return bytes.length == 0 ? bytes.clone() : Arrays.copyOf(bytes, Math.floorMod(keep, bytes.length));
         }
     }
 
@@ -62,7 +62,7 @@ sealed interface Corruption {
             }
             ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             long n = b.getLong(0);
-            long headerEnd = Math.min(8 + Math.max(n, 0), bytes.length);
+            long headerEnd = 8 + Math.min(Math.max(n, 0), bytes.length - 8);
             int at = 8 + (int) Math.floorMod(position, headerEnd - 8 + 1);
             byte[] out = new byte[bytes.length + garbage.length];
             System.arraycopy(bytes, 0, out, 0, at);

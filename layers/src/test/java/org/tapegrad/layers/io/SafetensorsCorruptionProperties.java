@@ -55,9 +55,11 @@ class SafetensorsCorruptionProperties {
     void corruptedFileIsRejectedOrReadExactly(@ForAll("files") WeightFile original,
             @ForAll @Size(min = 1, max = 3) List<@From("corruptions") Corruption> damage) throws IOException {
         byte[] damaged = damaged(original, damage, SafetensorsWriter.create());
+        // What the undamaged file reads as (F32 tensors hold rounded values), before the damaged copy replaces it.
+        WeightFile undamaged = SafetensorsReader.requiringChecksum().read(dir.resolve("valid.safetensors"));
         WeightFile read = readOrNull(SafetensorsReader.requiringChecksum(), damaged);
         if (read != null) {
-            assertTrue(Tensors.sameContents(original, read), "damaged file read as different contents");
+            assertTrue(Tensors.sameContents(undamaged, read), "damaged file read as different contents");
         }
     }
 
