@@ -2,7 +2,10 @@ package org.tapegrad.layers.cell;
 
 import java.util.Random;
 
+import org.tapegrad.layers.init.Initializer;
 import org.tapegrad.tape.Parameter;
+import org.tapegrad.tape.ShapeException;
+import org.tapegrad.tape.Var;
 
 /** Creation and validation helpers shared by the built-in cells. */
 final class CellParameters {
@@ -16,13 +19,21 @@ final class CellParameters {
         }
     }
 
-    /** A {@code rows×cols} parameter uniform in {@code [−bound, bound]}, filled column-major from {@code random}. */
+    /** A {@code rows×cols} parameter uniform in {@code [−bound, bound]}, drawn from {@code random}. */
     static Parameter uniform(String name, int rows, int cols, double bound, Random random) {
         Parameter p = new Parameter(name, rows, cols);
-        double[] d = p.value().data;
-        for (int i = 0; i < d.length; i++) {
-            d[i] = bound * (2 * random.nextDouble() - 1);
-        }
+        Initializer.uniform(bound).initialize(p, random);
         return p;
+    }
+
+    /**
+     * Rejects a step input that is not {@code B×I} for the batch B of the state {@code h}: without this check a
+     * {@code 1×I} input would silently broadcast over the batch.
+     */
+    static void checkStepInput(String cell, Var x, int inputSize, Var h) {
+        if (x.cols() != inputSize || x.rows() != h.rows()) {
+            throw new ShapeException(cell + ".step: input is " + x.shape() + ", expected " + h.rows() + "×" + inputSize
+                    + " (batch of the state × input size)");
+        }
     }
 }
