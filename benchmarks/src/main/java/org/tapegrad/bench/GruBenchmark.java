@@ -15,10 +15,13 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.tapegrad.bench.cells.TapeGru;
+import org.tapegrad.layers.cell.GruCell;
 import org.tapegrad.tape.Tape;
 
-/** GRU (PyTorch formulation) forward + backward through time on the tape, double precision, loss {@code Σ h_T}. */
+/**
+ * GRU ({@code layers}' {@link GruCell}, PyTorch formulation {@code LINEAR_BEFORE_RESET}) forward + backward through
+ * time on the tape, double precision, loss {@code Σ h_T}.
+ */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Thread)
@@ -32,14 +35,14 @@ public class GruBenchmark {
     public String shape;
 
     private final Tape tape = new Tape();
-    private TapeGru cell;
+    private GruCell cell;
     private R064Store[] xs;
 
     @Setup
     public void setUp() {
         RecurrentShape s = RecurrentShape.parse(shape);
         Random random = new Random(7);
-        cell = new TapeGru("gru", s.input(), s.hidden(), random);
+        cell = new GruCell("gru", s.input(), s.hidden(), GruCell.Variant.LINEAR_BEFORE_RESET, random);
         xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
     }
 

@@ -14,11 +14,11 @@ import java.util.Locale;
 import java.util.Random;
 
 import org.ojalgo.matrix.store.R064Store;
-import org.tapegrad.bench.cells.TapeGru;
-import org.tapegrad.bench.cells.TapeLstm;
 import org.tapegrad.bench.fused.FusedLstm;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
+import org.tapegrad.layers.cell.GruCell;
+import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.RnnCell;
 import org.tapegrad.tape.Tape;
 
@@ -90,7 +90,7 @@ public final class InterleavedRatio {
         Tape tape = new Tape();
         switch (cellName) {
             case "lstm": {
-                TapeLstm cell = new TapeLstm("lstm", s.input(), s.hidden(), random);
+                LstmCell cell = new LstmCell("lstm", s.input(), s.hidden(), random);
                 R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
                 FusedLstm fused = new FusedLstm(s.batch(), s.input(), s.hidden(), s.steps());
                 R064Store[] seed = new R064Store[s.steps()];
@@ -104,7 +104,7 @@ public final class InterleavedRatio {
                 break;
             }
             case "gru":
-                runTape = tapeOnly(tape, new TapeGru("gru", s.input(), s.hidden(), random), s, random);
+                runTape = tapeOnly(tape, new GruCell("gru", s.input(), s.hidden(), GruCell.Variant.LINEAR_BEFORE_RESET, random), s, random);
                 break;
             case "rnn":
                 runTape = tapeOnly(tape, new RnnCell("rnn", s.input(), s.hidden(), RnnCell.Activation.TANH, random), s, random);

@@ -15,13 +15,13 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.tapegrad.bench.cells.TapeLstm;
 import org.tapegrad.bench.fused.FusedLstm;
+import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.tape.Tape;
 
 /**
- * LSTM forward + backward through time in double precision, loss {@code Σ h_T}: the tape ({@link #tape}) against the
- * hand-written fused BPTT ({@link #fused}) on the same weights, inputs and GEMM kernel. The tape overhead ratio is
+ * LSTM forward + backward through time in double precision, loss {@code Σ h_T}: {@code layers}' {@link LstmCell} on the
+ * tape ({@link #tape}) against the hand-written fused BPTT ({@link #fused}) on the same weights, inputs and GEMM kernel. The tape overhead ratio is
  * {@code tape / fused} for one shape, measured in the same run.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -37,7 +37,7 @@ public class LstmBenchmark {
     public String shape;
 
     private final Tape tape = new Tape();
-    private TapeLstm cell;
+    private LstmCell cell;
     private R064Store[] xs;
     private FusedLstm fusedLstm;
     private R064Store[] lastStepSeed;
@@ -46,7 +46,7 @@ public class LstmBenchmark {
     public void setUp() {
         RecurrentShape s = RecurrentShape.parse(shape);
         Random random = new Random(7);
-        cell = new TapeLstm("lstm", s.input(), s.hidden(), random);
+        cell = new LstmCell("lstm", s.input(), s.hidden(), random);
         xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
         fusedLstm = new FusedLstm(s.batch(), s.input(), s.hidden(), s.steps());
         lastStepSeed = new R064Store[s.steps()];
@@ -54,7 +54,7 @@ public class LstmBenchmark {
         lastStepSeed[s.steps() - 1].fillAll(1.0);
     }
 
-    /** The LSTM composed of engine ops, recorded and replayed by the tape. */
+    /** The layers' LSTM cell (engine ops), unrolled, recorded and replayed by the tape. */
     @Benchmark
     public double tape() {
         return TapeRun.forwardBackward(tape, cell, xs);

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.tapegrad.bench.cells.TapeLstm;
+import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.tape.Tape;
 
 /**
@@ -41,13 +41,13 @@ public class ScalingBenchmark {
     public int steps;
 
     private final Tape tape = new Tape();
-    private TapeLstm cell;
+    private LstmCell cell;
     private R064Store[] xs;
 
     @Setup
     public void setUp() {
         Random random = new Random(7);
-        cell = new TapeLstm("lstm", INPUT, HIDDEN, random);
+        cell = new LstmCell("lstm", INPUT, HIDDEN, random);
         xs = Inputs.sequence(steps, BATCH, INPUT, random);
     }
 

@@ -10,7 +10,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.ojalgo.matrix.store.R064Store;
-import org.tapegrad.bench.cells.TapeLstm;
+import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.LstmState;
 import org.tapegrad.layers.seq.Unroll;
 import org.tapegrad.layers.seq.Unrolled;
@@ -26,7 +26,7 @@ class FusedLstmTest {
     private static final int T = 6;
 
     private final Random random = new Random(20240611L);
-    private final TapeLstm cell = new TapeLstm("lstm", I, H, random);
+    private final LstmCell cell = new LstmCell("lstm", I, H, random);
     private final R064Store[] xs = randomInputs(random);
 
     @Test
