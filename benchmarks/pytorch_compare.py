@@ -7,7 +7,11 @@ GEMM shapes, in float64 (float32 for reference), with 1 and 2 intra-op threads, 
 runs. Given JMH results (`-rf json -rff FILE`; the median of the measurement iterations is used), prints one table
 tapegrad vs PyTorch with the ratio per row.
 
-    /usr/bin/python3 benchmarks/pytorch_compare.py --jmh lstm.json --jmh gru.json ...
+    /usr/bin/python3 benchmarks/pytorch_compare.py --jmh rec.json [--jmh gemm.json ...]       # wall clock, JMH
+    /usr/bin/python3 benchmarks/pytorch_compare.py --cpu-csv cpu.csv --clock cpu --threads 1  # CPU time, shared machine
+
+where cpu.csv comes from `org.tapegrad.bench.InterleavedRatio --csv=cpu.csv` (thread CPU time, robust to other
+processes on the machine; compare it with PyTorch's 1-thread CPU time).
 
 Only the standard library and torch are used.
 """
