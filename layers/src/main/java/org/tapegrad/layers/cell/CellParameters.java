@@ -1,0 +1,28 @@
+package org.tapegrad.layers.cell;
+
+import java.util.Random;
+
+import org.tapegrad.tape.Parameter;
+
+/** Creation and validation helpers shared by the built-in cells. */
+final class CellParameters {
+
+    private CellParameters() {
+    }
+
+    static void checkSizes(String name, int inputSize, int hiddenSize) {
+        if (inputSize < 1 || hiddenSize < 1) {
+            throw new IllegalArgumentException(name + ": input size and hidden size must be at least 1, got I=" + inputSize + ", H=" + hiddenSize);
+        }
+    }
+
+    /** A {@code rows×cols} parameter uniform in {@code [−bound, bound]}, filled column-major from {@code random}. */
+    static Parameter uniform(String name, int rows, int cols, double bound, Random random) {
+        Parameter p = new Parameter(name, rows, cols);
+        double[] d = p.value().data;
+        for (int i = 0; i < d.length; i++) {
+            d[i] = bound * (2 * random.nextDouble() - 1);
+        }
+        return p;
+    }
+}
