@@ -3,6 +3,8 @@ package org.tapegrad.layers.cell;
 import java.util.Random;
 
 import org.tapegrad.tape.Parameter;
+import org.tapegrad.tape.ShapeException;
+import org.tapegrad.tape.Var;
 
 /** Creation and validation helpers shared by the built-in cells. */
 final class CellParameters {
@@ -24,5 +26,16 @@ final class CellParameters {
             d[i] = bound * (2 * random.nextDouble() - 1);
         }
         return p;
+    }
+
+    /**
+     * Rejects a step input that is not {@code B×I} for the batch B of the state {@code h}: without this check a
+     * {@code 1×I} input would silently broadcast over the batch.
+     */
+    static void checkStepInput(String cell, Var x, int inputSize, Var h) {
+        if (x.cols() != inputSize || x.rows() != h.rows()) {
+            throw new ShapeException(cell + ".step: input is " + x.shape() + ", expected " + h.rows() + "×" + inputSize
+                    + " (batch of the state × input size)");
+        }
     }
 }

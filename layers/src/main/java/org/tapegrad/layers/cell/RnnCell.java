@@ -82,6 +82,7 @@ public final class RnnCell implements Cell<HiddenState> {
 
     @Override
     public HiddenState step(Tape tape, Var x, HiddenState state) {
+        CellParameters.checkStepInput("RnnCell", x, inputSize, state.h());
         Var z = x.matmul(wx).plus(state.h().matmul(wh)).plus(b);
         Var h = switch (activation) {
             case TANH -> z.tanh();

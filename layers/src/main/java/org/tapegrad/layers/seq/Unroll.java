@@ -37,6 +37,17 @@ public final class Unroll {
     }
 
     /**
+     * Runs {@code cell} over a padded batch from its all-zero {@link Cell#initialState initial state} (the batch size
+     * is the first input's row count); {@code lengths} as in {@link #run(Cell, Tape, List, CellState, int[])}.
+     */
+    public static <S extends CellState> Unrolled<S> fromZero(Cell<S> cell, Tape tape, List<Var> inputs, int[] lengths) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("unroll: the sequence has no steps");
+        }
+        return run(cell, tape, inputs, cell.initialState(tape, inputs.get(0).rows()), lengths);
+    }
+
+    /**
      * Runs {@code cell} over a padded batch; {@code lengths[b]} (1..T) is the real length of sequence b, or
      * {@code lengths == null} for all T.
      */

@@ -1,0 +1,157 @@
+package org.tapegrad.layers.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads safetensors files of F64/F32 tensors of rank 1 or 2 (see {@link WeightTensor} for how 1-D is viewed).
+ *
+ * <p>Layout: an 8-byte little-endian header length N, N bytes of UTF-8 JSON
+ * {@code {"name": {"dtype", "shape", "data_offsets": [begin, end]}, …, "__metadata__": {…}}}, then the data,
+ * little-endian and row-major, offsets relative to the start of the data.
+ *
+ * <p>Every malformed file is rejected with a {@link WeightFileException} naming the file and the problem: shorter
+ * than 8 bytes, a header length beyond the file or above {@value #MAX_HEADER_BYTES} bytes, a header that is not
+ * UTF-8, not strict JSON or not an object, an unknown dtype, a rank other than 1 or 2, a byte count that does not
+ * match shape × dtype, offsets that overlap, leave holes, run past the data or leave trailing bytes, and (when
+ * present or required) a wrong {@code tapegrad.sha256} checksum. Lengths are checked against the file size before
+ * anything is allocated; reading is bounded by the file size, so it cannot hang on a regular file.
+ * Reading an F32 file allocates twice its data size, for the widened doubles.
+ */
+public final class SafetensorsReader {
+
+    /** Upper bound on the JSON header, as in the reference implementation (100 MB). */
+    public static final long MAX_HEADER_BYTES = 100_000_000L;
+    static final int CHUNK = 1 << 16;
+
+    private final boolean requireChecksum;
+
+    private SafetensorsReader(boolean requireChecksum) {
+        this.requireChecksum = requireChecksum;
+    }
+
+    /** A reader that verifies the {@code tapegrad.sha256} checksum when the file has one. */
+    public static SafetensorsReader create() {
+        return new SafetensorsReader(false);
+    }
+
+    /** A reader that also rejects files without a {@code tapegrad.sha256} checksum (files written by tapegrad). */
+    public static SafetensorsReader requiringChecksum() {
+        return new SafetensorsReader(true);
+    }
+
+    /** Reads a whole file. */
+    public WeightFile read(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(file, channel);
+        } catch (NoSuchFileException e) {
+            throw new WeightFileException(file, "does not exist", e);
+        }
+    }
+
+    private WeightFile read(Path file, FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size < 8) {
+            throw new WeightFileException(file, "truncated: " + size + " bytes, fewer than the 8-byte header length");
+        }
+        ByteBuffer prefix = readFully(file, channel, 0, 8);
+        long headerLength = prefix.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+            throw new WeightFileException(file, "header length " + Long.toUnsignedString(headerLength)
+                    + " is absurd (limit " + MAX_HEADER_BYTES + " bytes); not a safetensors file?");
+        }
+        if (headerLength > size - 8) {
+            throw new WeightFileException(file, "header length " + headerLength + " is larger than the "
+                    + (size - 8) + " bytes that follow it (file truncated or not safetensors)");
+        }
+        String json = utf8(file, readFully(file, channel, 8, (int) headerLength));
+        HeaderParser.Header header = new HeaderParser(file).parse(json);
+        long dataStart = 8 + headerLength;
+        List<TensorEntry> entries = DataLayout.check(file, header.entries(), size - dataStart);
+
+        String expectedSum = header.metadata().get(Checksum.KEY);
+        if (expectedSum == null && requireChecksum) {
+            throw new WeightFileException(file, "has no " + Checksum.KEY + " checksum in __metadata__, and one is"
+                    + " required");
+        }
+        Checksum checksum = expectedSum == null ? null : new Checksum(entries, header.metadata());
+        Map<String, WeightTensor> tensors = new LinkedHashMap<>();
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(size - dataStart, 1)))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (TensorEntry e : entries) {
+            tensors.put(e.name(), WeightTensor.wrap(e.dtype(), e.shape(),
+                    decode(file, channel, dataStart, e, chunk, checksum)));
+        }
+        if (checksum != null) {
+            String actual = checksum.hex();
+            if (!actual.equals(expectedSum)) {
+                throw new WeightFileException(file, "checksum mismatch: " + Checksum.KEY + " says " + expectedSum
+                        + " but the contents hash to " + actual + " (file corrupted)");
+            }
+        }
+        return new WeightFile(tensors, header.metadata());
+    }
+
+    private static double[] decode(Path file, FileChannel channel, long dataStart, TensorEntry e, ByteBuffer chunk,
+            Checksum checksum) throws IOException {
+        double[] values = new double[e.elements()];
+        int width = e.dtype().bytes();
+        long position = dataStart + e.begin();
+        int k = 0;
+        while (k < values.length) {
+            int count = Math.min(values.length - k, chunk.capacity() / width);
+            chunk.clear().limit(count * width);
+            fill(file, channel, position, chunk);
+            chunk.flip();
+            if (checksum != null) {
+                checksum.data(chunk);
+            }
+            for (int c = 0; c < count; c++) {
+                values[k++] = width == 8 ? chunk.getDouble() : chunk.getFloat();
+            }
+            position += (long) count * width;
+        }
+        return values;
+    }
+
+    private static ByteBuffer readFully(Path file, FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        fill(file, channel, position, buffer);
+        return buffer.flip();
+    }
+
+    private static void fill(Path file, FileChannel channel, long position, ByteBuffer buffer) throws IOException {
+        long p = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, p);
+            if (n < 0) {
+                throw new WeightFileException(file, "truncated while reading: ended at byte " + p);
+            }
+            p += n;
+        }
+    }
+
+    private static String utf8(Path file, ByteBuffer bytes) throws WeightFileException {
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes);
+            return chars.toString();
+        } catch (CharacterCodingException e) {
+            throw new WeightFileException(file, "header is not valid UTF-8", e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.tapegrad.layers.optim;
+
+import java.util.List;
+
+import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.tape.Parameter;
+
+/**
+ * Gradient clipping, applied between {@code tape.backward(loss)} and {@code optimizer.step(parameters)}. Works in
+ * place on {@link Parameter#grad()}; parameters without a gradient buffer are skipped. Allocates nothing.
+ */
+public final class GradientClipping {
+
+    private GradientClipping() {
+    }
+
+    /**
+     * The L2 norm of all gradients taken together, {@code √(Σ_p Σ_i g_pi²)}, computed with scaling so that huge
+     * or tiny elements neither overflow nor underflow.
+     *
+     * @throws NonFiniteGradientException if any element is NaN or ±∞, naming the first such parameter
+     */
+    public static double globalNorm(List<Parameter> parameters) {
+        double largest = 0;
+        for (int k = 0, n = parameters.size(); k < n; k++) {
+            Parameter p = parameters.get(k);
+            if (!p.hasGrad()) {
+                continue;
+            }
+            double[] g = p.grad().data;
+            for (int i = 0; i < g.length; i++) {
+                double a = Math.abs(g[i]);
+                if (!(a <= Double.MAX_VALUE)) {
+                    throw nonFinite(p, i, "the global-norm computation");
+                }
+                largest = Math.max(largest, a);
+            }
+        }
+        if (largest == 0) {
+            return 0;
+        }
+        double sumOfScaledSquares = 0;
+        for (int k = 0, n = parameters.size(); k < n; k++) {
+            Parameter p = parameters.get(k);
+            if (p.hasGrad()) {
+                double[] g = p.grad().data;
+                for (int i = 0; i < g.length; i++) {
+                    double scaled = g[i] / largest;
+                    sumOfScaledSquares += scaled * scaled;
+                }
+            }
+        }
+        return largest * Math.sqrt(sumOfScaledSquares);
+    }
+
+    /**
+     * Scales all gradients by one common factor {@code maxNorm / norm} when their global L2 norm exceeds
+     * {@code maxNorm}, so that afterwards it equals {@code maxNorm} (up to rounding); leaves them untouched
+     * otherwise. Unlike PyTorch's {@code clip_grad_norm_} no 1e-6 is added to the norm.
+     *
+     * @param maxNorm finite and {@code > 0}
+     * @return the global norm before clipping
+     * @throws NonFiniteGradientException if any gradient element is NaN or ±∞ (no gradient is changed then)
+     */
+    public static double clipByGlobalNorm(List<Parameter> parameters, double maxNorm) {
+        if (!(maxNorm > 0) || !Double.isFinite(maxNorm)) {
+            throw new IllegalArgumentException("clipByGlobalNorm: maxNorm must be a finite number > 0, got "
+                    + maxNorm);
+        }
+        double norm = globalNorm(parameters);
+        if (norm > maxNorm) {
+            double factor = maxNorm / norm;
+            for (int k = 0, n = parameters.size(); k < n; k++) {
+                Parameter p = parameters.get(k);
+                if (p.hasGrad()) {
+                    double[] g = p.grad().data;
+                    for (int i = 0; i < g.length; i++) {
+                        g[i] *= factor;
+                    }
+                }
+            }
+        }
+        return norm;
+    }
+
+    /**
+     * Clamps every gradient element into {@code [−limit, limit]}; ±∞ becomes ±limit.
+     *
+     * @param limit finite and {@code > 0}
+     * @throws NonFiniteGradientException if an element is NaN (clamping cannot repair it); elements of earlier
+     *         parameters in the list may already be clamped then
+     */
+    public static void clipByValue(List<Parameter> parameters, double limit) {
+        if (!(limit > 0) || !Double.isFinite(limit)) {
+            throw new IllegalArgumentException("clipByValue: limit must be a finite number > 0, got " + limit);
+        }
+        for (int k = 0, n = parameters.size(); k < n; k++) {
+            Parameter p = parameters.get(k);
+            if (!p.hasGrad()) {
+                continue;
+            }
+            double[] g = p.grad().data;
+            for (int i = 0; i < g.length; i++) {
+                double x = g[i];
+                if (x != x) {
+                    throw nonFinite(p, i, "clipByValue");
+                }
+                g[i] = Math.max(-limit, Math.min(limit, x));
+            }
+        }
+    }
+
+    private static NonFiniteGradientException nonFinite(Parameter p, int index, String during) {
+        R064Store g = p.grad();
+        int rows = g.getRowDim();
+        // column-major storage: index = i + j·rows
+        return new NonFiniteGradientException(p.name(), index % rows, index / rows, g.data[index], during);
+    }
+}

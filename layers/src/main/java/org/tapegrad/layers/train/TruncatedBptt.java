@@ -1,0 +1,151 @@
+package org.tapegrad.layers.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import org.tapegrad.layers.cell.Cell;
+import org.tapegrad.layers.cell.CellState;
+import org.tapegrad.layers.seq.Unroll;
+import org.tapegrad.layers.seq.Unrolled;
+import org.tapegrad.tape.Tape;
+import org.tapegrad.tape.Var;
+
+/**
+ * Truncated backpropagation through time, TBPTT(k1, k2): a long sequence of T steps is processed in forward chunks
+ * of k1 steps (the last chunk has the remaining {@code n = T mod k1} steps if that is not 0; a sequence shorter than
+ * k1 is one chunk), each chunk on a fresh recording, with the state carried forward between chunks.
+ *
+ * <p><b>Which steps receive gradient.</b> In a chunk of n steps let {@code w = min(k2, n)}. The first {@code n − w}
+ * steps run under {@link Tape#noGrad()}: they only advance the state, and their outputs are constants. The state is
+ * thereby detached {@code w} steps before the end of the chunk, and the last w steps are recorded. So:
+ * <ul>
+ *   <li>the chunk's loss (a function of all n outputs, supplied by the caller) reaches the cell's parameters only
+ *       through the last w steps; the loss term of window step j (0-based within the window) backpropagates
+ *       through exactly j + 1 cell steps, never into an earlier chunk;
+ *   <li>loss terms on the first {@code n − w} outputs give no gradient to the cell (they still give gradient to
+ *       parameters applied after it, e.g. a read-out layer);
+ *   <li>{@code k1 = k2 = k} (the common case): every step is recorded; the loss at global step t backpropagates
+ *       through {@code (t mod k) + 1} steps, to the start of its chunk. {@code k1 = k2 ≥ T} is full BPTT.
+ * </ul>
+ * The state that crosses a chunk boundary is copied off the tape ({@link CarriedState}) and re-enters as constants,
+ * so forward values are exactly those of one unbroken run.
+ *
+ * <p>Per chunk: record, compute the loss, {@code tape.backward(loss)}, call {@code afterBackward} (e.g. clip and
+ * take an optimizer step; the runner never zeroes or applies gradients), copy the final state, {@code tape.reset()}.
+ */
+public final class TruncatedBptt<S extends CellState> {
+
+    private final Cell<S> cell;
+    private final int forwardSteps;
+    private final int backwardSteps;
+
+    /**
+     * @param k1 steps per forward chunk, at least 1
+     * @param k2 steps of the backward window at the end of each chunk, {@code 1 ≤ k2 ≤ k1}
+     */
+    public TruncatedBptt(Cell<S> cell, int k1, int k2) {
+        this.cell = Objects.requireNonNull(cell, "cell");
+        if (k1 < 1 || k2 < 1 || k2 > k1) {
+            throw new IllegalArgumentException("truncated BPTT: need 1 ≤ k2 ≤ k1, got k1=" + k1 + ", k2=" + k2);
+        }
+        this.forwardSteps = k1;
+        this.backwardSteps = k2;
+    }
+
+    /** TBPTT(k, k): chunks of k steps, all recorded. */
+    public static <S extends CellState> TruncatedBptt<S> every(Cell<S> cell, int k) {
+        return new TruncatedBptt<>(cell, k, k);
+    }
+
+    public int forwardSteps() {
+        return forwardSteps;
+    }
+
+    public int backwardSteps() {
+        return backwardSteps;
+    }
+
+    /**
+     * Runs the whole sequence. The tape is reset before the first chunk and after every chunk, so no var recorded on
+     * it survives.
+     *
+     * @param steps         sequence length T, at least 1
+     * @param inputs        {@code x_t} for {@code t = 0..T−1}, each {@code B×I}
+     * @param initial       the state before step 0, or {@code null} for the cell's zero state
+     * @param loss          the {@code 1×1} loss of a chunk
+     * @param afterBackward called once per chunk, after backward and before the reset
+     * @return the state after step T−1, to continue the stream later
+     */
+    public CarriedState run(Tape tape, int steps, StepInputs inputs, CarriedState initial, ChunkLoss<S> loss,
+            Consumer<? super ChunkResult<S>> afterBackward) {
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(afterBackward, "afterBackward");
+        if (steps < 1) {
+            throw new IllegalArgumentException("truncated BPTT: the sequence has " + steps + " steps; need at least 1");
+        }
+        tape.reset();
+        CarriedState carried = initial;
+        int index = 0;
+        for (int start = 0; start < steps; start += forwardSteps, index++) {
+            try {
+                Chunk<S> chunk = record(tape, index, start, Math.min(forwardSteps, steps - start), inputs, carried);
+                Var l = loss.loss(chunk);
+                if (l == null || l.tape() != tape || l.rows() != 1 || l.cols() != 1) {
+                    throw new IllegalArgumentException("truncated BPTT: the loss of chunk " + index + " must be a 1×1 value on the chunk's tape, got "
+                            + (l == null ? "null" : l.shape() + (l.tape() == tape ? "" : " on another tape")));
+                }
+                boolean differentiable = l.requiresGrad();
+                if (differentiable) {
+                    tape.backward(l);
+                }
+                afterBackward.accept(new ChunkResult<>(chunk, l.item(), differentiable));
+                carried = CarriedState.of(chunk.finalState());
+            } finally {
+                tape.reset();
+            }
+        }
+        return carried;
+    }
+
+    private Chunk<S> record(Tape tape, int index, int start, int n, StepInputs inputs, CarriedState carried) {
+        int window = Math.min(backwardSteps, n);
+        int unrecorded = n - window;
+        List<Var> outputs = new ArrayList<>(n);
+        S state = null;
+        if (unrecorded > 0) {
+            try (Tape.NoGrad ignored = tape.noGrad()) {
+                List<Var> xs = inputs(tape, inputs, start, unrecorded);
+                Unrolled<S> ahead = Unroll.run(cell, tape, xs, startState(tape, carried, xs.get(0)));
+                outputs.addAll(ahead.outputs());
+                state = ahead.finalState();
+            }
+        }
+        List<Var> xs = inputs(tape, inputs, start + unrecorded, window);
+        if (state == null) {
+            state = startState(tape, carried, xs.get(0));
+        }
+        Unrolled<S> recorded = Unroll.run(cell, tape, xs, state);
+        outputs.addAll(recorded.outputs());
+        return new Chunk<>(tape, index, start, n, unrecorded, List.copyOf(outputs), recorded.finalState());
+    }
+
+    private S startState(Tape tape, CarriedState carried, Var firstInput) {
+        return carried == null ? cell.initialState(tape, firstInput.rows()) : carried.onto(tape, cell);
+    }
+
+    private static List<Var> inputs(Tape tape, StepInputs inputs, int from, int count) {
+        List<Var> xs = new ArrayList<>(count);
+        for (int t = from; t < from + count; t++) {
+            Var x = inputs.at(tape, t);
+            if (x == null || x.tape() != tape) {
+                throw new IllegalArgumentException("truncated BPTT: the input of step " + t + " must be recorded on the tape it is given, got "
+                        + (x == null ? "null" : "a value of another tape"));
+            }
+            xs.add(x);
+        }
+        return xs;
+    }
+}

@@ -1,0 +1,73 @@
+package org.tapegrad.layers.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+class SafetensorsRoundTripProperties {
+
+    private static Path dir;
+
+    @BeforeContainer
+    static void createDirectory() {
+        dir = Tensors.temporaryDirectory();
+    }
+
+    @AfterContainer
+    static void deleteDirectory() {
+        Tensors.deleteRecursively(dir);
+    }
+
+    @Provide
+    Arbitrary<WeightFile> files() {
+        return Tensors.file();
+    }
+
+    @Property(tries = 200)
+    void readBackWhatWasWritten(@ForAll("files") WeightFile original, @ForAll boolean checksum) throws IOException {
+        Path file = dir.resolve("round-trip.safetensors");
+        (checksum ? SafetensorsWriter.create() : SafetensorsWriter.withoutChecksum()).write(file, original);
+        WeightFile read = SafetensorsReader.create().read(file);
+
+        assertEquals(original.metadata(), withoutChecksum(read.metadata()));
+        assertEquals(checksum, read.metadata().containsKey(Checksum.KEY));
+        assertEquals(original.tensors().keySet(), read.tensors().keySet());
+        for (Map.Entry<String, WeightTensor> e : original.tensors().entrySet()) {
+            WeightTensor expected = e.getValue();
+            WeightTensor actual = read.tensors().get(e.getKey());
+            assertEquals(expected.dtype(), actual.dtype());
+            assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()));
+            for (int i = 0; i < expected.rows(); i++) {
+                for (int j = 0; j < expected.cols(); j++) {
+                    double x = expected.get(i, j);
+                    double y = actual.get(i, j);
+                    if (expected.dtype() == DType.F64) {
+                        assertEquals(Double.doubleToLongBits(x), Double.doubleToLongBits(y), "F64 must be exact");
+                    } else {
+                        // F32: the nearest float, i.e. within half a float ulp of the original.
+                        assertEquals((double) (float) x, y);
+                        assertTrue(Double.isNaN(x) || Double.isInfinite(x) || Math.abs(x - y) <= (double) Math.ulp((float) x) / 2,
+                                x + " read back as " + y);
+                    }
+                }
+            }
+        }
+        assertEquals(1, Tensors.listing(dir).size(), "no temporary file left behind");
+    }
+
+    private static Map<String, String> withoutChecksum(Map<String, String> metadata) {
+        Map<String, String> copy = new java.util.LinkedHashMap<>(metadata);
+        copy.remove(Checksum.KEY);
+        return copy;
+    }
+}
