@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 /** {@code flow}: vanishing and exploding gradients, measured on the tape, against THEORY.md §1. */
 @Command(name = "flow", mixinStandardHelpOptions = true,
         description = {"Vanishing and exploding gradients: ‖∂L/∂h_t‖ against the distance T − t (loss at the last step) for "
-                + "tanh RNNs with ‖W_h‖₂ = 0.5, 1.0, 1.5, sigmoid and relu RNNs, and gated cells; a decay-rate table.",
-            "Writes flow.csv, flow-rates.csv and flow.png."})
+                + "tanh RNNs with ‖W_h‖₂ = 0.5, 1.0, 1.5, sigmoid and relu RNNs (‖W_h‖₂ = 1), LSTM with forget bias 0 and 1, and both GRUs; "
+                + "a decay-rate table; for the LSTM, the product of forget gates next to the measured ‖∂C_T/∂C_t‖.",
+            "Writes flow.csv, flow-rates.csv, flow.png, flow-lstm-cell.csv and flow-lstm-cell.png."})
 public final class FlowCommand implements Callable<Integer> {
 
     @Spec
@@ -44,6 +45,7 @@ public final class FlowCommand implements Callable<Integer> {
     private boolean quiet;
 
     private List<FlowExperiment.Result> results = List.of();
+    private List<LstmCellPath> cellPaths = List.of();
 
     @Override
     public Integer call() {
@@ -57,16 +59,27 @@ public final class FlowCommand implements Callable<Integer> {
 
         List<FlowModel> models = FlowModels.all();
         FlowExperiment experiment = new FlowExperiment(steps, 4, hidden, batch, seed);
-        try (Progress progress = Progress.start("flow", models.size(), !quiet, spec.commandLine().getErr())) {
+        double[] biases = {0.0, 1.0};
+        List<LstmCellPath> paths = new java.util.ArrayList<>();
+        try (Progress progress = Progress.start("flow", models.size() + biases.length, !quiet, spec.commandLine().getErr())) {
             results = experiment.run(models, progress::step);
+            for (double b : biases) {
+                paths.add(experiment.cellPath(b));
+                progress.step();
+            }
         }
+        cellPaths = List.copyOf(paths);
         out.printf("flow — T = %d, H = %d, B = %d, loss L = Σ h_T·v at the last step; ratios ‖∂L/∂h_{T−d}‖ / ‖∂L/∂h_T‖%n%n", steps, hidden, batch);
         out.print(FlowReport.table(results, steps));
         Path csv = FlowReport.curves(results, steps).write(folder.resolve("flow.csv"));
         Path rates = FlowReport.rates(results, steps).write(folder.resolve("flow-rates.csv"));
         Path png = FlowReport.chart(results, steps).savePng(folder.resolve("flow.png"));
         out.println();
-        out.println("wrote " + csv + ", " + rates + " and " + png);
+        out.print(FlowReport.cellPathTable(biases, paths, steps));
+        Path cellCsv = FlowReport.cellPathCurves(biases, paths, steps).write(folder.resolve("flow-lstm-cell.csv"));
+        Path cellPng = FlowReport.cellPathChart(biases, paths, steps).savePng(folder.resolve("flow-lstm-cell.png"));
+        out.println();
+        out.println("wrote " + csv + ", " + rates + ", " + png + ", " + cellCsv + " and " + cellPng);
         out.flush();
         return 0;
     }

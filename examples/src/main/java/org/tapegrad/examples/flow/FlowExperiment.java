@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Random;
 
 import org.tapegrad.layers.cell.Cell;
+import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.RnnCell;
+import org.tapegrad.layers.diag.SpectralNorm;
 
 /**
  * Runs every {@link FlowModel} on the same random input sequence and collects the measured curves with their decay
@@ -43,13 +45,19 @@ public record FlowExperiment(int steps, int inputSize, int hiddenSize, int batch
         for (int m = 0; m < models.size(); m++) {
             FlowModel model = models.get(m);
             Cell<?> cell = model.factory().build(inputSize, hiddenSize, new Random(seed * 1_000 + m));
-            double[] curve = GradientFlow.measure(cell, inputs, readout).norms();
-            double norm = cell instanceof RnnCell rnn ? SpectralNorm.of(rnn.wh().value()) : Double.NaN;
+            double[] curve = GradientFlow.measure(cell, inputs, readout);
+            double norm = cell instanceof RnnCell rnn ? SpectralNorm.of(rnn.wh()) : Double.NaN;
             double boundRate = model.bounded() ? model.gamma() * norm : Double.NaN;
             results.add(new Result(model, curve, DecayRate.of(curve, 0), norm, boundRate));
             afterEach.run();
         }
         return results;
+    }
+
+    /** The LSTM's cell path (Π f against the measured ‖∂C_T/∂C_t‖) for a forget-gate bias, on the same inputs. */
+    public LstmCellPath cellPath(double forgetBias) {
+        LstmCell cell = new LstmCell("lstm", inputSize, hiddenSize, forgetBias, new Random(seed * 1_000 + 999));
+        return LstmCellPath.measure(cell, inputs());
     }
 
     /** T steps of {@code B×I} values uniform in [−1, 1]. */

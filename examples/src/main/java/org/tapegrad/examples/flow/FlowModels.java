@@ -3,8 +3,12 @@ package org.tapegrad.examples.flow;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.tapegrad.layers.cell.GruCell;
+import org.tapegrad.layers.cell.GruCell.Variant;
+import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.RnnCell;
 import org.tapegrad.layers.cell.RnnCell.Activation;
+import org.tapegrad.layers.init.Initializer;
 
 /**
  * The models compared by {@code flow}: vanilla RNNs whose recurrent matrix is a random orthogonal matrix times a
@@ -23,6 +27,10 @@ public final class FlowModels {
         models.add(rnn("tanh ‖W‖=1.5", Activation.TANH, 1.5, 1.0));
         models.add(rnn("sigmoid ‖W‖=1.0", Activation.SIGMOID, 1.0, 0.25));
         models.add(rnn("relu ‖W‖=1.0", Activation.RELU, 1.0, 1.0));
+        models.add(lstm("LSTM forget bias 0", 0.0));
+        models.add(lstm("LSTM forget bias 1", 1.0));
+        models.add(gru("GRU (Chung, reset before matmul)", Variant.RESET_BEFORE_MATMUL));
+        models.add(gru("GRU (PyTorch, linear before reset)", Variant.LINEAR_BEFORE_RESET));
         return models;
     }
 
@@ -30,8 +38,18 @@ public final class FlowModels {
     public static FlowModel rnn(String name, Activation activation, double scale, double gamma) {
         return new FlowModel(name, gamma, (inputSize, hiddenSize, random) -> {
             RnnCell cell = new RnnCell("rnn", inputSize, hiddenSize, activation, random);
-            Orthogonal.fill(cell.wh().value(), scale, random);
+            Initializer.orthogonal(scale).initialize(cell.wh(), random);
             return cell;
         });
+    }
+
+    /** An LSTM with PyTorch's initialization and the forget-gate block of its bias set to {@code forgetBias}. */
+    public static FlowModel lstm(String name, double forgetBias) {
+        return new FlowModel(name, Double.NaN, (inputSize, hiddenSize, random) -> new LstmCell("lstm", inputSize, hiddenSize, forgetBias, random));
+    }
+
+    /** A GRU of the given formulation with PyTorch's initialization. */
+    public static FlowModel gru(String name, Variant variant) {
+        return new FlowModel(name, Double.NaN, (inputSize, hiddenSize, random) -> new GruCell("gru", inputSize, hiddenSize, variant, random));
     }
 }

@@ -38,6 +38,7 @@ public final class LineChart {
 
     private final XYChart chart;
     private final boolean logY;
+    private XYSeries last;
 
     /** A 900×560 chart; {@code logY} plots y on a logarithmic scale. */
     public LineChart(String title, String xLabel, String yLabel, boolean logY) {
@@ -77,6 +78,12 @@ public final class LineChart {
         int stride = Math.max(1, x.length / 12);
         XYSeries s = add(name, x, y, stride);
         s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {9f, 6f}, 0f));
+        return this;
+    }
+
+    /** Gives the line added last the colour {@code index} of the palette (to pair a bound with its curve). */
+    public LineChart colour(int index) {
+        last.setLineColor(PALETTE[index % PALETTE.length]);
         return this;
     }
 
@@ -127,6 +134,7 @@ public final class LineChart {
         XYSeries s = chart.addSeries(name, Arrays.copyOf(xs, n), Arrays.copyOf(ys, n));
         s.setMarker(SeriesMarkers.NONE);
         s.setLineWidth(2f);
+        last = s;
         return s;
     }
 

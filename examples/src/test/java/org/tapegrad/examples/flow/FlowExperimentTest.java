@@ -67,6 +67,28 @@ class FlowExperimentTest {
     }
 
     @Test
+    void aForgetBiasOfOneKeepsMoreGradientThanZero() {
+        assertTrue(byName.get("LSTM forget bias 1").rate() > byName.get("LSTM forget bias 0").rate());
+    }
+
+    @Test
+    void theForgetGateProductNeverGrowsAndIsLargerWithBiasOne() {
+        FlowExperiment e = new FlowExperiment(T, 4, 16, 4, 3);
+        LstmCellPath zero = e.cellPath(0.0);
+        LstmCellPath one = e.cellPath(1.0);
+        assertEquals(1.0, zero.measured()[0], 1e-12);
+        for (int d = 1; d < T; d++) {
+            // 0 < f < 1, so the product along the cell path can only shrink: it never explodes (THEORY.md §2).
+            assertTrue(zero.forgetProduct()[d] < zero.forgetProduct()[d - 1], "d=" + d);
+            assertTrue(one.forgetProduct()[d] < one.forgetProduct()[d - 1], "d=" + d);
+            assertTrue(one.forgetProduct()[d] > zero.forgetProduct()[d], "d=" + d);
+        }
+        // With f ≈ σ(b) at initialization, the product decays at about σ(0) = 0.5 and σ(1) ≈ 0.73 per step.
+        assertEquals(0.5, DecayRate.of(zero.forgetProduct(), 0), 0.08);
+        assertEquals(1 / (1 + Math.exp(-1)), DecayRate.of(one.forgetProduct(), 0), 0.08);
+    }
+
+    @Test
     void decayRateRecoversAGeometricSequence() {
         double[] y = new double[50];
         for (int d = 0; d < y.length; d++) {
