@@ -18,14 +18,14 @@ class TourCommandTest {
 
     @Test
     void runsEveryStageAndWritesCsvAndPng() {
-        CliRun run = CliRun.of("tour", "--quiet", "--out", dir.toString());
+        CliRun run = CliRun.of("tour", "--quiet", "--adding-iterations", "20", "--out", dir.toString());
         assertEquals(0, run.exitCode(), run.err());
-        for (var stage : TourCommand.stages()) {
+        for (var stage : TourCommand.stages(20)) {
             assertTrue(run.out().contains("━━━ " + stage.get(0)), "stage " + stage.get(0) + " announced");
         }
         assertTrue(run.out().contains("h_1 = [0.65, 0.55, 0.71]"));
         assertTrue(run.out().contains("results (CSV and PNG) are in " + dir.toAbsolutePath()), run.out());
-        for (String f : new String[] {"dogs-steps.csv", "dogs-matrices.csv", "flow.csv", "flow.png"}) {
+        for (String f : new String[] {"dogs-steps.csv", "dogs-matrices.csv", "flow.csv", "flow.png", "flow-lstm-cell.png", "adding.csv", "adding.png"}) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f);
         }
     }
