@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tapegrad-examples", mixinStandardHelpOptions = true, version = "tapegrad examples 0.1.0",
         description = {"Demonstrations of the theory of recurrent networks on the tapegrad engine.",
             "Run without arguments for the tour."},
-        subcommands = {org.tapegrad.examples.tour.TourCommand.class, DogsCommand.class, org.tapegrad.examples.flow.FlowCommand.class, org.tapegrad.examples.adding.AddingCommand.class, org.tapegrad.examples.music.MusicCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {org.tapegrad.examples.tour.TourCommand.class, DogsCommand.class, org.tapegrad.examples.flow.FlowCommand.class, org.tapegrad.examples.adding.AddingCommand.class, org.tapegrad.examples.music.MusicCommand.class, org.tapegrad.examples.charlm.CharLmCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

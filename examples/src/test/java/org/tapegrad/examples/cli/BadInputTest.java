@@ -52,7 +52,7 @@ class BadInputTest {
     void helpWorksOnEverySubcommand() {
         CliRun root = CliRun.of("--help");
         assertEquals(0, root.exitCode());
-        for (String sub : new String[] {"tour", "dogs", "flow", "adding", "music"}) {
+        for (String sub : new String[] {"tour", "dogs", "flow", "adding", "music", "charlm"}) {
             assertTrue(root.out().contains(sub), "root help lists " + sub);
             CliRun help = CliRun.of(sub, "--help");
             assertEquals(0, help.exitCode(), sub);
