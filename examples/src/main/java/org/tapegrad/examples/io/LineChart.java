@@ -39,8 +39,6 @@ public final class LineChart {
     private final XYChart chart;
     private final boolean logY;
     private XYSeries last;
-    private double minLog = Double.POSITIVE_INFINITY;
-    private double maxLog = Double.NEGATIVE_INFINITY;
 
     /** A 900×560 chart; {@code logY} plots y on a logarithmic scale. */
     public LineChart(String title, String xLabel, String yLabel, boolean logY) {
@@ -58,8 +56,7 @@ public final class LineChart {
         st.setSeriesColors(PALETTE);
         st.setXAxisDecimalPattern("#,##0.##");
         if (logY) {
-            // Over two decades or more, label whole powers of ten only; in-between labels read as noise.
-            chart.setCustomYAxisTickLabelsFormatter(v -> maxLog - minLog >= 2 && Math.abs(v - Math.rint(v)) > 1e-9 ? "" : powerOfTen(v));
+            chart.setCustomYAxisTickLabelsFormatter(LineChart::powerOfTen);
         } else {
             st.setYAxisDecimalPattern("#,##0.###");
         }
@@ -128,10 +125,6 @@ public final class LineChart {
             if (kept && Double.isFinite(y[i]) && (!logY || y[i] > 0)) {
                 xs[n] = x[i];
                 ys[n] = logY ? Math.log10(y[i]) : y[i];
-                if (logY) {
-                    minLog = Math.min(minLog, ys[n]);
-                    maxLog = Math.max(maxLog, ys[n]);
-                }
                 n++;
             }
         }
@@ -156,6 +149,6 @@ public final class LineChart {
             return "1e" + k;
         }
         double y = Math.pow(10, v);
-        return y >= 1e-3 && y < 1e4 ? String.format(Locale.ROOT, "%.3g", y) : String.format(Locale.ROOT, "%.1e", y);
+        return y >= 1e-3 && y < 1e4 ? String.format(Locale.ROOT, "%.2g", y) : String.format(Locale.ROOT, "%.1e", y);
     }
 }
