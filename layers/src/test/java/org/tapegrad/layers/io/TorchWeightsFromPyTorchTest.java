@@ -44,10 +44,19 @@ class TorchWeightsFromPyTorchTest {
     }
 
     static Path fixture(String name) {
+        return parityResource("from_torch/" + name);
+    }
+
+    /** A file under the test resources' {@code parity/} directory. */
+    static Path parityResource(String relative) {
+        java.net.URL url = TorchWeightsFromPyTorchTest.class.getResource("/parity/" + relative);
+        if (url == null) {
+            throw new IllegalStateException("test resource parity/" + relative + " is missing");
+        }
         try {
-            return Path.of(TorchWeightsFromPyTorchTest.class.getResource("/parity/from_torch/" + name).toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("test resource parity/from_torch/" + name + " is missing", e);
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("test resource parity/" + relative + " is not a file: " + url, e);
         }
     }
 
