@@ -67,6 +67,6 @@ public final class TorchNetwork {
 
     @Override
     public String toString() {
-        return "TorchNetwork " + layers() + " layer(s)" + (isBidirectional() ? ", bidirectional" : "");
+        return "a " + layers() + "-layer " + (isBidirectional() ? "bidirectional" : "one-direction") + " network";
     }
 }

@@ -98,18 +98,21 @@ public final class TorchWeights {
         Map<String, int[]> expected = shapes(network, (layer, reverse, problem) -> new WeightFileException(file,
                 layerName(layer, reverse) + " cannot take PyTorch's tensors (" + describe(prefix, layer, reverse, found) + "): "
                         + problem.getMessage(), problem));
-        for (Map.Entry<String, int[]> e : expected.entrySet()) {
-            WeightTensor t = found.get(e.getKey());
-            String want = Arrays.toString(e.getValue());
-            if (t == null) {
-                throw new WeightFileException(file, "missing tensor '" + prefix + e.getKey() + "': expected shape " + want
-                        + ", found none (tensors under prefix '" + prefix + "': " + found.keySet() + ")");
+        forEachCell(network, (cell, layer, reverse) -> {
+            for (String name : TorchLayout.tensorNames(layer, reverse)) {
+                WeightTensor t = found.get(name);
+                String want = Arrays.toString(expected.get(name));
+                if (t == null) {
+                    throw new WeightFileException(file, "missing tensor '" + prefix + name + "': expected shape " + want
+                            + ", found none (tensors under prefix '" + prefix + "': " + found.keySet() + ")");
+                }
+                if (!Arrays.equals(t.shape(), expected.get(name))) {
+                    throw new WeightFileException(file, "tensor '" + prefix + name + "': expected shape " + want + " for "
+                            + layerName(layer, reverse) + ", a " + cell.getClass().getSimpleName() + " with input size "
+                            + cell.inputSize() + " and hidden size " + cell.hiddenSize() + ", found " + t.shapeString());
+                }
             }
-            if (!Arrays.equals(t.shape(), e.getValue())) {
-                throw new WeightFileException(file, "tensor '" + prefix + e.getKey() + "': expected shape " + want
-                        + " for " + network + ", found " + t.shapeString());
-            }
-        }
+        });
         List<String> unused = new ArrayList<>();
         found.forEach((name, t) -> {
             if (!expected.containsKey(name)) {
@@ -126,8 +129,8 @@ public final class TorchWeights {
 
     // ---- plumbing ----------------------------------------------------------------------------------------------
 
-    private interface CellVisitor {
-        void visit(Cell<?> cell, int layer, boolean reverse);
+    private interface CellVisitor<E extends Exception> {
+        void visit(Cell<?> cell, int layer, boolean reverse) throws E;
     }
 
     private interface Problem<E extends Exception> {
@@ -135,7 +138,7 @@ public final class TorchWeights {
     }
 
     /** In {@code state_dict()} order: per layer, forward then reverse. */
-    private static void forEachCell(TorchNetwork network, CellVisitor visitor) {
+    private static <E extends Exception> void forEachCell(TorchNetwork network, CellVisitor<E> visitor) throws E {
         for (int l = 0; l < network.layers(); l++) {
             visitor.visit(network.cell(l, false), l, false);
             if (network.isBidirectional()) {
@@ -147,15 +150,13 @@ public final class TorchWeights {
     /** PyTorch's names and shapes of all tensors of {@code network}, in {@code state_dict()} order. */
     private static <E extends Exception> Map<String, int[]> shapes(TorchNetwork network, Problem<E> problem) throws E {
         Map<String, int[]> shapes = new LinkedHashMap<>();
-        for (int l = 0; l < network.layers(); l++) {
-            for (boolean reverse : network.isBidirectional() ? new boolean[] {false, true} : new boolean[] {false}) {
-                try {
-                    TorchLayout.layerShapes(network.cell(l, reverse), l, reverse, shapes);
-                } catch (IllegalArgumentException e) {
-                    throw problem.about(l, reverse, e);
-                }
+        forEachCell(network, (cell, layer, reverse) -> {
+            try {
+                TorchLayout.layerShapes(cell, layer, reverse, shapes);
+            } catch (IllegalArgumentException e) {
+                throw problem.about(layer, reverse, e);
             }
-        }
+        });
         return shapes;
     }
 
