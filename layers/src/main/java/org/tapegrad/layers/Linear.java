@@ -3,6 +3,7 @@ package org.tapegrad.layers;
 import java.util.List;
 import java.util.Random;
 
+import org.tapegrad.layers.init.Initializer;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.ShapeException;
 import org.tapegrad.tape.Var;
@@ -21,7 +22,7 @@ public final class Linear implements HasParameters {
 
     /**
      * A layer initialized as PyTorch's {@code nn.Linear}: weights and bias uniform in {@code [−1/√in, 1/√in]}, drawn
-     * from {@code random} in the order W, b (column-major).
+     * from {@code random} in the order W, b (row-major within each).
      */
     public Linear(String name, int in, int out, boolean bias, Random random) {
         if (in < 1 || out < 1) {
@@ -74,10 +75,7 @@ public final class Linear implements HasParameters {
     }
 
     private static Parameter uniform(Parameter p, double bound, Random random) {
-        double[] d = p.value().data;
-        for (int i = 0; i < d.length; i++) {
-            d[i] = bound * (2 * random.nextDouble() - 1);
-        }
+        Initializer.uniform(bound).initialize(p, random);
         return p;
     }
 }

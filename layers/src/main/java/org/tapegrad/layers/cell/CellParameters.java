@@ -2,6 +2,7 @@ package org.tapegrad.layers.cell;
 
 import java.util.Random;
 
+import org.tapegrad.layers.init.Initializer;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.ShapeException;
 import org.tapegrad.tape.Var;
@@ -18,13 +19,10 @@ final class CellParameters {
         }
     }
 
-    /** A {@code rows×cols} parameter uniform in {@code [−bound, bound]}, filled column-major from {@code random}. */
+    /** A {@code rows×cols} parameter uniform in {@code [−bound, bound]}, drawn from {@code random}. */
     static Parameter uniform(String name, int rows, int cols, double bound, Random random) {
         Parameter p = new Parameter(name, rows, cols);
-        double[] d = p.value().data;
-        for (int i = 0; i < d.length; i++) {
-            d[i] = bound * (2 * random.nextDouble() - 1);
-        }
+        Initializer.uniform(bound).initialize(p, random);
         return p;
     }
 

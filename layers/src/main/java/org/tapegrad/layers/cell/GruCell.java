@@ -59,7 +59,7 @@ public final class GruCell implements Cell<HiddenState> {
 
     /**
      * A cell initialized as PyTorch does: every weight and bias uniform in {@code [−1/√H, 1/√H]}, drawn from
-     * {@code random} in the order of {@link #parameters()} (column-major within each).
+     * {@code random} in the order of {@link #parameters()} (row-major within each, as {@link org.tapegrad.layers.init.Initializer} draws).
      */
     public GruCell(String name, int inputSize, int hiddenSize, Variant variant, Random random) {
         CellParameters.checkSizes(name, inputSize, hiddenSize);

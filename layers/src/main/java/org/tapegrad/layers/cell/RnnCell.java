@@ -28,7 +28,7 @@ public final class RnnCell implements Cell<HiddenState> {
 
     /**
      * A cell initialized as PyTorch does: every weight and bias uniform in {@code [−1/√H, 1/√H]}, drawn from
-     * {@code random} in the order wx, wh, b (column-major within each).
+     * {@code random} in the order wx, wh, b (row-major within each, as {@link org.tapegrad.layers.init.Initializer} draws).
      */
     public RnnCell(String name, int inputSize, int hiddenSize, Activation activation, Random random) {
         CellParameters.checkSizes(name, inputSize, hiddenSize);

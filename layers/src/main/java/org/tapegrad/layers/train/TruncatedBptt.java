@@ -32,6 +32,13 @@ import org.tapegrad.tape.Var;
  * The state that crosses a chunk boundary is copied off the tape ({@link CarriedState}) and re-enters as constants,
  * so forward values are exactly those of one unbroken run.
  *
+ * <p><b>Padded batches.</b> The runner steps every row through all T steps; mask each chunk's loss with
+ * {@code StepMask.window(lengths, chunk.start(), chunk.length())} (package {@code layers.loss}). A finished row then
+ * keeps stepping on padding, but its later loss terms are masked and rows do not interact, so no gradient comes from
+ * padding; with {@code k1 = k2} the gradients are exactly those of each sequence run alone. (With {@code k2 < k1} the
+ * window of a chunk is set by the batch's chunk, so in the chunk where a sequence ends its real steps may lie before
+ * the window, unlike in its own shorter last chunk.) The carried state of a finished row is not its state at its end.
+ *
  * <p>Per chunk: record, compute the loss, {@code tape.backward(loss)}, call {@code afterBackward} (e.g. clip and
  * take an optimizer step; the runner never zeroes or applies gradients), copy the final state, {@code tape.reset()}.
  */

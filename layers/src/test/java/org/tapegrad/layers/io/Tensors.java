@@ -62,11 +62,9 @@ final class Tensors {
         return Combinators.combine(tensors, metadata).as(WeightFile::new);
     }
 
-    /** The tensors equal (bit for bit) and the metadata equal apart from the checksum entry. */
+    /** The tensors equal (bit for bit) and the metadata equal. */
     static boolean sameContents(WeightFile expected, WeightFile actual) {
-        Map<String, String> meta = new LinkedHashMap<>(actual.metadata());
-        meta.remove(Checksum.KEY);
-        return expected.tensors().equals(actual.tensors()) && expected.metadata().equals(meta);
+        return expected.tensors().equals(actual.tensors()) && expected.metadata().equals(actual.metadata());
     }
 
     /** On Linux a RAM file system, where the writer's fsync costs nothing; elsewhere the default temp dir. */

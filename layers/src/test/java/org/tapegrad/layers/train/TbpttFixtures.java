@@ -32,6 +32,24 @@ final class TbpttFixtures<S extends CellState> {
         this.ys = randomSteps(steps, batch, outputs, random);
     }
 
+    TbpttFixtures(Cell<S> cell, Parameter readout, double[][][] xs, double[][][] ys) {
+        this.cell = cell;
+        this.readout = readout;
+        this.xs = xs;
+        this.ys = ys;
+    }
+
+    /** The same model on sequence b alone, cut to its first {@code length} steps. */
+    TbpttFixtures<S> row(int b, int length) {
+        double[][][] x = new double[length][][];
+        double[][][] y = new double[length][][];
+        for (int t = 0; t < length; t++) {
+            x[t] = new double[][] {xs[t][b]};
+            y[t] = new double[][] {ys[t][b]};
+        }
+        return new TbpttFixtures<>(cell, readout, x, y);
+    }
+
     static TbpttFixtures<?> of(boolean twoParts, int steps, int batch, int inputs, int hidden, long seed) {
         Random r = new Random(seed);
         return twoParts
@@ -51,13 +69,18 @@ final class TbpttFixtures<S extends CellState> {
 
     /** The loss of the given outputs, which are steps {@code start, start+1, …}. */
     Var loss(Tape tape, List<Var> outputs, int start) {
+        return loss(tape, outputs, start, null);
+    }
+
+    /** The same with per-sequence lengths of this window ({@code null}: all real). */
+    Var loss(Tape tape, List<Var> outputs, int start, int[] windowLengths) {
         List<Var> predictions = new ArrayList<>();
         List<Var> targets = new ArrayList<>();
         for (int j = 0; j < outputs.size(); j++) {
             predictions.add(outputs.get(j).matmul(readout));
             targets.add(tape.constant(ys[start + j]));
         }
-        return SequenceSquaredError.loss(predictions, targets, null, Reduction.SUM);
+        return SequenceSquaredError.loss(predictions, targets, windowLengths, Reduction.SUM);
     }
 
     ChunkLoss<S> chunkLoss() {

@@ -12,6 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.cell.RnnCell;
+import org.tapegrad.layers.loss.StepMask;
 import org.tapegrad.layers.seq.Unroll;
 import org.tapegrad.layers.seq.Unrolled;
 import org.tapegrad.tape.Parameter;
@@ -149,6 +150,41 @@ class TruncatedBpttTest {
             }
         });
         return loss[0];
+    }
+
+    /**
+     * A padded batch in TBPTT(3, 3), losses masked with {@link StepMask#window}: the gradients are the sum of those of
+     * each sequence run alone at its own length, although finished rows keep stepping on padding.
+     */
+    @Test
+    void aPaddedBatchWithWindowedMasksGivesTheGradientsOfTheSequencesAlone() {
+        for (boolean twoParts : new boolean[] {false, true}) {
+            TbpttFixtures<?> f = TbpttFixtures.of(twoParts, 7, 3, 2, 3, 13);
+            assertPaddingIsExact(f, new int[] {7, 3, 5});
+        }
+    }
+
+    private static <S extends CellState> void assertPaddingIsExact(TbpttFixtures<S> f, int[] lengths) {
+        TruncatedBptt<S> tbptt = TruncatedBptt.every(f.cell, 3);
+        tbptt.run(new Tape(), 7, f.inputs(), null,
+                chunk -> f.loss(chunk.tape(), chunk.outputs(), chunk.start(), StepMask.window(lengths, chunk.start(), chunk.length())), r -> { });
+        double[][] padded = f.takeGradients();
+        double[][] alone = null;
+        for (int b = 0; b < lengths.length; b++) {
+            TbpttFixtures<S> one = f.row(b, lengths[b]);
+            tbptt.run(new Tape(), lengths[b], one.inputs(), null, one.chunkLoss(), r -> { });
+            double[][] g = one.takeGradients();
+            if (alone == null) {
+                alone = g;
+            } else {
+                for (int k = 0; k < g.length; k++) {
+                    for (int i = 0; i < g[k].length; i++) {
+                        alone[k][i] += g[k][i];
+                    }
+                }
+            }
+        }
+        TruncatedBpttProperties.assertClose(alone, padded);
     }
 
     @Test

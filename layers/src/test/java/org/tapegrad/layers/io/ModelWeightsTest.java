@@ -1,0 +1,118 @@
+package org.tapegrad.layers.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tapegrad.layers.HasParameters;
+import org.tapegrad.tape.Parameter;
+
+class ModelWeightsTest {
+
+    @TempDir
+    Path dir;
+
+    private static HasParameters model(Parameter... ps) {
+        List<Parameter> list = List.of(ps);
+        return () -> list;
+    }
+
+    private static Parameter param(String name, int rows, int cols, double start) {
+        Parameter p = new Parameter(name, rows, cols);
+        for (int i = 0; i < p.value().data.length; i++) {
+            p.value().data[i] = start + i / 3.0;
+        }
+        return p;
+    }
+
+    @Test
+    void savesAndLoadsEveryParameterExactly() throws IOException {
+        Path f = dir.resolve("m.safetensors");
+        Parameter w = param("w", 3, 2, 0.1);
+        Parameter b = param("b", 1, 2, -5);
+        ModelWeights.save(model(w, b), f);
+        Parameter w2 = new Parameter("w", 3, 2);
+        Parameter b2 = new Parameter("b", 1, 2);
+        ModelWeights.load(model(b2, w2), f);
+        assertArrayEquals(w.value().data, w2.value().data);
+        assertArrayEquals(b.value().data, b2.value().data);
+        assertEquals(w.value().doubleValue(2, 1), w2.value().doubleValue(2, 1));
+    }
+
+    @Test
+    void f32SaveRoundsToNearestFloat() throws IOException {
+        Path f = dir.resolve("m32.safetensors");
+        Parameter w = param("w", 2, 2, 0.1);
+        ModelWeights.save(model(w), f, DType.F32, Map.of("epoch", "3"));
+        Parameter w2 = new Parameter("w", 2, 2);
+        ModelWeights.load(model(w2), f);
+        for (int i = 0; i < 4; i++) {
+            assertEquals((double) (float) w.value().data[i], w2.value().data[i]);
+        }
+        assertEquals("3", SafetensorsReader.create().read(f).metadata().get("epoch"));
+    }
+
+    @Test
+    void oneDimensionalTensorLoadsIntoRowVector() throws IOException {
+        Path f = dir.resolve("bias.safetensors");
+        SafetensorsWriter.create().write(f, WeightFile.of(Map.of("b", WeightTensor.vector(1, 2, 3))));
+        Parameter b = new Parameter("b", 1, 3);
+        ModelWeights.load(model(b), f);
+        assertArrayEquals(new double[] {1, 2, 3}, b.value().data);
+        WeightFileException e = assertThrows(WeightFileException.class,
+                () -> ModelWeights.load(model(new Parameter("b", 3, 1)), f));
+        assertTrue(e.getMessage().contains("[3]"), e.getMessage());
+    }
+
+    @Test
+    void missingTensorIsNamedAndNothingIsLoaded() throws IOException {
+        Path f = dir.resolve("m.safetensors");
+        ModelWeights.save(model(param("w", 2, 2, 1)), f);
+        Parameter w = new Parameter("w", 2, 2);
+        Parameter u = new Parameter("u", 1, 4);
+        WeightFileException e = assertThrows(WeightFileException.class, () -> ModelWeights.load(model(w, u), f));
+        assertTrue(e.getMessage().contains("missing tensor 'u'"), e.getMessage());
+        assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+        assertArrayEquals(new double[4], w.value().data, "all or nothing");
+    }
+
+    @Test
+    void shapeMismatchIsNamed() throws IOException {
+        Path f = dir.resolve("m.safetensors");
+        ModelWeights.save(model(param("w", 2, 3, 1)), f);
+        WeightFileException e = assertThrows(WeightFileException.class,
+                () -> ModelWeights.load(model(new Parameter("w", 3, 2)), f));
+        assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[3×2]"), e.getMessage());
+    }
+
+    @Test
+    void extraTensorsAreRejectedUnlessIgnored() throws IOException {
+        Path f = dir.resolve("m.safetensors");
+        Map<String, WeightTensor> tensors = new LinkedHashMap<>();
+        tensors.put("w", WeightTensor.of(new double[][] {{7}}));
+        tensors.put("optimizer.step", WeightTensor.vector(12));
+        SafetensorsWriter.create().write(f, WeightFile.of(tensors));
+        Parameter w = new Parameter("w", 1, 1);
+        WeightFileException e = assertThrows(WeightFileException.class, () -> ModelWeights.load(model(w), f));
+        assertTrue(e.getMessage().contains("'optimizer.step'"), e.getMessage());
+        assertEquals(0, w.value().data[0]);
+        ModelWeights.load(model(w), f, ModelWeights.ExtraTensors.IGNORE);
+        assertEquals(7, w.value().data[0]);
+    }
+
+    @Test
+    void duplicateParameterNamesAreRejected() {
+        Path f = dir.resolve("m.safetensors");
+        assertThrows(IllegalArgumentException.class,
+                () -> ModelWeights.save(model(new Parameter("w", 1, 1), new Parameter("w", 1, 1)), f));
+    }
+}
