@@ -1,24 +1,63 @@
 package org.tapegrad.examples;
 
-import org.tapegrad.check.GradientCheck;
-import org.tapegrad.check.GradientCheckReport;
-import org.tapegrad.tape.Parameter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 
-/** Entry point of the examples tool. Until the subcommands land it gradient-checks a small expression. */
-public final class Main {
+import org.tapegrad.examples.cli.ErrorReporting;
+import org.tapegrad.examples.dogs.DogsCommand;
 
-    private Main() {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The examples tool: {@code java -jar tapegrad-examples.jar [subcommand] [options]}. With no arguments it runs the
+ * tour. Every failure ends as one line on stderr and a non-zero exit code (see {@link ErrorReporting}).
+ */
+@Command(name = "tapegrad-examples", mixinStandardHelpOptions = true, version = "tapegrad examples 0.1.0",
+        description = {"Demonstrations of the theory of recurrent networks on the tapegrad engine.",
+            "Run without arguments for the tour."},
+        subcommands = {org.tapegrad.examples.tour.TourCommand.class, DogsCommand.class, org.tapegrad.examples.flow.FlowCommand.class, org.tapegrad.examples.adding.AddingCommand.class, org.tapegrad.examples.music.MusicCommand.class, org.tapegrad.examples.charlm.CharLmCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        // Reached only with options but no subcommand (e.g. a stray argument would already be a parse error).
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Held so the level set in {@link #main} is not lost when the logger is garbage-collected. */
+    private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("org.tapegrad");
+
     public static void main(String[] args) {
-        Parameter x = Parameter.of("x", new double[][] {{0.5, -1.2, 2.0}, {0.1, 0.3, -0.7}});
-        Parameter w = Parameter.of("W", new double[][] {{0.2, -0.4}, {1.1, 0.3}, {-0.5, 0.8}});
-        Parameter b = Parameter.of("b", new double[][] {{0.05, -0.1}});
-        GradientCheckReport report = GradientCheck.of(t -> t.param(x).matmul(w).plus(b).tanh().crossEntropy(1, 0).mean(), x, w, b).run();
-        System.out.println("loss = mean(crossEntropy(tanh(x·W + b)))");
-        System.out.println(report);
-        if (!report.passed()) {
-            System.exit(1);
-        }
+        // The engine logs its kernel choice at INFO; on a command line that is noise between the results.
+        ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        System.exit(run(out, err, args));
+    }
+
+    /** Runs the tool with the given streams and returns its exit code; {@code main} without the {@code System.exit}. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        String[] effective = args.length == 0 ? new String[] {"tour"} : args;
+        int code = commandLine(out, err).execute(effective);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The configured command line (error handlers, streams), for tests and embedding. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        ErrorReporting errors = new ErrorReporting();
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.registerConverter(org.tapegrad.examples.model.CellKind.class, new org.tapegrad.examples.cli.CellKindConverter());
+        cmd.setParameterExceptionHandler(errors);
+        cmd.setExecutionExceptionHandler(errors);
+        return cmd;
     }
 }

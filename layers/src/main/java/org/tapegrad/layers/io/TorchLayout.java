@@ -71,6 +71,31 @@ public final class TorchLayout {
         write(cell, suffix(layer, reverse), Parameter::grad, true, into);
     }
 
+    // ---- shapes ------------------------------------------------------------------------------------------------
+
+    /**
+     * Adds PyTorch's shapes of one cell's four tensors, as {@code state_dict()} has them, to {@code into}, in
+     * {@code state_dict()} order: {@code weight_ih} {@code [GH, I]}, {@code weight_hh} {@code [GH, H]}, and the
+     * biases 1-D {@code [GH]} (the maps of {@link #export} hold those biases as {@code 1×GH} rows).
+     *
+     * @throws IllegalArgumentException for a cell without a PyTorch equivalent
+     */
+    public static void layerShapes(Cell<?> cell, int layer, boolean reverse, Map<String, int[]> into) {
+        Parameter[] p = mapped(cell);
+        int gh = p[0].shape().cols();
+        List<String> n = tensorNames(layer, reverse);
+        into.put(n.get(0), new int[] {gh, p[0].shape().rows()});
+        into.put(n.get(1), new int[] {gh, cell.hiddenSize()});
+        into.put(n.get(2), new int[] {gh});
+        into.put(n.get(3), new int[] {gh});
+    }
+
+    /** PyTorch's names of the four tensors of layer {@code layer}, direction {@code reverse}, in {@code state_dict()} order. */
+    public static List<String> tensorNames(int layer, boolean reverse) {
+        String s = suffix(layer, reverse);
+        return List.of("weight_ih" + s, "weight_hh" + s, "bias_ih" + s, "bias_hh" + s);
+    }
+
     // ---- import ------------------------------------------------------------------------------------------------
 
     /**
@@ -83,7 +108,7 @@ public final class TorchLayout {
         TreeSet<String> unused = new TreeSet<>(weights.keySet());
         for (int l = 0; l < layers.size(); l++) {
             loadLayer(weights, layers.get(l), l, false);
-            unused.removeAll(names(l, false));
+            unused.removeAll(tensorNames(l, false));
         }
         rejectUnused(unused);
     }
@@ -95,8 +120,8 @@ public final class TorchLayout {
         for (int l = 0; l < forwardLayers.size(); l++) {
             loadLayer(weights, forwardLayers.get(l), l, false);
             loadLayer(weights, backwardLayers.get(l), l, true);
-            unused.removeAll(names(l, false));
-            unused.removeAll(names(l, true));
+            unused.removeAll(tensorNames(l, false));
+            unused.removeAll(tensorNames(l, true));
         }
         rejectUnused(unused);
     }
@@ -168,11 +193,6 @@ public final class TorchLayout {
             throw new IllegalArgumentException("TorchLayout: layer index must be non-negative, got " + layer);
         }
         return "_l" + layer + (reverse ? "_reverse" : "");
-    }
-
-    private static List<String> names(int layer, boolean reverse) {
-        String s = suffix(layer, reverse);
-        return List.of("weight_ih" + s, "weight_hh" + s, "bias_ih" + s, "bias_hh" + s);
     }
 
     private static void checkSameDepth(List<? extends Cell<?>> forward, List<? extends Cell<?>> backward) {

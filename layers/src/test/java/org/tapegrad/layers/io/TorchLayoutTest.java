@@ -33,6 +33,21 @@ class TorchLayoutTest {
     }
 
     @Test
+    void layerShapesArePyTorchsWithOneDimensionalBiases() {
+        GruCell cell = new GruCell("gru", 10, 4, GruCell.Variant.LINEAR_BEFORE_RESET, new Random(1));
+        Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
+        TorchLayout.layerShapes(cell, 1, true, shapes);
+        assertEquals(TorchLayout.tensorNames(1, true), List.copyOf(shapes.keySet()));
+        assertEquals(List.of("weight_ih_l1_reverse", "weight_hh_l1_reverse", "bias_ih_l1_reverse", "bias_hh_l1_reverse"), List.copyOf(shapes.keySet()));
+        assertArrayEquals(new int[] {12, 10}, shapes.get("weight_ih_l1_reverse"));
+        assertArrayEquals(new int[] {12, 4}, shapes.get("weight_hh_l1_reverse"));
+        assertArrayEquals(new int[] {12}, shapes.get("bias_ih_l1_reverse"));
+        assertArrayEquals(new int[] {12}, shapes.get("bias_hh_l1_reverse"));
+        assertThrows(IllegalArgumentException.class, () -> TorchLayout.layerShapes(
+                new GruCell("c", 3, 4, GruCell.Variant.RESET_BEFORE_MATMUL, new Random(1)), 0, false, new java.util.HashMap<>()));
+    }
+
+    @Test
     void exportThenLoadRoundTripsStacksAndBidirectionalNetworks() {
         StackedCell stack = StackedCell.of(new GruCell("a", 3, 4, GruCell.Variant.LINEAR_BEFORE_RESET, new Random(1)),
                 new GruCell("b", 4, 4, GruCell.Variant.LINEAR_BEFORE_RESET, new Random(2)));

@@ -1,0 +1,85 @@
+package org.tapegrad.examples.adding;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.tapegrad.examples.model.CellKind;
+import org.tapegrad.examples.model.SequenceRegressor;
+import org.tapegrad.layers.optim.Adam;
+import org.tapegrad.layers.optim.GradientClipping;
+import org.tapegrad.layers.optim.Optimizer;
+import org.tapegrad.tape.Parameter;
+import org.tapegrad.tape.Tape;
+import org.tapegrad.tape.Var;
+
+/**
+ * Trains one model on the adding problem: fresh random batches every iteration, Adam, gradient norm clipped, and
+ * the mean squared error on a fixed test set measured at regular intervals.
+ *
+ * @param hidden H
+ * @param iterations training iterations (one batch each)
+ * @param batch sequences per batch
+ * @param learningRate Adam's step size
+ * @param clip maximum global gradient norm
+ * @param testSize sequences in the fixed test set
+ * @param evaluations how many times the test MSE is measured (evenly spaced, including the end)
+ */
+public record AddingTrainer(int hidden, int iterations, int batch, double learningRate, double clip, int testSize, int evaluations) {
+
+    /** One point of a learning curve. */
+    public record Point(int iteration, double trainMse, double testMse) {
+    }
+
+    /** A finished run. */
+    public record Run(CellKind cell, int length, List<Point> curve, double testBaseline) {
+
+        public double finalTestMse() {
+            return curve.get(curve.size() - 1).testMse();
+        }
+    }
+
+    /** Trains {@code kind} at sequence length {@code length}; {@code onIteration} is called after every iteration. */
+    public Run train(CellKind kind, int length, long seed, Runnable onIteration) {
+        Random random = new Random(seed);
+        SequenceRegressor model = new SequenceRegressor(kind.build(kind.toString(), 2, hidden, random), 1, random);
+        List<Parameter> params = model.parameters();
+        Optimizer optimizer = Adam.of(learningRate);
+        AddingProblem.Batch test = AddingProblem.generate(testSize, length, new Random(seed ^ 0x5DEECE66DL));
+        Random data = new Random(seed + 1);
+        Tape tape = new Tape();
+        List<Point> curve = new ArrayList<>();
+        int every = Math.max(1, iterations / evaluations);
+        double trainSum = 0;
+        int trainCount = 0;
+        for (int it = 1; it <= iterations; it++) {
+            AddingProblem.Batch b = AddingProblem.generate(batch, length, data);
+            Var loss = model.predict(tape, b.inputs()).squaredError(tape.constant(b.targets())).mean();
+            tape.backward(loss);
+            trainSum += loss.item();
+            trainCount++;
+            tape.reset();
+            GradientClipping.clipByGlobalNorm(params, clip);
+            optimizer.step(params);
+            for (Parameter p : params) {
+                p.zeroGrad();
+            }
+            if (it % every == 0 || it == iterations) {
+                curve.add(new Point(it, trainSum / trainCount, mse(model, tape, test)));
+                trainSum = 0;
+                trainCount = 0;
+            }
+            onIteration.run();
+        }
+        return new Run(kind, length, List.copyOf(curve), test.baselineMse());
+    }
+
+    /** Mean squared error of the model on a batch, without recording gradients. */
+    static double mse(SequenceRegressor model, Tape tape, AddingProblem.Batch b) {
+        try (Tape.NoGrad ignored = tape.noGrad()) {
+            return model.predict(tape, b.inputs()).squaredError(tape.constant(b.targets())).mean().item();
+        } finally {
+            tape.reset();
+        }
+    }
+}
