@@ -17,7 +17,7 @@ public final class VectorGemm implements GemmKernel {
 
     /** Slice of the inner dimension kept in cache: a {@code KC×NR} panel of B stays in L1. */
     static final int KC = 256;
-    /** Rows of op(A) packed at once: an {@code MC×KC} block (~{@code 0.4 MB}) stays in L2. */
+    /** Rows of op(A) packed at once: an {@code MC×KC} block (256 KB with 512-bit vectors) stays in L2. */
     static final int MC = 8 * MR;
 
     /** Below this many rows of C, {@link VectorSmallGemm} is faster (measured). */
