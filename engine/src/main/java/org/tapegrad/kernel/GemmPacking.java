@@ -41,27 +41,46 @@ final class GemmPacking {
     }
 
     /**
-     * Packs {@code op(B)[p0, p0+kc) × [j0, j0+cols)} into {@code dst} from {@code at} as {@code kc}
-     * steps of {@code nr} contiguous columns (columns past {@code cols} are zero).
+     * Packs {@code op(B)[p0, p0+kc) × [j0, j1)} into panels of {@code nr} columns: panel {@code q} starts at
+     * {@code q·nr·kc}, and step {@code p} of a panel holds its {@code nr} columns contiguously (columns past
+     * {@code j1} are zero).
      */
-    static void packB(double[] b, boolean transB, int k, int n, int p0, int kc, int j0, int cols, int nr, double[] dst, int at) {
+    static void packB(double[] b, boolean transB, int k, int n, int p0, int kc, int j0, int j1, int nr, double[] dst) {
+        int panels = (j1 - j0 + nr - 1) / nr;
         if (transB) {
-            // B(p, j) at j + p·n: each step is a contiguous run of columns.
+            // B(p, j) at j + p·n: walk each step's row once, across all panels (reading down the panels instead
+            // strides by n, often a multiple of 4 KB, and was no faster).
             for (int p = 0; p < kc; p++) {
-                System.arraycopy(b, j0 + (p0 + p) * n, dst, at + p * nr, cols);
+                int src = (p0 + p) * n;
+                for (int q = 0; q < panels; q++) {
+                    int jq = j0 + q * nr;
+                    int cols = Math.min(nr, j1 - jq);
+                    int at = q * nr * kc + p * nr;
+                    for (int j = 0; j < cols; j++) {
+                        dst[at + j] = b[src + jq + j];
+                    }
+                    for (int j = cols; j < nr; j++) {
+                        dst[at + j] = 0.0;
+                    }
+                }
             }
-        } else {
-            // B(p, j) at p + j·k: read each column contiguously.
+            return;
+        }
+        // B(p, j) at p + j·k: read each column contiguously.
+        for (int q = 0; q < panels; q++) {
+            int jq = j0 + q * nr;
+            int cols = Math.min(nr, j1 - jq);
+            int at = q * nr * kc;
             for (int j = 0; j < cols; j++) {
-                int src = p0 + (j0 + j) * k;
+                int src = p0 + (jq + j) * k;
                 for (int p = 0; p < kc; p++) {
                     dst[at + p * nr + j] = b[src + p];
                 }
             }
-        }
-        if (cols < nr) {
-            for (int p = 0; p < kc; p++) {
-                java.util.Arrays.fill(dst, at + p * nr + cols, at + (p + 1) * nr, 0.0);
+            for (int j = cols; j < nr; j++) {
+                for (int p = 0; p < kc; p++) {
+                    dst[at + p * nr + j] = 0.0;
+                }
             }
         }
     }

@@ -75,10 +75,7 @@ public final class VectorGemm implements GemmKernel {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean add = accumulate || pc > 0;
-            for (int q = 0; q < panels; q++) {
-                int jr = j0 + q * NR;
-                GemmPacking.packB(b, transB, k, n, pc, kc, jr, Math.min(NR, j1 - jr), NR, packedB, q * NR * kc);
-            }
+            GemmPacking.packB(b, transB, k, n, pc, kc, j0, j1, NR, packedB);
             for (int ic = 0; ic < m; ic += MC) {
                 int mc = Math.min(MC, m - ic);
                 GemmPacking.packA(a, transA, m, k, ic, mc, pc, kc, MR, packedA);
