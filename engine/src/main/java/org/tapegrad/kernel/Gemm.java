@@ -12,7 +12,9 @@ import org.ojalgo.matrix.store.R064Store;
  * the JVM runs with {@code --add-modules jdk.incubator.vector}), otherwise {@code java} (plain loops the JIT
  * vectorizes). The system property {@code tapegrad.gemm=vector|java|ojalgo} overrides the choice; {@code ojalgo} is
  * ojAlgo's own multiply, the reference. ojAlgo's thread pool is limited to one thread here because the engine
- * decides its own parallelism.
+ * decides its own parallelism: large products are split over blocks of columns of {@code C} on a small pool of
+ * daemon threads, at most {@code -Dtapegrad.threads=N} (default: the number of cores, never more); see
+ * {@link #threads()}. The result does not depend on the number of threads.
  */
 public final class Gemm {
 
@@ -23,7 +25,7 @@ public final class Gemm {
 
     static {
         OjAlgoUtils.limitThreadsTo(1);
-        System.getLogger("org.tapegrad").log(Level.INFO, "tapegrad GEMM kernel: " + KERNEL.name()
+        System.getLogger("org.tapegrad").log(Level.INFO, "tapegrad GEMM kernel: " + KERNEL.name() + ", up to " + threads() + " thread(s)"
                 + (KERNEL.name().equals("vector") ? "" : " (start the JVM with --add-modules jdk.incubator.vector for the Vector API kernel)"));
     }
 
@@ -37,17 +39,25 @@ public final class Gemm {
 
     /** The kernel of the given name, or throws naming the choices; {@code null} means the best available. */
     public static GemmKernel select(String name) {
+        return select(name, threads());
+    }
+
+    /**
+     * The kernel of the given name that splits large products over at most {@code threads} threads (capped by
+     * {@value GemmThreads#PROPERTY} and the number of cores; {@code ojalgo} always uses one).
+     */
+    public static GemmKernel select(String name, int threads) {
         if (name == null || name.isBlank()) {
-            GemmKernel vector = vectorKernelOrNull();
-            return vector != null ? vector : new JavaGemm();
+            GemmKernel vector = vectorKernelOrNull(threads);
+            return vector != null ? vector : new JavaGemm(threads);
         }
         switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "java":
-                return new JavaGemm();
+                return new JavaGemm(threads);
             case "ojalgo":
                 return new OjAlgoGemm();
             case "vector":
-                GemmKernel vector = vectorKernelOrNull();
+                GemmKernel vector = vectorKernelOrNull(threads);
                 if (vector == null) {
                     throw new IllegalStateException(PROPERTY + "=vector but the module jdk.incubator.vector is not available; start the JVM with --add-modules jdk.incubator.vector");
                 }
@@ -59,15 +69,23 @@ public final class Gemm {
 
     /** Whether the Vector API kernel can run in this JVM. */
     public static boolean vectorAvailable() {
-        return vectorKernelOrNull() != null;
+        return vectorKernelOrNull(1) != null;
     }
 
-    private static GemmKernel vectorKernelOrNull() {
+    /**
+     * The most threads a product is split over: the system property {@value GemmThreads#PROPERTY} (default: the
+     * number of cores), capped at the number of cores. Only products of at least {@code 2^20} multiply-adds are split.
+     */
+    public static int threads() {
+        return GemmThreads.THREADS;
+    }
+
+    private static GemmKernel vectorKernelOrNull(int threads) {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return null;
         }
         try {
-            return (GemmKernel) Class.forName("org.tapegrad.kernel.VectorGemm").getDeclaredConstructor().newInstance();
+            return (GemmKernel) Class.forName("org.tapegrad.kernel.VectorGemm").getDeclaredConstructor(int.class).newInstance(threads);
         } catch (ReflectiveOperationException | LinkageError e) {
             return null;
         }

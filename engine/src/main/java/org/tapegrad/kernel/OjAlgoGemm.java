@@ -13,6 +13,13 @@ public final class OjAlgoGemm implements GemmKernel {
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c, boolean accumulate) {
+        if (m == 0 || n == 0 || k == 0) {
+            // ojAlgo cannot wrap an empty array; the product is empty or zero.
+            if (!accumulate) {
+                java.util.Arrays.fill(c, 0, m * n, 0.0);
+            }
+            return;
+        }
         MatrixStore<Double> left = transA ? R064Store.wrap(a, k).limits(k, m).transpose() : R064Store.wrap(a, m).limits(m, k);
         MatrixStore<Double> right = transB ? R064Store.wrap(b, n).limits(n, k).transpose() : R064Store.wrap(b, k).limits(k, n);
         R064Store product = R064Store.FACTORY.make(m, n);

@@ -16,13 +16,18 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.ojalgo.matrix.store.R064Store;
 
-/** Every available kernel computes the same product as a triple loop, for all four transpose forms. */
+/**
+ * Every available kernel, on one thread and split over threads, computes the same product as a triple loop, for all
+ * four transpose forms, overwriting and accumulating, including shapes that cut through the vector, tile and cache
+ * blocks of {@link VectorGemm} ({@code KC = 256}) and its small-row path.
+ */
 class GemmKernelTest {
 
     static List<GemmKernel> kernels() {
-        List<GemmKernel> all = new ArrayList<>(List.of(new JavaGemm(), new OjAlgoGemm()));
+        List<GemmKernel> all = new ArrayList<>(List.of(new JavaGemm(1), new JavaGemm(2), new OjAlgoGemm()));
         if (Gemm.vectorAvailable()) {
-            all.add(Gemm.select("vector"));
+            all.add(Gemm.select("vector", 1));
+            all.add(Gemm.select("vector", 2));
         }
         return all;
     }
@@ -32,9 +37,68 @@ class GemmKernelTest {
         return Arbitraries.integers().between(1, 70);
     }
 
+    /** Small shapes, often, and occasionally shapes large enough to be split over threads and cache blocks. */
+    @Provide
+    Arbitrary<Integer> largeDims() {
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, 40)),
+                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(100, 300)));
+    }
+
     @Property(tries = 80)
     void allKernelsAgreeWithTheTripleLoop(@ForAll("dims") int m, @ForAll("dims") int n, @ForAll("dims") int k,
             @ForAll boolean transA, @ForAll boolean transB, @ForAll boolean accumulate, @ForAll @IntRange(min = 0, max = 1000) int seed) {
+        assertAllKernelsAgree(m, n, k, transA, transB, accumulate, seed);
+    }
+
+    @Property(tries = 25)
+    void largeProductsAgreeWithTheTripleLoop(@ForAll("largeDims") int m, @ForAll("largeDims") int n, @ForAll("largeDims") int k,
+            @ForAll boolean transA, @ForAll boolean transB, @ForAll boolean accumulate, @ForAll @IntRange(min = 0, max = 1000) int seed) {
+        assertAllKernelsAgree(m, n, k, transA, transB, accumulate, seed);
+    }
+
+    @Test
+    void threadedProductIsIdenticalToSingleThreaded() {
+        // Large enough to be split (m·n·k ≥ 2^20) with a ragged last block of columns and a second k slice.
+        int m = 45;
+        int n = 203;
+        int k = 300;
+        Random r = new Random(7);
+        double[] a = random(r, m * k);
+        double[] b = random(r, k * n);
+        for (String name : Gemm.vectorAvailable() ? List.of("java", "vector") : List.of("java")) {
+            for (boolean transB : new boolean[] {false, true}) {
+                double[] one = new double[m * n];
+                double[] two = new double[m * n];
+                Gemm.select(name, 1).gemm(true, transB, m, n, k, a, b, one, false);
+                Gemm.select(name, 2).gemm(true, transB, m, n, k, a, b, two, false);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(one, two, name + " transB=" + transB);
+            }
+        }
+    }
+
+    @Test
+    void splitProductsAgreeWithTheTripleLoop() {
+        // m·n·k ≥ 2^20, so the threaded kernels split them; m = 5 takes the vector kernel's small-row path.
+        for (int[] shape : new int[][] {{45, 203, 300}, {5, 800, 300}}) {
+            for (int form = 0; form < 8; form++) {
+                assertAllKernelsAgree(shape[0], shape[1], shape[2], (form & 1) != 0, (form & 2) != 0, (form & 4) != 0, form);
+            }
+        }
+    }
+
+    @Test
+    void emptyInnerDimensionGivesZeroOrLeavesC() {
+        for (GemmKernel kernel : kernels()) {
+            double[] c = {1, 2, 3, 4, 5, 6};
+            kernel.gemm(false, false, 2, 3, 0, new double[0], new double[0], c, true);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, c, kernel.name());
+            kernel.gemm(false, false, 2, 3, 0, new double[0], new double[0], c, false);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new double[6], c, kernel.name());
+        }
+    }
+
+    private static void assertAllKernelsAgree(int m, int n, int k, boolean transA, boolean transB, boolean accumulate, int seed) {
         Random r = new Random(seed);
         double[] a = random(r, m * k);
         double[] b = random(r, k * n);
@@ -51,11 +115,13 @@ class GemmKernelTest {
                 expected[i + j * m] = s;
             }
         }
-        for (GemmKernel kernel : kernels()) {
+        List<GemmKernel> kernels = kernels();
+        for (int q = 0; q < kernels.size(); q++) {
+            GemmKernel kernel = kernels.get(q);
             double[] c = c0.clone();
             kernel.gemm(transA, transB, m, n, k, a, b, c, accumulate);
             for (int i = 0; i < c.length; i++) {
-                assertEquals(expected[i], c[i], 1e-12 * (1 + Math.abs(expected[i])) * k, kernel.name() + " element " + i);
+                assertEquals(expected[i], c[i], 1e-12 * (1 + Math.abs(expected[i])) * k, kernel.name() + " #" + q + " element " + i);
             }
         }
     }

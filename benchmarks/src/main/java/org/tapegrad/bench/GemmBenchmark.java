@@ -1,0 +1,92 @@
+package org.tapegrad.bench;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.tapegrad.kernel.Gemm;
+import org.tapegrad.kernel.GemmKernel;
+
+/**
+ * Time of one matrix product {@code C = op(A)·op(B)} per kernel, shape and thread count; GFLOP/s is
+ * {@code 2·m·n·k / time}.
+ *
+ * <p>Shapes are {@code m×k·k×n}: a batch-32 recurrent step into a 512-wide layer, a square 512³, a batch-1 step and a
+ * batch-32 step of a 256-wide layer, and the two VJP forms {@code Aᵀ·B} and {@code A·Bᵀ} of the first. Kernels come
+ * from {@link Gemm#select(String, int)} in the same JVM (so one run compares them side by side), plus
+ * {@code netlib-java} / {@code netlib-native} ({@link NetlibGemm}), which ignore {@code threads} (native OpenBLAS
+ * follows {@code OMP_NUM_THREADS}).
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar GemmBenchmark -f 1 -wi 3 -i 5
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+public class GemmBenchmark {
+
+    /** {@code m×k×n}, optionally {@code :AtB} (A stored transposed) or {@code :ABt} (B stored transposed). */
+    @Param({"32x192x512", "32x192x512:AtB", "32x192x512:ABt", "512x512x512", "1x64x256", "32x64x256"})
+    public String shape;
+
+    @Param({"vector", "java", "ojalgo"})
+    public String kernel;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private GemmKernel gemm;
+    private boolean transA;
+    private boolean transB;
+    private int m;
+    private int n;
+    private int k;
+    private double[] a;
+    private double[] b;
+    private double[] c;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        String[] form = shape.split(":");
+        String[] dims = form[0].split("x");
+        m = Integer.parseInt(dims[0]);
+        k = Integer.parseInt(dims[1]);
+        n = Integer.parseInt(dims[2]);
+        transA = form.length > 1 && form[1].equals("AtB");
+        transB = form.length > 1 && form[1].equals("ABt");
+        gemm = kernel.startsWith("netlib") ? NetlibGemm.of(kernel) : Gemm.select(kernel, threads);
+        Random random = new Random(42);
+        a = gaussian(random, m * k);
+        b = gaussian(random, k * n);
+        c = new double[m * n];
+    }
+
+    @Benchmark
+    public double[] multiply() {
+        gemm.gemm(transA, transB, m, n, k, a, b, c, false);
+        return c;
+    }
+
+    private static double[] gaussian(Random random, int size) {
+        double[] v = new double[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = random.nextGaussian();
+        }
+        return v;
+    }
+}

@@ -1,0 +1,123 @@
+package org.tapegrad.kernel;
+
+import static org.tapegrad.kernel.VectorMicroKernel.MR;
+import static org.tapegrad.kernel.VectorMicroKernel.NR;
+
+/**
+ * The matrix product on the JDK Vector API ({@code jdk.incubator.vector}): the inner dimension is cut into slices of
+ * {@value #KC}, rows of {@code op(A)} into blocks of {@value #MC} that are packed into a thread-local buffer (which
+ * also turns {@code Aᵀ} into the same layout as {@code A}), and each {@code MR×NR} tile of {@code C} is computed in
+ * registers by {@link VectorMicroKernel} from a packed slice of {@code B}. Products with very few rows go to
+ * {@link VectorSmallGemm} instead, where a tile of many rows would mostly multiply padding.
+ *
+ * <p>Large products are split over blocks of columns of {@code C} across {@link GemmThreads}. Steady state allocates
+ * nothing but the bookkeeping of a split: the pack buffers are per thread and grow only.
+ */
+public final class VectorGemm implements GemmKernel {
+
+    /** Slice of the inner dimension kept in cache: a {@code KC×NR} panel of B stays in L1. */
+    static final int KC = 256;
+    /** Rows of op(A) packed at once: an {@code MC×KC} block (256 KB with 512-bit vectors) stays in L2. */
+    static final int MC = 8 * MR;
+
+    /** Below this many rows of C, {@link VectorSmallGemm} is faster (measured). */
+    static final int SMALL_M = 12;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final int threads;
+
+    /** The kernel with the configured number of threads ({@code tapegrad.threads}). */
+    public VectorGemm() {
+        this(GemmThreads.THREADS);
+    }
+
+    /** The kernel with at most {@code threads} threads (capped by the configuration and the cores). */
+    public VectorGemm(int threads) {
+        this.threads = GemmThreads.cap(threads);
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                java.util.Arrays.fill(c, 0, m * n, 0.0);
+            }
+            return;
+        }
+        long work = (long) m * n * k;
+        if (threads == 1 || work < GemmThreads.MIN_PARALLEL_WORK) {
+            columns(transA, transB, m, n, k, a, b, c, accumulate, 0, n);
+            return;
+        }
+        GemmThreads.forColumns(n, NR, work, threads, (from, to) -> columns(transA, transB, m, n, k, a, b, c, accumulate, from, to));
+    }
+
+    /** Columns {@code [j0, j1)} of {@code C}. */
+    private static void columns(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c,
+            boolean accumulate, int j0, int j1) {
+        Scratch s = SCRATCH.get();
+        if (m < SMALL_M) {
+            VectorSmallGemm.gemm(transA, transB, m, n, k, a, b, c, accumulate, j0, j1, s.row(k + 4 * VectorMicroKernel.V));
+            return;
+        }
+        int panels = (j1 - j0 + NR - 1) / NR;
+        double[] packedA = s.packedA(Math.min(m, MC), Math.min(k, KC));
+        double[] packedB = s.packedB(panels * NR * Math.min(k, KC));
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean add = accumulate || pc > 0;
+            GemmPacking.packB(b, transB, k, n, pc, kc, j0, j1, NR, packedB);
+            for (int ic = 0; ic < m; ic += MC) {
+                int mc = Math.min(MC, m - ic);
+                GemmPacking.packA(a, transA, m, k, ic, mc, pc, kc, MR, packedA);
+                for (int q = 0; q < panels; q++) {
+                    int jr = j0 + q * NR;
+                    int cols = Math.min(NR, j1 - jr);
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        VectorMicroKernel.multiply(kc, packedA, ir * kc, packedB, q * NR * kc,
+                                c, ic + ir + jr * m, m, Math.min(MR, mc - ir), cols, add, s.tile);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Per-thread buffers that only ever grow. */
+    private static final class Scratch {
+        private double[] packedA = new double[0];
+        private double[] packedB = new double[0];
+        private double[] row = new double[0];
+        final double[] tile = new double[MR * NR];
+
+        double[] packedA(int rows, int kc) {
+            int size = ((rows + MR - 1) / MR) * MR * kc;
+            if (packedA.length < size) {
+                packedA = new double[size];
+            }
+            return packedA;
+        }
+
+        double[] row(int size) {
+            if (row.length < size) {
+                row = new double[size];
+            }
+            return row;
+        }
+
+        double[] packedB(int size) {
+            if (packedB.length < size) {
+                packedB = new double[size];
+            }
+            return packedB;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package org.tapegrad.kernel;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API product for a {@code C} of only a few rows (a batch of one or two in a recurrent step), computed a
+ * row at a time without packing {@code B}, since for so few rows packing {@code B} would cost as much as the product
+ * itself. Vectors run along whichever dimension {@code B} is contiguous in: along the columns of {@code C} when
+ * {@code B} is stored transposed (each step adds a scaled row of {@code op(B)}), otherwise along the inner dimension
+ * (each element of {@code C} is a dot product with a column of {@code B}).
+ */
+final class VectorSmallGemm {
+
+    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    private static final int V = SPECIES.length();
+    /** Columns of C per pass: four accumulators. */
+    private static final int COLUMNS = 4;
+
+    private VectorSmallGemm() {
+    }
+
+    /**
+     * {@code C(i, [j0, j1)) (+)= op(A)(i, :) · op(B)(:, [j0, j1))} for every row i; shapes and storage as in
+     * {@link GemmKernel}.
+     *
+     * @param rowScratch at least {@code k + 4·V} doubles
+     */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c,
+            boolean accumulate, int j0, int j1, double[] rowScratch) {
+        for (int i = 0; i < m; i++) {
+            // Row i of op(A) made contiguous: A(i, p) at p + i·k when transposed, else at i + p·m.
+            double[] row = a;
+            int rowOff = i * k;
+            if (!transA) {
+                row = rowScratch;
+                rowOff = 0;
+                for (int p = 0; p < k; p++) {
+                    row[p] = a[i + p * m];
+                }
+            }
+            if (transB) {
+                axpyRow(row, rowOff, n, k, b, c, i, m, accumulate, j0, j1, rowScratch);
+            } else {
+                dotRow(row, rowOff, k, b, c, i, m, accumulate, j0, j1);
+            }
+        }
+    }
+
+    /** B stored {@code n×k}: {@code C(i, j..) += Σ_p A(i,p)·B(j.., p)}, vectors along j. */
+    private static void axpyRow(double[] row, int rowOff, int n, int k, double[] b, double[] c, int i, int m,
+            boolean accumulate, int j0, int j1, double[] scratch) {
+        int out = scratch.length - COLUMNS * V;
+        int j = j0;
+        for (; j + COLUMNS * V <= j1; j += COLUMNS * V) {
+            DoubleVector s0 = DoubleVector.zero(SPECIES);
+            DoubleVector s1 = s0;
+            DoubleVector s2 = s0;
+            DoubleVector s3 = s0;
+            for (int p = 0; p < k; p++) {
+                DoubleVector x = DoubleVector.broadcast(SPECIES, row[rowOff + p]);
+                int at = j + p * n;
+                s0 = DoubleVector.fromArray(SPECIES, b, at).fma(x, s0);
+                s1 = DoubleVector.fromArray(SPECIES, b, at + V).fma(x, s1);
+                s2 = DoubleVector.fromArray(SPECIES, b, at + 2 * V).fma(x, s2);
+                s3 = DoubleVector.fromArray(SPECIES, b, at + 3 * V).fma(x, s3);
+            }
+            if (m == 1) {
+                store(s0, c, j, accumulate);
+                store(s1, c, j + V, accumulate);
+                store(s2, c, j + 2 * V, accumulate);
+                store(s3, c, j + 3 * V, accumulate);
+            } else {
+                // C(i, j) lies m apart along a row: go through the scratch.
+                s0.intoArray(scratch, out);
+                s1.intoArray(scratch, out + V);
+                s2.intoArray(scratch, out + 2 * V);
+                s3.intoArray(scratch, out + 3 * V);
+                for (int t = 0; t < COLUMNS * V; t++) {
+                    int ci = i + (j + t) * m;
+                    c[ci] = accumulate ? c[ci] + scratch[out + t] : scratch[out + t];
+                }
+            }
+        }
+        for (; j < j1; j++) {
+            double s = 0;
+            for (int p = 0; p < k; p++) {
+                s = Math.fma(row[rowOff + p], b[j + p * n], s);
+            }
+            int ci = i + j * m;
+            c[ci] = accumulate ? c[ci] + s : s;
+        }
+    }
+
+    /** B stored {@code k×n}: {@code C(i, j) += Σ_p A(i,p)·B(p, j)}, vectors along p, four columns at a time. */
+    private static void dotRow(double[] row, int rowOff, int k, double[] b, double[] c, int i, int m,
+            boolean accumulate, int j0, int j1) {
+        int kv = k - k % V;
+        int j = j0;
+        for (; j + COLUMNS <= j1; j += COLUMNS) {
+            DoubleVector s0 = DoubleVector.zero(SPECIES);
+            DoubleVector s1 = s0;
+            DoubleVector s2 = s0;
+            DoubleVector s3 = s0;
+            int b0 = j * k;
+            for (int p = 0; p < kv; p += V) {
+                DoubleVector x = DoubleVector.fromArray(SPECIES, row, rowOff + p);
+                s0 = DoubleVector.fromArray(SPECIES, b, b0 + p).fma(x, s0);
+                s1 = DoubleVector.fromArray(SPECIES, b, b0 + k + p).fma(x, s1);
+                s2 = DoubleVector.fromArray(SPECIES, b, b0 + 2 * k + p).fma(x, s2);
+                s3 = DoubleVector.fromArray(SPECIES, b, b0 + 3 * k + p).fma(x, s3);
+            }
+            double d0 = s0.reduceLanes(VectorOperators.ADD);
+            double d1 = s1.reduceLanes(VectorOperators.ADD);
+            double d2 = s2.reduceLanes(VectorOperators.ADD);
+            double d3 = s3.reduceLanes(VectorOperators.ADD);
+            for (int p = kv; p < k; p++) {
+                double x = row[rowOff + p];
+                d0 = Math.fma(x, b[b0 + p], d0);
+                d1 = Math.fma(x, b[b0 + k + p], d1);
+                d2 = Math.fma(x, b[b0 + 2 * k + p], d2);
+                d3 = Math.fma(x, b[b0 + 3 * k + p], d3);
+            }
+            put(c, i + j * m, d0, accumulate);
+            put(c, i + (j + 1) * m, d1, accumulate);
+            put(c, i + (j + 2) * m, d2, accumulate);
+            put(c, i + (j + 3) * m, d3, accumulate);
+        }
+        for (; j < j1; j++) {
+            double s = 0;
+            for (int p = 0; p < k; p++) {
+                s = Math.fma(row[rowOff + p], b[p + j * k], s);
+            }
+            put(c, i + j * m, s, accumulate);
+        }
+    }
+
+    private static void store(DoubleVector v, double[] c, int at, boolean accumulate) {
+        (accumulate ? v.add(DoubleVector.fromArray(SPECIES, c, at)) : v).intoArray(c, at);
+    }
+
+    private static void put(double[] c, int at, double v, boolean accumulate) {
+        c[at] = accumulate ? c[at] + v : v;
+    }
+}
