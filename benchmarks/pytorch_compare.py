@@ -24,7 +24,7 @@ import time
 import torch
 
 SHAPES = [(1, 100, 64, 64), (32, 100, 64, 128), (64, 50, 128, 512), (16, 1000, 32, 64)]  # B, T, I, H
-GEMMS = [(1, 64, 256), (32, 64, 256), (32, 128, 512), (64, 512, 2048), (256, 256, 256)]   # M, K, N
+GEMMS = [(1, 64, 256), (32, 64, 256), (32, 192, 512), (512, 512, 512)]   # M, K, N (the shapes)
 CELLS = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}
 JMH_CELL = {"LstmBenchmark": "lstm", "GruBenchmark": "gru", "RnnBenchmark": "rnn"}
 UNIT_MS = {"ns/op": 1e-6, "us/op": 1e-3, "ms/op": 1.0, "s/op": 1e3}

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.op.Affine;
 import org.tapegrad.op.ColumnConcat;
 import org.tapegrad.op.RowSelect;
 
@@ -125,6 +126,21 @@ public final class Tape {
             nodes.add(node);
         }
         return node.output;
+    }
+
+    /**
+     * {@code x₁·W₁ + … + x_n·W_n + b} as one op (the pre-activation of a recurrent cell); {@code b} is a {@code 1×N}
+     * row, each product {@code B×N}.
+     *
+     * @param xw the pairs {@code x₁, W₁, x₂, W₂, …}
+     */
+    public Var affine(Var b, Var... xw) {
+        if (xw.length == 0 || xw.length % 2 != 0) {
+            throw new IllegalArgumentException("affine: expected (x, W) pairs, got " + xw.length + " values");
+        }
+        Var[] inputs = java.util.Arrays.copyOf(xw, xw.length + 1);
+        inputs[xw.length] = b;
+        return apply(new Affine(xw.length / 2), inputs);
     }
 
     /** Columns of {@code parts} side by side: {@code [a | b | …]}; all must have the same number of rows. */

@@ -93,6 +93,39 @@ class OpGradientProperties {
         check(t -> t.param(a).transposedMatmul(t.param(b)), a, b);
     }
 
+    @Property(tries = TRIES)
+    void affineOfTwoPairsAndABias(@ForAll("matmulPairs") Pair first, @ForAll("seeds") long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        int rows = first.a().length;
+        int cols = first.b()[0].length;
+        int inner = 1 + r.nextInt(6);
+        Parameter x = p("x", first.a()), w = p("W", first.b());
+        Parameter h = p("h", randomMatrix(r, rows, inner)), u = p("U", randomMatrix(r, inner, cols));
+        Parameter b = p("b", randomMatrix(r, 1, cols));
+        check(t -> t.affine(t.param(b), t.param(x), t.param(w), t.param(h), t.param(u)), x, w, h, u, b);
+        Tape t = new Tape();
+        double[][] composed = t.param(x).matmul(t.param(w)).plus(t.param(h).matmul(t.param(u))).plus(t.param(b)).toArray();
+        double[][] fused = t.affine(t.param(b), t.param(x), t.param(w), t.param(h), t.param(u)).toArray();
+        for (int i = 0; i < rows; i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(composed[i], fused[i], 1e-12);
+        }
+    }
+
+    @Provide
+    Arbitrary<Long> seeds() {
+        return Arbitraries.longs();
+    }
+
+    static double[][] randomMatrix(java.util.Random r, int rows, int cols) {
+        double[][] m = new double[rows][cols];
+        for (double[] row : m) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = 2 * r.nextDouble() - 1;
+            }
+        }
+        return m;
+    }
+
     // ---- element-wise binary with broadcast -----------------------------------------------------------------------
 
     @Property(tries = TRIES)

@@ -47,6 +47,10 @@ class TapeTest {
         assertThrows(ShapeException.class, () -> a.crossEntropy(new int[32]).plus(0).crossEntropy(new int[] {5}));
         assertThrows(ShapeException.class, () -> t.concatColumns(a, b));
         assertThrows(ShapeException.class, () -> a.squaredError(b));
+        ShapeException affine = assertThrows(ShapeException.class, () -> t.affine(t.row(new double[256]), a, t.constant(new double[64][256]), t.constant(new double[32][8]), t.constant(new double[9][256])));
+        assertEquals("affine: [32×8]·[9×256]: inner dimensions 8 ≠ 9", affine.getMessage());
+        assertThrows(ShapeException.class, () -> t.affine(t.row(new double[255]), a, t.constant(new double[64][256])));
+        assertThrows(IllegalArgumentException.class, () -> t.affine(t.row(1), a));
         assertEquals(0, t.size(), "nothing is recorded by a failed op");
     }
 

@@ -135,7 +135,7 @@ public final class GruCell implements Cell<HiddenState> {
         CellParameters.checkStepInput("GruCell", x, inputSize, state.h());
         int n = hiddenSize;
         Var h = state.h();
-        Var a = x.matmul(wx).plus(b);
+        Var a = tape.affine(tape.param(b), x, tape.param(wx));
         if (variant == Variant.RESET_BEFORE_MATMUL) {
             Var gates = a.columns(0, 2 * n).plus(h.matmul(wh)).sigmoid();
             Var r = gates.columns(0, n);
@@ -143,7 +143,7 @@ public final class GruCell implements Cell<HiddenState> {
             Var candidate = a.columns(2 * n, 3 * n).plus(r.times(h).matmul(whCandidate)).tanh();
             return new HiddenState(z.oneMinus().times(h).plus(z.times(candidate)));
         }
-        Var c = h.matmul(wh).plus(bh);
+        Var c = tape.affine(tape.param(bh), h, tape.param(wh));
         Var gates = a.columns(0, 2 * n).plus(c.columns(0, 2 * n)).sigmoid();
         Var r = gates.columns(0, n);
         Var z = gates.columns(n, 2 * n);

@@ -98,7 +98,7 @@ public final class LstmCell implements Cell<LstmState> {
     public LstmState step(Tape tape, Var x, LstmState state) {
         CellParameters.checkStepInput("LstmCell", x, inputSize, state.h());
         int h = hiddenSize;
-        Var z = x.matmul(wx).plus(state.h().matmul(wh)).plus(b);
+        Var z = tape.affine(tape.param(b), x, tape.param(wx), state.h(), tape.param(wh));   // x·wx + h·wh + b
         Var input = z.columns(0, h).sigmoid();
         Var forget = z.columns(h, 2 * h).sigmoid();
         Var candidate = z.columns(2 * h, 3 * h).tanh();

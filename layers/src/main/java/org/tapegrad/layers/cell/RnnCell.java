@@ -83,7 +83,7 @@ public final class RnnCell implements Cell<HiddenState> {
     @Override
     public HiddenState step(Tape tape, Var x, HiddenState state) {
         CellParameters.checkStepInput("RnnCell", x, inputSize, state.h());
-        Var z = x.matmul(wx).plus(state.h().matmul(wh)).plus(b);
+        Var z = tape.affine(tape.param(b), x, tape.param(wx), state.h(), tape.param(wh));   // x·wx + h·wh + b
         Var h = switch (activation) {
             case TANH -> z.tanh();
             case SIGMOID -> z.sigmoid();
