@@ -81,7 +81,7 @@ public final class CharLmCommand implements Callable<Integer> {
     @Option(names = "--valid-chars", paramLabel = "N", defaultValue = "20000", description = "Validate on at most N characters of the tail (default: ${DEFAULT-VALUE}).")
     private int validChars;
 
-    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "200", description = "Validate and checkpoint every N iterations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "50", description = "Validate and checkpoint every N iterations (default: ${DEFAULT-VALUE}).")
     private int evalEvery;
 
     @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")

@@ -3,11 +3,12 @@ package org.tapegrad.examples.io;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
 
-import org.knowm.xchart.BitmapEncoder;
+import javax.imageio.ImageIO;
+
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -21,6 +22,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *
  * <p>The log axis is drawn as {@code log₁₀ y} on a linear axis with tick labels written as powers of ten: XChart's own
  * logarithmic axis labels every decade, which is unreadable over the hundred decades a vanishing gradient spans.
+ * Ticks, grid lines and labels of both axes are chosen by {@link AxisTicks} and drawn by {@link TickPainter}.
  */
 public final class LineChart {
 
@@ -39,6 +41,11 @@ public final class LineChart {
     private final XYChart chart;
     private final boolean logY;
     private XYSeries last;
+    private double xMin = Double.POSITIVE_INFINITY;
+    private double xMax = Double.NEGATIVE_INFINITY;
+    private double yMin = Double.POSITIVE_INFINITY;
+    private double yMax = Double.NEGATIVE_INFINITY;
+    private boolean fixedX;
 
     /** A 900×560 chart; {@code logY} plots y on a logarithmic scale. */
     public LineChart(String title, String xLabel, String yLabel, boolean logY) {
@@ -48,15 +55,20 @@ public final class LineChart {
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
         st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        st.setChartBackgroundColor(Color.WHITE);
-        st.setPlotGridLinesColor(new Color(225, 225, 225));
         st.setMarkerSize(0);
         st.setSeriesColors(PALETTE);
+        // TickPainter draws ticks, grid and labels; XChart's own labels stay (transparent) only to reserve their room.
+        st.setAxisTickLabelsFont(TickPainter.FONT);
+        st.setAxisTickLabelsColor(new Color(0, 0, 0, 0));
+        st.setAxisTicksMarksVisible(false);
+        st.setPlotGridLinesVisible(false);
+        st.setChartBackgroundColor(new Color(0, 0, 0, 0));
+        st.setPlotBackgroundColor(new Color(0, 0, 0, 0));
+        st.setPlotContentSize(1.0);
         st.setXAxisDecimalPattern("#,##0.##");
         if (logY) {
-            chart.setCustomYAxisTickLabelsFormatter(LineChart::powerOfTen);
+            chart.setCustomYAxisTickLabelsFormatter(AxisTicks::powerOfTen);
         } else {
             st.setYAxisDecimalPattern("#,##0.###");
         }
@@ -87,10 +99,14 @@ public final class LineChart {
         return this;
     }
 
-    /** Fixes the x range (nicer ticks than the data's own range). */
+    /** Fixes the x range instead of the data's own range. */
     public LineChart xRange(double min, double max) {
-        chart.getStyler().setXAxisMin(min);
-        chart.getStyler().setXAxisMax(max);
+        if (!(min < max)) {
+            throw new IllegalArgumentException("x range must have min < max, got [" + min + ", " + max + "]");
+        }
+        xMin = min;
+        xMax = max;
+        fixedX = true;
         return this;
     }
 
@@ -101,7 +117,25 @@ public final class LineChart {
 
     /** Writes the chart as PNG, atomically. */
     public Path savePng(Path target) {
-        return AtomicFiles.write(target, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        if (last == null) {
+            throw new IllegalStateException("chart '" + chart.getTitle() + "' has no series to draw");
+        }
+        TickPainter.Ranges r = ranges();
+        var st = chart.getStyler();
+        st.setXAxisMin(r.xMin());
+        st.setXAxisMax(r.xMax());
+        st.setYAxisMin(r.yMin());
+        st.setYAxisMax(r.yMax());
+        BufferedImage image = TickPainter.render(chart, r);
+        return AtomicFiles.write(target, out -> ImageIO.write(image, "png", out));
+    }
+
+    /** The data ranges with a margin (2 % of the span on x, 4 % on y) so no curve runs along the plot border. */
+    private TickPainter.Ranges ranges() {
+        double xPad = fixedX ? 0 : 0.02 * Math.max(xMax - xMin, 1e-12);
+        double ySpan = yMax - yMin;
+        double yPad = ySpan > 0 ? 0.04 * ySpan : Math.max(Math.abs(yMax) * 0.1, 0.5);
+        return new TickPainter.Ranges(xMin - xPad, xMax + xPad, yMin - yPad, yMax + yPad, logY);
     }
 
     /** {@code 0, 1, …, n−1} as doubles. */
@@ -125,6 +159,12 @@ public final class LineChart {
             if (kept && Double.isFinite(y[i]) && (!logY || y[i] > 0)) {
                 xs[n] = x[i];
                 ys[n] = logY ? Math.log10(y[i]) : y[i];
+                if (!fixedX) {
+                    xMin = Math.min(xMin, xs[n]);
+                    xMax = Math.max(xMax, xs[n]);
+                }
+                yMin = Math.min(yMin, ys[n]);
+                yMax = Math.max(yMax, ys[n]);
                 n++;
             }
         }
@@ -136,19 +176,5 @@ public final class LineChart {
         s.setLineWidth(2f);
         last = s;
         return s;
-    }
-
-    /** A tick at {@code log₁₀ y = v} labelled with y: {@code 1e-40}, {@code 0.01}, {@code 100}, {@code 3.2e-5}. */
-    static String powerOfTen(double v) {
-        double rounded = Math.rint(v);
-        if (Math.abs(v - rounded) < 1e-9) {
-            int k = (int) rounded;
-            if (k >= -3 && k <= 3) {
-                return new java.math.BigDecimal("1E" + k).stripTrailingZeros().toPlainString();
-            }
-            return "1e" + k;
-        }
-        double y = Math.pow(10, v);
-        return y >= 1e-3 && y < 1e4 ? String.format(Locale.ROOT, "%.2g", y) : String.format(Locale.ROOT, "%.1e", y);
     }
 }

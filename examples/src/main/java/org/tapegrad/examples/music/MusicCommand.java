@@ -46,16 +46,16 @@ public final class MusicCommand implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "H", description = "Hidden units for every cell (default: 100 / 46 / 36 for rnn / gru / lstm).")
     private Integer hidden;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "30", description = "At most this many epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "60", description = "At most this many epochs (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
-    @Option(names = "--patience", paramLabel = "N", defaultValue = "3", description = "Stop after N epochs without a better validation NLL (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "5", description = "Stop after N epochs without a better validation NLL (default: ${DEFAULT-VALUE}).")
     private int patience;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "8", description = "Sequences per batch (default: ${DEFAULT-VALUE}).")
     private int batch;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.001", description = "RMSprop learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.003", description = "RMSprop learning rate (default: ${DEFAULT-VALUE}).")
     private double learningRate;
 
     @Option(names = "--clip", paramLabel = "NORM", defaultValue = "1.0", description = "Rescale the global gradient norm to at most this (default: ${DEFAULT-VALUE}).")
