@@ -47,7 +47,7 @@ public final class BinaryCrossEntropy implements Op {
         if (ctx.needsGrad(0)) {
             double[] dx = ctx.inputGrad(0).data;
             for (int i = 0; i < x.length; i++) {
-                dx[i] += g[i] * (Kernels.sigmoid(x[i]) - t[i]);
+                dx[i] += g[i] * (org.tapegrad.kernel.ScalarActivations.sigmoid(x[i]) - t[i]);
             }
         }
         if (ctx.needsGrad(1)) {

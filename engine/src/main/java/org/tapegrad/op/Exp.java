@@ -1,5 +1,6 @@
 package org.tapegrad.op;
 
+import org.tapegrad.kernel.Activations;
 import org.tapegrad.tape.Op;
 import org.tapegrad.tape.OpContext;
 import org.tapegrad.tape.Shape;
@@ -25,10 +26,7 @@ public final class Exp implements Op {
     @Override
     public void forward(OpContext ctx) {
         double[] x = ctx.input(0).data;
-        double[] y = ctx.output().data;
-        for (int i = 0; i < x.length; i++) {
-            y[i] = Math.exp(x[i]);
-        }
+        Activations.kernel().exp(x, 0, ctx.output().data, 0, x.length);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.tapegrad.bench.fused;
 
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.kernel.ActivationKernel;
+import org.tapegrad.kernel.Activations;
 import org.tapegrad.kernel.Gemm;
 
 /**
@@ -74,21 +76,25 @@ public final class FusedLstm {
             for (int col = 0; col < 4 * hidden; col++) {
                 double bc = bias[col];
                 int o = col * batch;
-                boolean candidate = col >= 2 * hidden && col < 3 * hidden;
                 for (int i = 0; i < batch; i++) {
-                    z[o + i] = candidate ? FusedMath.tanh(z[o + i] + bc) : FusedMath.sigmoid(z[o + i] + bc);
+                    z[o + i] += bc;
                 }
             }
+            // the engine's activation kernel, so both sides pay the same per-element cost: gates i, f | g | o
+            ActivationKernel act = Activations.kernel();
+            act.sigmoid(z, 0, z, 0, 2 * bh);
+            act.tanh(z, 2 * bh, z, 2 * bh, bh);
+            act.sigmoid(z, 3 * bh, z, 3 * bh, bh);
             double[] cPrev = cells[t - 1].data;
             double[] c = cells[t].data;
             double[] tc = tanhCells[t - 1].data;
             double[] h = hiddens[t].data;
             for (int n = 0; n < bh; n++) {
-                double cn = z[bh + n] * cPrev[n] + z[n] * z[2 * bh + n];
-                double tn = FusedMath.tanh(cn);
-                c[n] = cn;
-                tc[n] = tn;
-                h[n] = z[3 * bh + n] * tn;
+                c[n] = z[bh + n] * cPrev[n] + z[n] * z[2 * bh + n];
+            }
+            act.tanh(c, 0, tc, 0, bh);
+            for (int n = 0; n < bh; n++) {
+                h[n] = z[3 * bh + n] * tc[n];
             }
         }
     }
