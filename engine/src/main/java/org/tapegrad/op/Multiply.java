@@ -56,10 +56,16 @@ public final class Multiply implements Op {
         Broadcast kind = (Broadcast) ctx.saved();
         if (ctx.needsGrad(0)) {
             double[] da = ctx.inputGrad(0).data;
-            for (int j = 0; j < n; j++) {
-                int o = j * m;
-                for (int i = 0; i < m; i++) {
-                    da[o + i] += g[o + i] * b.data[kind.index(i, j, m)];
+            if (kind == Broadcast.SAME) {
+                for (int i = 0; i < g.length; i++) {
+                    da[i] += g[i] * b.data[i];
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int o = j * m;
+                    for (int i = 0; i < m; i++) {
+                        da[o + i] += g[o + i] * b.data[kind.index(i, j, m)];
+                    }
                 }
             }
         }
