@@ -20,6 +20,9 @@ public final class VectorGemm implements GemmKernel {
     /** Rows of op(A) packed at once: an {@code MC×KC} block (256 KB with 512-bit vectors) stays in L2. */
     static final int MC = 8 * MR;
 
+    /** Doubles of packed B per block of columns (1 MB). */
+    static final int B_BLOCK = 128 * 1024;
+
     /** Below this many rows of C, {@link VectorSmallGemm} is faster (measured). */
     static final int SMALL_M = 12;
 
@@ -69,26 +72,48 @@ public final class VectorGemm implements GemmKernel {
             VectorSmallGemm.gemm(transA, transB, m, n, k, a, b, c, accumulate, j0, j1, s.row(k + 4 * VectorMicroKernel.V));
             return;
         }
-        int panels = (j1 - j0 + NR - 1) / NR;
-        double[] packedA = s.packedA(Math.min(m, MC), Math.min(k, KC));
-        double[] packedB = s.packedB(panels * NR * Math.min(k, KC));
+        int kcMax = Math.min(k, KC);
+        int ncMax = Math.min(j1 - j0, blockColumns(kcMax));
+        double[] packedA = s.packedA(Math.min(m, MC), kcMax);
+        double[] packedB = s.packedB(((ncMax + NR - 1) / NR) * NR * kcMax);
+        // With a single block of rows, A is packed once per slice and shared by every block of columns.
+        boolean oneRowBlock = m <= MC;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean add = accumulate || pc > 0;
-            GemmPacking.packB(b, transB, k, n, pc, kc, j0, j1, NR, packedB);
-            for (int ic = 0; ic < m; ic += MC) {
-                int mc = Math.min(MC, m - ic);
-                GemmPacking.packA(a, transA, m, k, ic, mc, pc, kc, MR, packedA);
-                for (int q = 0; q < panels; q++) {
-                    int jr = j0 + q * NR;
-                    int cols = Math.min(NR, j1 - jr);
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        VectorMicroKernel.multiply(kc, packedA, ir * kc, packedB, q * NR * kc,
-                                c, ic + ir + jr * m, m, Math.min(MR, mc - ir), cols, add, s.tile);
+            int nc = blockColumns(kc);
+            if (oneRowBlock) {
+                GemmPacking.packA(a, transA, m, k, 0, m, pc, kc, MR, packedA);
+            }
+            for (int jc = j0; jc < j1; jc += nc) {
+                int jEnd = Math.min(j1, jc + nc);
+                GemmPacking.packB(b, transB, k, n, pc, kc, jc, jEnd, NR, packedB);
+                int panels = (jEnd - jc + NR - 1) / NR;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    if (!oneRowBlock) {
+                        GemmPacking.packA(a, transA, m, k, ic, mc, pc, kc, MR, packedA);
+                    }
+                    for (int q = 0; q < panels; q++) {
+                        int jr = jc + q * NR;
+                        int cols = Math.min(NR, jEnd - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            VectorMicroKernel.multiply(kc, packedA, ir * kc, packedB, q * NR * kc,
+                                    c, ic + ir + jr * m, m, Math.min(MR, mc - ir), cols, add, s.tile);
+                        }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Columns of C per block: as many as keep the packed {@code kc×nc} slice of B within {@value #B_BLOCK} doubles
+     * (the size of L2, 1 MB on Zen 5: smaller blocks were slower at 512³, as A is then packed again per block), so that the panels the micro-kernel rereads for every block of rows come from L2, and a
+     * short inner dimension gets wide blocks that amortise the packing of A.
+     */
+    private static int blockColumns(int kc) {
+        return Math.max(NR, B_BLOCK / kc / NR * NR);
     }
 
     /** Per-thread buffers that only ever grow. */
