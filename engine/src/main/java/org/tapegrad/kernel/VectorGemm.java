@@ -78,6 +78,11 @@ public final class VectorGemm implements GemmKernel {
         double[] packedB = s.packedB(((ncMax + NR - 1) / NR) * NR * kcMax);
         // With a single block of rows, A is packed once per slice and shared by every block of columns.
         boolean oneRowBlock = m <= MC;
+        // Then each panel of B is read by one block of rows only, and packing it costs more than reading it in
+        // place. A transposed B is read across rows n apart (often a multiple of 4 KB, so they compete for a few L1
+        // sets): measured faster in place only while at most two tiles reread each panel (m = 32 × n = 512 at
+        // k = 192: 1.25×; m = 64, n = 512, k = 2048: 0.94×).
+        boolean unpackedB = oneRowBlock && (!transB || m <= 2 * MR);
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean add = accumulate || pc > 0;
@@ -87,6 +92,10 @@ public final class VectorGemm implements GemmKernel {
             }
             for (int jc = j0; jc < j1; jc += nc) {
                 int jEnd = Math.min(j1, jc + nc);
+                if (unpackedB) {
+                    unpackedB(kc, packedA, b, transB, pc, k, n, c, m, jc, jEnd, add, s.tile);
+                    continue;
+                }
                 GemmPacking.packB(b, transB, k, n, pc, kc, jc, jEnd, NR, packedB);
                 int panels = (jEnd - jc + NR - 1) / NR;
                 for (int ic = 0; ic < m; ic += MC) {
@@ -103,6 +112,21 @@ public final class VectorGemm implements GemmKernel {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** Columns {@code [j0, j1)} of C over one slice {@code [pc, pc+kc)}, all rows (packed in {@code packedA}). */
+    private static void unpackedB(int kc, double[] packedA, double[] b, boolean transB, int pc, int k, int n,
+            double[] c, int m, int j0, int j1, boolean add, double[] tile) {
+        // op(B)(p, j) at p + j·k, or at j + p·n when B is stored transposed.
+        int step = transB ? n : 1;
+        int ldb = transB ? 1 : k;
+        for (int jr = j0; jr < j1; jr += NR) {
+            int cols = Math.min(NR, j1 - jr);
+            for (int ir = 0; ir < m; ir += MR) {
+                VectorMicroKernel.multiplyUnpackedB(kc, packedA, ir * kc, b, pc * step + jr * ldb, step, ldb,
+                        c, ir + jr * m, m, Math.min(MR, m - ir), cols, add, tile);
             }
         }
     }

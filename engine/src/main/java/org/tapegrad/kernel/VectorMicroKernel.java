@@ -61,6 +61,49 @@ final class VectorMicroKernel {
             c03 = a0.fma(b3, c03);
             c13 = a1.fma(b3, c13);
         }
+        finish(c00, c10, c01, c11, c02, c12, c03, c13, c, cOff, ldc, rows, cols, add, tile);
+    }
+
+    /**
+     * As {@link #multiply}, but B read where it lies, column-major with column {@code j} of the tile starting at
+     * {@code bOff + j·ldb}: no packing, for when each panel of B is used by a single block of rows anyway. Columns
+     * past {@code cols} reread the last one, and their results are dropped.
+     */
+    static void multiplyUnpackedB(int kc, double[] ap, int aOff, double[] b, int bOff, int step, int ldb,
+            double[] c, int cOff, int ldc, int rows, int cols, boolean add, double[] tile) {
+        int b1 = Math.min(1, cols - 1) * ldb;
+        int b2 = Math.min(2, cols - 1) * ldb;
+        int b3 = Math.min(3, cols - 1) * ldb;
+        int bi = bOff;
+        DoubleVector zero = DoubleVector.zero(SPECIES);
+        DoubleVector c00 = zero, c10 = zero;
+        DoubleVector c01 = zero, c11 = zero;
+        DoubleVector c02 = zero, c12 = zero;
+        DoubleVector c03 = zero, c13 = zero;
+        for (int p = 0; p < kc; p++, bi += step) {
+            int a = aOff + p * MR;
+            DoubleVector a0 = DoubleVector.fromArray(SPECIES, ap, a);
+            DoubleVector a1 = DoubleVector.fromArray(SPECIES, ap, a + V);
+            DoubleVector v0 = DoubleVector.broadcast(SPECIES, b[bi]);
+            c00 = a0.fma(v0, c00);
+            c10 = a1.fma(v0, c10);
+            DoubleVector v1 = DoubleVector.broadcast(SPECIES, b[bi + b1]);
+            c01 = a0.fma(v1, c01);
+            c11 = a1.fma(v1, c11);
+            DoubleVector v2 = DoubleVector.broadcast(SPECIES, b[bi + b2]);
+            c02 = a0.fma(v2, c02);
+            c12 = a1.fma(v2, c12);
+            DoubleVector v3 = DoubleVector.broadcast(SPECIES, b[bi + b3]);
+            c03 = a0.fma(v3, c03);
+            c13 = a1.fma(v3, c13);
+        }
+        finish(c00, c10, c01, c11, c02, c12, c03, c13, c, cOff, ldc, rows, cols, add, tile);
+    }
+
+    /** Writes (or adds) the accumulated tile to C, through {@code tile} when it is ragged. */
+    private static void finish(DoubleVector c00, DoubleVector c10, DoubleVector c01, DoubleVector c11,
+            DoubleVector c02, DoubleVector c12, DoubleVector c03, DoubleVector c13,
+            double[] c, int cOff, int ldc, int rows, int cols, boolean add, double[] tile) {
         boolean full = rows == MR && cols == NR;
         double[] out = full ? c : tile;
         int o = full ? cOff : 0;
