@@ -74,10 +74,12 @@ public final class VectorGemm implements GemmKernel {
         }
         int kcMax = Math.min(k, KC);
         int ncMax = Math.min(j1 - j0, blockColumns(kcMax));
-        double[] packedA = s.packedA(Math.min(m, MC), kcMax);
+        // With all of A's slice small enough for L2 (m ≤ MC, or a short inner dimension), A is packed once per slice
+        // as a single block of rows and shared by every block of columns.
+        boolean oneRowBlock = m <= MC || (long) m * kcMax <= (long) MC * KC;
+        int mBlock = oneRowBlock ? m : MC;
+        double[] packedA = s.packedA(mBlock, kcMax);
         double[] packedB = s.packedB(((ncMax + NR - 1) / NR) * NR * kcMax);
-        // With a single block of rows, A is packed once per slice and shared by every block of columns.
-        boolean oneRowBlock = m <= MC;
         // Then each panel of B is read by one block of rows only, and packing it costs more than reading it in
         // place. A transposed B is read across rows n apart (often a multiple of 4 KB, so they compete for a few L1
         // sets): measured faster in place only while at most two tiles reread each panel (m = 32 × n = 512 at
@@ -98,8 +100,8 @@ public final class VectorGemm implements GemmKernel {
                 }
                 GemmPacking.packB(b, transB, k, n, pc, kc, jc, jEnd, NR, packedB);
                 int panels = (jEnd - jc + NR - 1) / NR;
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
+                for (int ic = 0; ic < m; ic += mBlock) {
+                    int mc = Math.min(mBlock, m - ic);
                     if (!oneRowBlock) {
                         GemmPacking.packA(a, transA, m, k, ic, mc, pc, kc, MR, packedA);
                     }

@@ -61,7 +61,28 @@ final class VectorMicroKernel {
             c03 = a0.fma(b3, c03);
             c13 = a1.fma(b3, c13);
         }
-        finish(c00, c10, c01, c11, c02, c12, c03, c13, c, cOff, ldc, rows, cols, add, tile);
+        // Spelled out in both kernels: as a method taking the eight accumulators it was not always inlined.
+        boolean full = rows == MR && cols == NR;
+        double[] out = full ? c : tile;
+        int o = full ? cOff : 0;
+        int ld = full ? ldc : MR;
+        boolean addHere = full && add;
+        store(c00, out, o, addHere);
+        store(c10, out, o + V, addHere);
+        store(c01, out, o + ld, addHere);
+        store(c11, out, o + ld + V, addHere);
+        store(c02, out, o + 2 * ld, addHere);
+        store(c12, out, o + 2 * ld + V, addHere);
+        store(c03, out, o + 3 * ld, addHere);
+        store(c13, out, o + 3 * ld + V, addHere);
+        if (!full) {
+            for (int j = 0; j < cols; j++) {
+                for (int i = 0; i < rows; i++) {
+                    int ci = cOff + i + j * ldc;
+                    c[ci] = add ? c[ci] + tile[i + j * MR] : tile[i + j * MR];
+                }
+            }
+        }
     }
 
     /**
@@ -97,13 +118,7 @@ final class VectorMicroKernel {
             c03 = a0.fma(v3, c03);
             c13 = a1.fma(v3, c13);
         }
-        finish(c00, c10, c01, c11, c02, c12, c03, c13, c, cOff, ldc, rows, cols, add, tile);
-    }
-
-    /** Writes (or adds) the accumulated tile to C, through {@code tile} when it is ragged. */
-    private static void finish(DoubleVector c00, DoubleVector c10, DoubleVector c01, DoubleVector c11,
-            DoubleVector c02, DoubleVector c12, DoubleVector c03, DoubleVector c13,
-            double[] c, int cOff, int ldc, int rows, int cols, boolean add, double[] tile) {
+        // Spelled out in both kernels: as a method taking the eight accumulators it was not always inlined.
         boolean full = rows == MR && cols == NR;
         double[] out = full ? c : tile;
         int o = full ? cOff : 0;
