@@ -5,9 +5,11 @@ import static org.tapegrad.kernel.VectorMicroKernel.NR;
 
 /**
  * The matrix product on the JDK Vector API ({@code jdk.incubator.vector}): the inner dimension is cut into slices of
- * {@value #KC}, rows of {@code op(A)} into blocks of {@value #MC} that are packed into a thread-local buffer (which
- * also turns {@code Aᵀ} into the same layout as {@code A}), and each {@code MR×NR} tile of {@code C} is computed in
- * registers by {@link VectorMicroKernel} from a packed slice of {@code B}. Products with very few rows go to
+ * {@value #KC}, rows of {@code op(A)} into blocks of {@value #MC} (or a single block when the slice fits in L2) that
+ * are packed into a thread-local buffer (which also turns {@code Aᵀ} into the same layout as {@code A}), columns of
+ * {@code C} into blocks whose packed slice of {@code B} fits in L2, and each {@code MR×NR} tile of {@code C} is computed
+ * in registers by {@link VectorMicroKernel} from a packed panel of {@code B}, or from {@code B} in place when a single
+ * block of rows reads each panel once. Products with very few rows go to
  * {@link VectorSmallGemm} instead, where a tile of many rows would mostly multiply padding.
  *
  * <p>Large products are split over blocks of columns of {@code C} across {@link GemmThreads}. Steady state allocates

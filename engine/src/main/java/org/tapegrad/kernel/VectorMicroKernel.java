@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The register-blocked heart of {@link VectorGemm}: one {@code MR×NR} tile of {@code C} (2 vectors of rows ×
  * 4 columns, 8 accumulators) held in vector registers across a whole {@code kc}-long slice of the inner
  * dimension, one fused multiply-add per accumulator per step. {@code A} comes packed ({@code MR} contiguous rows per
- * step, zero-padded), {@code B} comes packed too ({@code NR} contiguous columns per step).
+ * step, zero-padded), {@code B} comes packed too ({@code NR} contiguous columns per step) or, in
+ * {@link #multiplyUnpackedB}, is read where it lies.
  *
  * <p>Why 2 vectors × 4 columns: measured on AVX-512 (Zen 5) against 2×6, 3×4, 3×8, 4×2, 4×3 and 4×4, it was as fast
  * as the best of them on every benchmark shape, and its 16-row tile wastes the least on batches of 16 or 32 rows.
