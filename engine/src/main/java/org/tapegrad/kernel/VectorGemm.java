@@ -5,9 +5,11 @@ import static org.tapegrad.kernel.VectorMicroKernel.NR;
 
 /**
  * The matrix product on the JDK Vector API ({@code jdk.incubator.vector}): the inner dimension is cut into slices of
- * {@value #KC}, rows of {@code op(A)} into blocks of {@value #MC} that are packed into a thread-local buffer (which
- * also turns {@code Aᵀ} into the same layout as {@code A}), and each {@code MR×NR} tile of {@code C} is computed in
- * registers by {@link VectorMicroKernel} from a packed slice of {@code B}. Products with very few rows go to
+ * {@value #KC}, rows of {@code op(A)} into blocks of {@value #MC} (or a single block when the slice fits in L2) that
+ * are packed into a thread-local buffer (which also turns {@code Aᵀ} into the same layout as {@code A}), columns of
+ * {@code C} into blocks whose packed slice of {@code B} fits in L2, and each {@code MR×NR} tile of {@code C} is computed
+ * in registers by {@link VectorMicroKernel} from a packed panel of {@code B}, or from {@code B} in place when a single
+ * block of rows reads each panel once. Products with very few rows go to
  * {@link VectorSmallGemm} instead, where a tile of many rows would mostly multiply padding.
  *
  * <p>Large products are split over blocks of columns of {@code C} across {@link GemmThreads}. Steady state allocates
@@ -19,6 +21,9 @@ public final class VectorGemm implements GemmKernel {
     static final int KC = 256;
     /** Rows of op(A) packed at once: an {@code MC×KC} block (256 KB with 512-bit vectors) stays in L2. */
     static final int MC = 8 * MR;
+
+    /** Doubles of packed B per block of columns (1 MB). */
+    static final int B_BLOCK = 128 * 1024;
 
     /** Below this many rows of C, {@link VectorSmallGemm} is faster (measured). */
     static final int SMALL_M = 12;
@@ -69,26 +74,74 @@ public final class VectorGemm implements GemmKernel {
             VectorSmallGemm.gemm(transA, transB, m, n, k, a, b, c, accumulate, j0, j1, s.row(k + 4 * VectorMicroKernel.V));
             return;
         }
-        int panels = (j1 - j0 + NR - 1) / NR;
-        double[] packedA = s.packedA(Math.min(m, MC), Math.min(k, KC));
-        double[] packedB = s.packedB(panels * NR * Math.min(k, KC));
+        int kcMax = Math.min(k, KC);
+        int ncMax = Math.min(j1 - j0, blockColumns(kcMax));
+        // With all of A's slice small enough for L2 (m ≤ MC, or a short inner dimension), A is packed once per slice
+        // as a single block of rows and shared by every block of columns.
+        boolean oneRowBlock = m <= MC || (long) m * kcMax <= (long) MC * KC;
+        int mBlock = oneRowBlock ? m : MC;
+        double[] packedA = s.packedA(mBlock, kcMax);
+        double[] packedB = s.packedB(((ncMax + NR - 1) / NR) * NR * kcMax);
+        // Then each panel of B is read by one block of rows only, and packing it costs more than reading it in
+        // place. A transposed B is read across rows n apart (often a multiple of 4 KB, so they compete for a few L1
+        // sets): measured faster in place only while at most two tiles reread each panel (m = 32 × n = 512 at
+        // k = 192: 1.25×; m = 64, n = 512, k = 2048: 0.94×).
+        boolean unpackedB = oneRowBlock && (!transB || m <= 2 * MR);
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean add = accumulate || pc > 0;
-            GemmPacking.packB(b, transB, k, n, pc, kc, j0, j1, NR, packedB);
-            for (int ic = 0; ic < m; ic += MC) {
-                int mc = Math.min(MC, m - ic);
-                GemmPacking.packA(a, transA, m, k, ic, mc, pc, kc, MR, packedA);
-                for (int q = 0; q < panels; q++) {
-                    int jr = j0 + q * NR;
-                    int cols = Math.min(NR, j1 - jr);
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        VectorMicroKernel.multiply(kc, packedA, ir * kc, packedB, q * NR * kc,
-                                c, ic + ir + jr * m, m, Math.min(MR, mc - ir), cols, add, s.tile);
+            int nc = blockColumns(kc);
+            if (oneRowBlock) {
+                GemmPacking.packA(a, transA, m, k, 0, m, pc, kc, MR, packedA);
+            }
+            for (int jc = j0; jc < j1; jc += nc) {
+                int jEnd = Math.min(j1, jc + nc);
+                if (unpackedB) {
+                    unpackedB(kc, packedA, b, transB, pc, k, n, c, m, jc, jEnd, add, s.tile);
+                    continue;
+                }
+                GemmPacking.packB(b, transB, k, n, pc, kc, jc, jEnd, NR, packedB);
+                int panels = (jEnd - jc + NR - 1) / NR;
+                for (int ic = 0; ic < m; ic += mBlock) {
+                    int mc = Math.min(mBlock, m - ic);
+                    if (!oneRowBlock) {
+                        GemmPacking.packA(a, transA, m, k, ic, mc, pc, kc, MR, packedA);
+                    }
+                    for (int q = 0; q < panels; q++) {
+                        int jr = jc + q * NR;
+                        int cols = Math.min(NR, jEnd - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            VectorMicroKernel.multiply(kc, packedA, ir * kc, packedB, q * NR * kc,
+                                    c, ic + ir + jr * m, m, Math.min(MR, mc - ir), cols, add, s.tile);
+                        }
                     }
                 }
             }
         }
+    }
+
+    /** Columns {@code [j0, j1)} of C over one slice {@code [pc, pc+kc)}, all rows (packed in {@code packedA}). */
+    private static void unpackedB(int kc, double[] packedA, double[] b, boolean transB, int pc, int k, int n,
+            double[] c, int m, int j0, int j1, boolean add, double[] tile) {
+        // op(B)(p, j) at p + j·k, or at j + p·n when B is stored transposed.
+        int step = transB ? n : 1;
+        int ldb = transB ? 1 : k;
+        for (int jr = j0; jr < j1; jr += NR) {
+            int cols = Math.min(NR, j1 - jr);
+            for (int ir = 0; ir < m; ir += MR) {
+                VectorMicroKernel.multiplyUnpackedB(kc, packedA, ir * kc, b, pc * step + jr * ldb, step, ldb,
+                        c, ir + jr * m, m, Math.min(MR, m - ir), cols, add, tile);
+            }
+        }
+    }
+
+    /**
+     * Columns of C per block: as many as keep the packed {@code kc×nc} slice of B within {@value #B_BLOCK} doubles
+     * (the size of L2, 1 MB on Zen 5: smaller blocks were slower at 512³, as A is then packed again per block), so that the panels the micro-kernel rereads for every block of rows come from L2, and a
+     * short inner dimension gets wide blocks that amortise the packing of A.
+     */
+    private static int blockColumns(int kc) {
+        return Math.max(NR, B_BLOCK / kc / NR * NR);
     }
 
     /** Per-thread buffers that only ever grow. */

@@ -79,8 +79,10 @@ class GemmKernelTest {
 
     @Test
     void splitProductsAgreeWithTheTripleLoop() {
-        // m·n·k ≥ 2^20, so the threaded kernels split them; m = 5 takes the vector kernel's small-row path.
-        for (int[] shape : new int[][] {{45, 203, 300}, {5, 800, 300}}) {
+        // m·n·k ≥ 2^20, so the threaded kernels split them; m = 5 takes the vector kernel's small-row path;
+        // 140×1030×130 has, single-threaded, two ragged blocks of columns in the vector kernel, whose A (short k)
+        // is packed as one block of rows; 300×40×260 has three blocks of rows and two slices of k.
+        for (int[] shape : new int[][] {{45, 203, 300}, {5, 800, 300}, {140, 1030, 130}, {300, 40, 260}}) {
             for (int form = 0; form < 8; form++) {
                 assertAllKernelsAgree(shape[0], shape[1], shape[2], (form & 1) != 0, (form & 2) != 0, (form & 4) != 0, form);
             }
