@@ -11,6 +11,15 @@ public final class OjAlgoGemm implements GemmKernel {
         return "ojalgo";
     }
 
+    /**
+     * The {@code rows×cols} store over {@code data}: the array itself when it has exactly that size (ojAlgo then takes
+     * its dense kernel), a limited view of it when it is longer (ojAlgo's generic path, ≈6× slower).
+     */
+    private static MatrixStore<Double> operand(double[] data, int rows, int cols) {
+        R064Store whole = R064Store.wrap(data, rows);
+        return data.length == rows * cols ? whole : whole.limits(rows, cols);
+    }
+
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c, boolean accumulate) {
         if (m == 0 || n == 0 || k == 0) {
@@ -20,8 +29,8 @@ public final class OjAlgoGemm implements GemmKernel {
             }
             return;
         }
-        MatrixStore<Double> left = transA ? R064Store.wrap(a, k).limits(k, m).transpose() : R064Store.wrap(a, m).limits(m, k);
-        MatrixStore<Double> right = transB ? R064Store.wrap(b, n).limits(n, k).transpose() : R064Store.wrap(b, k).limits(k, n);
+        MatrixStore<Double> left = transA ? operand(a, k, m).transpose() : operand(a, m, k);
+        MatrixStore<Double> right = transB ? operand(b, n, k).transpose() : operand(b, k, n);
         R064Store product = R064Store.FACTORY.make(m, n);
         product.fillByMultiplying(left, right);
         if (accumulate) {

@@ -7,6 +7,7 @@ import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.op.Affine;
 import org.tapegrad.op.ColumnConcat;
+import org.tapegrad.op.ProductSum;
 import org.tapegrad.op.RowSelect;
 
 /**
@@ -141,6 +142,11 @@ public final class Tape {
         Var[] inputs = java.util.Arrays.copyOf(xw, xw.length + 1);
         inputs[xw.length] = b;
         return apply(new Affine(xw.length / 2), inputs);
+    }
+
+    /** {@code a⊙b + c⊙d} as one op (the state update of a gated cell); all four of one shape. */
+    public Var productSum(Var a, Var b, Var c, Var d) {
+        return apply(ProductSum.INSTANCE, a, b, c, d);
     }
 
     /** Columns of {@code parts} side by side: {@code [a | b | …]}; all must have the same number of rows. */

@@ -111,6 +111,13 @@ class OpGradientProperties {
         }
     }
 
+    @Property(tries = TRIES)
+    void productSumWithFanOut(@ForAll("sameShapePairs") Pair first, @ForAll("sameShapePairs") Pair second) {
+        double[][] c = first.a().length == second.a().length && first.a()[0].length == second.a()[0].length ? second.a() : first.b();
+        Parameter a = p("a", first.a()), b = p("b", first.b()), cc = p("c", c);
+        check(t -> t.productSum(t.param(a), t.param(b), t.param(cc), t.param(a)), a, b, cc);
+    }
+
     @Provide
     Arbitrary<Long> seeds() {
         return Arbitraries.longs();

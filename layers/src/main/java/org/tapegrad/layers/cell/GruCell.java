@@ -141,14 +141,14 @@ public final class GruCell implements Cell<HiddenState> {
             Var r = gates.columns(0, n);
             Var z = gates.columns(n, 2 * n);
             Var candidate = a.columns(2 * n, 3 * n).plus(r.times(h).matmul(whCandidate)).tanh();
-            return new HiddenState(z.oneMinus().times(h).plus(z.times(candidate)));
+            return new HiddenState(tape.productSum(z.oneMinus(), h, z, candidate));   // (1−z)⊙h + z⊙h̃
         }
         Var c = tape.affine(tape.param(bh), h, tape.param(wh));
         Var gates = a.columns(0, 2 * n).plus(c.columns(0, 2 * n)).sigmoid();
         Var r = gates.columns(0, n);
         Var z = gates.columns(n, 2 * n);
         Var candidate = a.columns(2 * n, 3 * n).plus(r.times(c.columns(2 * n, 3 * n))).tanh();
-        return new HiddenState(z.oneMinus().times(candidate).plus(z.times(h)));
+        return new HiddenState(tape.productSum(z.oneMinus(), candidate, z, h));   // (1−z)⊙n + z⊙h
     }
 
     @Override

@@ -103,7 +103,7 @@ public final class LstmCell implements Cell<LstmState> {
         Var forget = z.columns(h, 2 * h).sigmoid();
         Var candidate = z.columns(2 * h, 3 * h).tanh();
         Var output = z.columns(3 * h, 4 * h).sigmoid();
-        Var c = forget.times(state.c()).plus(input.times(candidate));
+        Var c = tape.productSum(forget, state.c(), input, candidate);   // f⊙c + i⊙g
         return new LstmState(output.times(c.tanh()), c);
     }
 
