@@ -74,7 +74,7 @@ public final class Gemm {
 
     /**
      * The most threads a product is split over: the system property {@value GemmThreads#PROPERTY} (default: the
-     * number of cores), capped at the number of cores. Only products of at least {@code 2^20} multiply-adds are split.
+     * number of cores), capped at the number of cores. Only products of at least {@code 2^23} multiply-adds are split.
      */
     public static int threads() {
         return GemmThreads.THREADS;

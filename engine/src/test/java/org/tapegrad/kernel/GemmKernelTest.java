@@ -59,9 +59,9 @@ class GemmKernelTest {
 
     @Test
     void threadedProductIsIdenticalToSingleThreaded() {
-        // Large enough to be split (m·n·k ≥ 2^20) with a ragged last block of columns and a second k slice.
+        // Large enough to be split (m·n·k ≥ 2^23) with a ragged last block of columns and a second k slice.
         int m = 45;
-        int n = 203;
+        int n = 1003;
         int k = 300;
         Random r = new Random(7);
         double[] a = random(r, m * k);
@@ -79,10 +79,11 @@ class GemmKernelTest {
 
     @Test
     void splitProductsAgreeWithTheTripleLoop() {
-        // m·n·k ≥ 2^20, so the threaded kernels split them; m = 5 takes the vector kernel's small-row path;
-        // 140×1030×130 has, single-threaded, two ragged blocks of columns in the vector kernel, whose A (short k)
-        // is packed as one block of rows; 300×40×260 has three blocks of rows and two slices of k.
-        for (int[] shape : new int[][] {{45, 203, 300}, {5, 800, 300}, {140, 1030, 130}, {300, 40, 260}}) {
+        // 45×1003×300, 5×4000×500 and 140×1030×130 have m·n·k ≥ 2^23, so the threaded kernels split them; m = 5 takes
+        // the vector kernel's small-row path; 140×1030×130 has, single-threaded, two ragged blocks of columns in the
+        // vector kernel, whose A (short k) is packed as one block of rows; 300×40×260 has three blocks of rows and two
+        // slices of k.
+        for (int[] shape : new int[][] {{45, 1003, 300}, {5, 4000, 500}, {140, 1030, 130}, {300, 40, 260}}) {
             for (int form = 0; form < 8; form++) {
                 assertAllKernelsAgree(shape[0], shape[1], shape[2], (form & 1) != 0, (form & 2) != 0, (form & 4) != 0, form);
             }
