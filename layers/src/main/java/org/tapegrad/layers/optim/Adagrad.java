@@ -1,8 +1,6 @@
 package org.tapegrad.layers.optim;
 
-import java.util.List;
 
-import org.tapegrad.tape.Parameter;
 
 /**
  * Adagrad in PyTorch's formula ({@code torch.optim.Adagrad}), element-wise, with {@code t} the parameter's own step
@@ -15,18 +13,16 @@ import org.tapegrad.tape.Parameter;
  * </pre>
  * Never zeroes gradients; see {@link Optimizer}.
  */
-public final class Adagrad implements Optimizer {
+public final class Adagrad extends PerParameterOptimizer<Adagrad.Accumulator> {
 
     private static final String NAME = "Adagrad";
 
-    private double learningRate;
     private final double learningRateDecay;
     private final double initialAccumulator;
     private final double epsilon;
     private final double weightDecay;
-    private final ParameterState<Accumulator> state;
 
-    private static final class Accumulator {
+    static final class Accumulator {
         final double[] sumOfSquares;
         long steps;
 
@@ -37,12 +33,11 @@ public final class Adagrad implements Optimizer {
     }
 
     private Adagrad(Builder b) {
-        this.learningRate = HyperParameters.positive(NAME, "learningRate", b.learningRate);
+        super(NAME, b.learningRate, size -> new Accumulator(size, b.initialAccumulator));
         this.learningRateDecay = HyperParameters.nonNegative(NAME, "learningRateDecay", b.learningRateDecay);
         this.initialAccumulator = HyperParameters.nonNegative(NAME, "initialAccumulator", b.initialAccumulator);
         this.epsilon = HyperParameters.positive(NAME, "epsilon", b.epsilon);
         this.weightDecay = HyperParameters.nonNegative(NAME, "weightDecay", b.weightDecay);
-        this.state = new ParameterState<>(size -> new Accumulator(size, initialAccumulator));
     }
 
     /** Adagrad with PyTorch's defaults: no learning-rate decay, accumulator 0, ε 1e-10, no weight decay. */
@@ -56,19 +51,9 @@ public final class Adagrad implements Optimizer {
     }
 
     @Override
-    public void step(List<Parameter> parameters) {
-        ParameterState.requireParameters(NAME, parameters);
-        for (int k = 0, n = parameters.size(); k < n; k++) {
-            Parameter p = parameters.get(k);
-            if (p.hasGrad()) {
-                update(p.value().data, p.grad().data, state.of(p));
-            }
-        }
-    }
-
-    private void update(double[] theta, double[] grad, Accumulator acc) {
+    void update(double[] theta, double[] grad, Accumulator acc) {
         long t = ++acc.steps;
-        double eta = learningRate / (1 + (t - 1) * learningRateDecay);
+        double eta = learningRate() / (1 + (t - 1) * learningRateDecay);
         double[] sum = acc.sumOfSquares;
         for (int i = 0; i < theta.length; i++) {
             double g = grad[i] + weightDecay * theta[i];
@@ -78,23 +63,8 @@ public final class Adagrad implements Optimizer {
     }
 
     @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double learningRate) {
-        this.learningRate = HyperParameters.positive(NAME, "learningRate", learningRate);
-    }
-
-    @Override
-    public void reset() {
-        state.clear();
-    }
-
-    @Override
     public String toString() {
-        return "Adagrad(lr=" + learningRate + ", lrDecay=" + learningRateDecay + ", initialAccumulator="
+        return "Adagrad(lr=" + learningRate() + ", lrDecay=" + learningRateDecay + ", initialAccumulator="
                 + initialAccumulator + ", eps=" + epsilon + ", weightDecay=" + weightDecay + ")";
     }
 

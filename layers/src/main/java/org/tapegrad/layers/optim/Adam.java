@@ -1,8 +1,6 @@
 package org.tapegrad.layers.optim;
 
-import java.util.List;
 
-import org.tapegrad.tape.Parameter;
 
 /**
  * Adam with bias correction, in PyTorch's formula ({@code torch.optim.Adam}, amsgrad off), element-wise, with
@@ -16,19 +14,17 @@ import org.tapegrad.tape.Parameter;
  * With {@link Builder#decoupledWeightDecay(boolean)} the decay is AdamW's instead: {@code θ ← θ·(1 − ηλ)} before
  * the update, and {@code g = ∇θ}. Never zeroes gradients; see {@link Optimizer}.
  */
-public final class Adam implements Optimizer {
+public final class Adam extends PerParameterOptimizer<Adam.Moments> {
 
     private static final String NAME = "Adam";
 
-    private double learningRate;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
     private final double weightDecay;
     private final boolean decoupled;
-    private final ParameterState<Moments> state = new ParameterState<>(Moments::new);
 
-    private static final class Moments {
+    static final class Moments {
         final double[] first;
         final double[] second;
         long steps;
@@ -40,7 +36,7 @@ public final class Adam implements Optimizer {
     }
 
     private Adam(Builder b) {
-        this.learningRate = HyperParameters.positive(NAME, "learningRate", b.learningRate);
+        super(NAME, b.learningRate, Moments::new);
         this.beta1 = HyperParameters.unitInterval(NAME, "beta1", b.beta1);
         this.beta2 = HyperParameters.unitInterval(NAME, "beta2", b.beta2);
         this.epsilon = HyperParameters.positive(NAME, "epsilon", b.epsilon);
@@ -59,22 +55,12 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void step(List<Parameter> parameters) {
-        ParameterState.requireParameters(NAME, parameters);
-        for (int k = 0, n = parameters.size(); k < n; k++) {
-            Parameter p = parameters.get(k);
-            if (p.hasGrad()) {
-                update(p.value().data, p.grad().data, state.of(p));
-            }
-        }
-    }
-
-    private void update(double[] theta, double[] grad, Moments moments) {
+    void update(double[] theta, double[] grad, Moments moments) {
         long t = ++moments.steps;
-        double stepSize = learningRate / (1 - Math.pow(beta1, t));
+        double stepSize = learningRate() / (1 - Math.pow(beta1, t));
         double secondCorrectionRoot = Math.sqrt(1 - Math.pow(beta2, t));
         double l2 = decoupled ? 0 : weightDecay;
-        double shrink = decoupled ? 1 - learningRate * weightDecay : 1;
+        double shrink = decoupled ? 1 - learningRate() * weightDecay : 1;
         double[] m = moments.first;
         double[] v = moments.second;
         for (int i = 0; i < theta.length; i++) {
@@ -87,23 +73,8 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double learningRate) {
-        this.learningRate = HyperParameters.positive(NAME, "learningRate", learningRate);
-    }
-
-    @Override
-    public void reset() {
-        state.clear();
-    }
-
-    @Override
     public String toString() {
-        return "Adam(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon
+        return "Adam(lr=" + learningRate() + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon
                 + ", weightDecay=" + weightDecay + (decoupled ? " decoupled" : "") + ")";
     }
 

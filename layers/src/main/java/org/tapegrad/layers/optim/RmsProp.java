@@ -1,8 +1,6 @@
 package org.tapegrad.layers.optim;
 
-import java.util.List;
 
-import org.tapegrad.tape.Parameter;
 
 /**
  * RMSprop in PyTorch's variant ({@code torch.optim.RMSprop}): ε is added <em>outside</em> the square root, there is
@@ -18,19 +16,17 @@ import org.tapegrad.tape.Parameter;
  * The {@code max(·, 0)} only guards against rounding (s ≥ a² holds exactly in real arithmetic); PyTorch has no
  * such guard and would produce NaN there. Never zeroes gradients; see {@link Optimizer}.
  */
-public final class RmsProp implements Optimizer {
+public final class RmsProp extends PerParameterOptimizer<RmsProp.Averages> {
 
     private static final String NAME = "RmsProp";
 
-    private double learningRate;
     private final double decay;
     private final double epsilon;
     private final double momentum;
     private final boolean centered;
     private final double weightDecay;
-    private final ParameterState<Averages> state;
 
-    private static final class Averages {
+    static final class Averages {
         final double[] square;
         final double[] mean;
         final double[] velocity;
@@ -43,13 +39,12 @@ public final class RmsProp implements Optimizer {
     }
 
     private RmsProp(Builder b) {
-        this.learningRate = HyperParameters.positive(NAME, "learningRate", b.learningRate);
+        super(NAME, b.learningRate, size -> new Averages(size, b.centered, b.momentum > 0));
         this.decay = HyperParameters.unitInterval(NAME, "decay", b.decay);
         this.epsilon = HyperParameters.positive(NAME, "epsilon", b.epsilon);
         this.momentum = HyperParameters.unitInterval(NAME, "momentum", b.momentum);
         this.centered = b.centered;
         this.weightDecay = HyperParameters.nonNegative(NAME, "weightDecay", b.weightDecay);
-        this.state = new ParameterState<>(size -> new Averages(size, centered, momentum > 0));
     }
 
     /** RMSprop with PyTorch's defaults: decay 0.99, ε 1e-8, no momentum, not centered, no weight decay. */
@@ -63,18 +58,8 @@ public final class RmsProp implements Optimizer {
     }
 
     @Override
-    public void step(List<Parameter> parameters) {
-        ParameterState.requireParameters(NAME, parameters);
-        for (int k = 0, n = parameters.size(); k < n; k++) {
-            Parameter p = parameters.get(k);
-            if (p.hasGrad()) {
-                update(p.value().data, p.grad().data, state.of(p));
-            }
-        }
-    }
-
-    private void update(double[] theta, double[] grad, Averages avg) {
-        double eta = learningRate;
+    void update(double[] theta, double[] grad, Averages avg) {
+        double eta = learningRate();
         double[] s = avg.square;
         double[] a = avg.mean;
         double[] b = avg.velocity;
@@ -97,23 +82,8 @@ public final class RmsProp implements Optimizer {
     }
 
     @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double learningRate) {
-        this.learningRate = HyperParameters.positive(NAME, "learningRate", learningRate);
-    }
-
-    @Override
-    public void reset() {
-        state.clear();
-    }
-
-    @Override
     public String toString() {
-        return "RmsProp(lr=" + learningRate + ", decay=" + decay + ", eps=" + epsilon + ", momentum=" + momentum
+        return "RmsProp(lr=" + learningRate() + ", decay=" + decay + ", eps=" + epsilon + ", momentum=" + momentum
                 + ", centered=" + centered + ", weightDecay=" + weightDecay + ")";
     }
 

@@ -1,8 +1,6 @@
 package org.tapegrad.layers.optim;
 
-import java.util.List;
 
-import org.tapegrad.tape.Parameter;
 
 /**
  * Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and L2 weight decay — PyTorch's
@@ -16,18 +14,16 @@ import org.tapegrad.tape.Parameter;
  * </pre>
  * Never zeroes gradients; see {@link Optimizer} for the shared contract.
  */
-public final class Sgd implements Optimizer {
+public final class Sgd extends PerParameterOptimizer<Sgd.Buffer> {
 
     private static final String NAME = "Sgd";
 
-    private double learningRate;
     private final double momentum;
     private final double dampening;
     private final boolean nesterov;
     private final double weightDecay;
-    private final ParameterState<Buffer> state = new ParameterState<>(Buffer::new);
 
-    private static final class Buffer {
+    static final class Buffer {
         final double[] velocity;
         boolean started;
 
@@ -37,7 +33,7 @@ public final class Sgd implements Optimizer {
     }
 
     private Sgd(Builder b) {
-        this.learningRate = HyperParameters.positive(NAME, "learningRate", b.learningRate);
+        super(NAME, b.learningRate, Buffer::new);
         this.momentum = HyperParameters.unitInterval(NAME, "momentum", b.momentum);
         this.dampening = HyperParameters.closedUnitInterval(NAME, "dampening", b.dampening);
         this.nesterov = b.nesterov;
@@ -59,18 +55,13 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void step(List<Parameter> parameters) {
-        ParameterState.requireParameters(NAME, parameters);
-        for (int k = 0, n = parameters.size(); k < n; k++) {
-            Parameter p = parameters.get(k);
-            if (p.hasGrad()) {
-                update(p.value().data, p.grad().data, momentum == 0 ? null : state.of(p));
-            }
-        }
+    boolean keepsState() {
+        return momentum != 0;
     }
 
-    private void update(double[] theta, double[] grad, Buffer buffer) {
-        double eta = learningRate;
+    @Override
+    void update(double[] theta, double[] grad, Buffer buffer) {
+        double eta = learningRate();
         if (buffer == null) {
             for (int i = 0; i < theta.length; i++) {
                 theta[i] -= eta * (grad[i] + weightDecay * theta[i]);
@@ -89,23 +80,8 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double learningRate) {
-        this.learningRate = HyperParameters.positive(NAME, "learningRate", learningRate);
-    }
-
-    @Override
-    public void reset() {
-        state.clear();
-    }
-
-    @Override
     public String toString() {
-        return "Sgd(lr=" + learningRate + ", momentum=" + momentum + ", dampening=" + dampening + ", nesterov="
+        return "Sgd(lr=" + learningRate() + ", momentum=" + momentum + ", dampening=" + dampening + ", nesterov="
                 + nesterov + ", weightDecay=" + weightDecay + ")";
     }
 
