@@ -81,7 +81,9 @@ class OptimizerProperties {
                     b[i] = momentum * b[i] + g / root;
                     theta[i] = theta[i] - lr * b[i];
                 } else {
-                    theta[i] = theta[i] - lr * g / root;
+                    // lr·(g/root), not (lr·g)/root: with decay ≈ 0 the centered variance s − a² is pure rounding noise,
+                    // so the reference must round exactly like the formula it checks
+                    theta[i] = theta[i] - lr * (g / root);
                 }
             }
         }
