@@ -51,6 +51,8 @@ class TapeTest {
         assertEquals("affine: [32×8]·[9×256]: inner dimensions 8 ≠ 9", affine.getMessage());
         assertThrows(ShapeException.class, () -> t.affine(t.row(new double[255]), a, t.constant(new double[64][256])));
         assertThrows(IllegalArgumentException.class, () -> t.affine(t.row(1), a));
+        ShapeException productSum = assertThrows(ShapeException.class, () -> t.productSum(a, a, a, t.constant(new double[32][63])));
+        assertEquals("product_sum: [32×64], [32×64], [32×64], [32×63]: expected four inputs of one shape (a⊙b + c⊙d)", productSum.getMessage());
         assertEquals(0, t.size(), "nothing is recorded by a failed op");
     }
 
