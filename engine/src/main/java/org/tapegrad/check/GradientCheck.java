@@ -6,7 +6,9 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.function.Function;
 
-import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.tape.Gradients;
+import org.tapegrad.tape.Layout;
+import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
@@ -100,15 +102,13 @@ public final class GradientCheck {
         return this;
     }
 
-    /** Runs the check; the parameters' values and gradients are as before when it returns. */
+    /**
+     * Runs the check. Parameters' values and gradients are as before when it returns, also when the function throws:
+     * the analytic gradients come from {@link Tape#gradients}, which changes no parameter.
+     */
     public GradientCheckReport run() {
         Random random = new Random(seed);
         Tape tape = new Tape();
-        List<R064Store> savedGrads = new ArrayList<>();
-        for (Parameter p : inputs) {
-            savedGrads.add(p.hasGrad() ? p.grad().copy() : null);
-            p.zeroGrad();
-        }
         List<double[]> analytic = new ArrayList<>();
         double[][] cotangent;
         try {
@@ -116,58 +116,51 @@ public final class GradientCheck {
             cotangent = new double[out.rows()][out.cols()];
             for (double[] row : cotangent) {
                 for (int j = 0; j < row.length; j++) {
-                    row[j] = out.rows() * out.cols() == 1 ? 1.0 : random.nextGaussian();
+                    row[j] = out.shape().isScalar() ? 1.0 : random.nextGaussian();
                 }
             }
-            tape.backward(out, R064Store.FACTORY.copy(org.ojalgo.matrix.store.RawStore.wrap(cotangent)));
+            Gradients gradients = tape.gradients(out, Layout.matrix(cotangent));
             for (Parameter p : inputs) {
-                analytic.add(p.grad().data.clone());
+                analytic.add(storageOrder(gradients.of(p)));
             }
         } finally {
             tape.reset();
-            for (int k = 0; k < inputs.size(); k++) {
-                Parameter p = inputs.get(k);
-                p.zeroGrad();
-                if (savedGrads.get(k) != null) {
-                    p.grad().fillMatching(savedGrads.get(k));
-                }
-            }
+        }
+        List<Parameter.Snapshot> originals = new ArrayList<>();
+        for (Parameter p : inputs) {
+            originals.add(p.snapshot());
         }
         GradientCheckReport.Builder report = new GradientCheckReport.Builder(mode, absoluteTolerance, relativeTolerance);
-        for (int k = 0; k < inputs.size(); k++) {
-            Parameter p = inputs.get(k);
-            double[] x = p.value().data;
-            if (mode == Mode.FULL) {
-                for (int idx = 0; idx < x.length; idx++) {
-                    double original = x[idx];
-                    x[idx] = original + step;
-                    double plus = evaluate(tape, cotangent);
-                    x[idx] = original - step;
-                    double minus = evaluate(tape, cotangent);
-                    x[idx] = original;
-                    int rows = p.value().getRowDim();
-                    report.element(p.name(), "(" + idx % rows + ", " + idx / rows + ")", analytic.get(k)[idx], (plus - minus) / (2 * step));
+        try {
+            for (int k = 0; k < inputs.size(); k++) {
+                Parameter p = inputs.get(k);
+                double[] x = storageOrder(p.value());
+                if (mode == Mode.FULL) {
+                    for (int idx = 0; idx < x.length; idx++) {
+                        double plus = evaluateAt(tape, cotangent, p, idx, x[idx] + step);
+                        double minus = evaluateAt(tape, cotangent, p, idx, x[idx] - step);
+                        setElement(p, idx, x[idx]);
+                        report.element(p.name(), "(" + Layout.rowOf(idx, p.shape()) + ", " + Layout.columnOf(idx, p.shape()) + ")",
+                                analytic.get(k)[idx], (plus - minus) / (2 * step));
+                    }
+                } else {
+                    for (int d = 0; d < directions; d++) {
+                        double[] t = new double[x.length];
+                        double expected = 0;
+                        for (int i = 0; i < x.length; i++) {
+                            t[i] = random.nextGaussian();
+                            expected += t[i] * analytic.get(k)[i];
+                        }
+                        double plus = evaluateAlong(tape, cotangent, p, x, t, step);
+                        double minus = evaluateAlong(tape, cotangent, p, x, t, -step);
+                        report.element(p.name(), "direction " + d, expected, (plus - minus) / (2 * step));
+                    }
+                    setAll(p, x);
                 }
-            } else {
-                double[] original = x.clone();
-                for (int d = 0; d < directions; d++) {
-                    double[] t = new double[x.length];
-                    double expected = 0;
-                    for (int i = 0; i < x.length; i++) {
-                        t[i] = random.nextGaussian();
-                        expected += t[i] * analytic.get(k)[i];
-                    }
-                    for (int i = 0; i < x.length; i++) {
-                        x[i] = original[i] + step * t[i];
-                    }
-                    double plus = evaluate(tape, cotangent);
-                    for (int i = 0; i < x.length; i++) {
-                        x[i] = original[i] - step * t[i];
-                    }
-                    double minus = evaluate(tape, cotangent);
-                    System.arraycopy(original, 0, x, 0, x.length);
-                    report.element(p.name(), "direction " + d, expected, (plus - minus) / (2 * step));
-                }
+            }
+        } finally {
+            for (int k = 0; k < inputs.size(); k++) {
+                inputs.get(k).restore(originals.get(k));
             }
         }
         return report.build();
@@ -182,8 +175,43 @@ public final class GradientCheck {
         return r;
     }
 
+    private double evaluateAt(Tape tape, double[][] cotangent, Parameter p, int index, double value) {
+        setElement(p, index, value);
+        return evaluate(tape, cotangent);
+    }
+
+    private double evaluateAlong(Tape tape, double[][] cotangent, Parameter p, double[] origin, double[] direction, double h) {
+        p.update((v, g) -> {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = origin[i] + h * direction[i];
+            }
+        });
+        return evaluate(tape, cotangent);
+    }
+
+    private static void setElement(Parameter p, int index, double value) {
+        p.update((v, g) -> v[index] = value);
+    }
+
+    private static void setAll(Parameter p, double[] values) {
+        p.update((v, g) -> System.arraycopy(values, 0, v, 0, v.length));
+    }
+
+    /** The elements of {@code m} in the storage order that {@link Parameter#update} sees (column-major). */
+    private static double[] storageOrder(org.ojalgo.matrix.store.MatrixStore<Double> m) {
+        int rows = (int) m.countRows();
+        int cols = (int) m.countColumns();
+        double[] out = new double[rows * cols];
+        for (int j = 0; j < cols; j++) {
+            for (int i = 0; i < rows; i++) {
+                out[i + j * rows] = m.doubleValue(i, j);
+            }
+        }
+        return out;
+    }
+
     private double evaluate(Tape tape, double[][] cotangent) {
-        try (Tape.NoGrad ignored = tape.noGrad()) {
+        try (NoGrad ignored = tape.noGrad()) {
             Var out = function.apply(tape);
             if (out.rows() != cotangent.length || out.cols() != cotangent[0].length) {
                 throw new IllegalStateException("gradient check: the function's output changed shape from " + cotangent.length + "×" + cotangent[0].length + " to " + out.shape());

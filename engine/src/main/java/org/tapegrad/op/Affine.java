@@ -1,11 +1,6 @@
 package org.tapegrad.op;
 
 import org.ojalgo.matrix.store.R064Store;
-import org.tapegrad.kernel.Gemm;
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
-import org.tapegrad.tape.ShapeException;
 
 /**
  * {@code y = Σ_k x_k·W_k + b} in one op (inputs {@code x₁, W₁, …, x_n, W_n, b}, b a {@code 1×N} row);
@@ -16,7 +11,7 @@ import org.tapegrad.tape.ShapeException;
  * pass, so a step records one op and one {@code B×N} buffer instead of four of each, and backward needs no
  * intermediate gradients.
  */
-public final class Affine implements Op {
+public final class Affine implements Op<Void> {
 
     private final int pairs;
 
@@ -58,10 +53,10 @@ public final class Affine implements Op {
     }
 
     @Override
-    public void forward(OpContext ctx) {
+    public Void forward(OpContext ctx) {
         R064Store y = ctx.output();
         for (int k = 0; k < pairs; k++) {
-            Gemm.multiply(ctx.input(2 * k), false, ctx.input(2 * k + 1), false, y, k > 0);
+            Products.multiply(ctx.kernels(), ctx.input(2 * k), false, ctx.input(2 * k + 1), false, y, k > 0);
         }
         double[] b = ctx.input(2 * pairs).data;
         double[] out = y.data;
@@ -73,17 +68,18 @@ public final class Affine implements Op {
                 out[o + i] += bj;
             }
         }
+        return null;
     }
 
     @Override
-    public void backward(OpContext ctx) {
+    public void backward(OpContext ctx, Void saved) {
         R064Store g = ctx.outputGrad();
         for (int k = 0; k < pairs; k++) {
             if (ctx.needsGrad(2 * k)) {
-                Gemm.multiply(g, false, ctx.input(2 * k + 1), true, ctx.inputGrad(2 * k), true);
+                Products.multiply(ctx.kernels(), g, false, ctx.input(2 * k + 1), true, ctx.inputGrad(2 * k), true);
             }
             if (ctx.needsGrad(2 * k + 1)) {
-                Gemm.multiply(ctx.input(2 * k), true, g, false, ctx.inputGrad(2 * k + 1), true);
+                Products.multiply(ctx.kernels(), ctx.input(2 * k), true, g, false, ctx.inputGrad(2 * k + 1), true);
             }
         }
         if (ctx.needsGrad(2 * pairs)) {

@@ -1,15 +1,13 @@
 package org.tapegrad.op;
 
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
-import org.tapegrad.tape.ShapeException;
 
 /**
  * Element-wise binary cross-entropy of logits x against targets t in [0, 1], in the form that never overflows:
- * {@code y = max(x, 0) − x·t + log(1 + e^{−|x|})}; {@code x̄ += ȳ ⊙ (σ(x) − t)}, {@code t̄ += −ȳ ⊙ x}.
+ * {@code y = max(x, 0) − x·t + log(1 + e^{−|x|})}; {@code x̄ += ȳ ⊙ (σ(x) − t)}, {@code t̄ += −ȳ ⊙ x}. A target
+ * outside [0, 1] (or NaN) is rejected when the op is recorded: the formula would silently give a loss without a
+ * minimum.
  */
-public final class BinaryCrossEntropy implements Op {
+public final class BinaryCrossEntropy implements Op<Void> {
 
     public static final BinaryCrossEntropy INSTANCE = new BinaryCrossEntropy();
 
@@ -23,6 +21,7 @@ public final class BinaryCrossEntropy implements Op {
 
     @Override
     public Shape outputShape(Shape... in) {
+        Arity.require(name(), 2, in);
         if (!in[0].equals(in[1])) {
             throw ShapeException.of(name(), "logits and targets must have the same shape", in);
         }
@@ -30,24 +29,32 @@ public final class BinaryCrossEntropy implements Op {
     }
 
     @Override
-    public void forward(OpContext ctx) {
+    public Void forward(OpContext ctx) {
         double[] x = ctx.input(0).data;
         double[] t = ctx.input(1).data;
         double[] y = ctx.output().data;
+        int m = ctx.input(1).getRowDim();
+        for (int i = 0; i < t.length; i++) {
+            if (!(t[i] >= 0.0 && t[i] <= 1.0)) {
+                throw new IllegalArgumentException(name() + ": target " + t[i] + " at (" + i % m + ", " + i / m + ") of "
+                        + new Shape(m, ctx.input(1).getColDim()) + " is outside [0, 1]");
+            }
+        }
         for (int i = 0; i < x.length; i++) {
             y[i] = Math.max(x[i], 0.0) - x[i] * t[i] + Math.log1p(Math.exp(-Math.abs(x[i])));
         }
+        return null;
     }
 
     @Override
-    public void backward(OpContext ctx) {
+    public void backward(OpContext ctx, Void saved) {
         double[] x = ctx.input(0).data;
         double[] t = ctx.input(1).data;
         double[] g = ctx.outputGrad().data;
         if (ctx.needsGrad(0)) {
             double[] dx = ctx.inputGrad(0).data;
             for (int i = 0; i < x.length; i++) {
-                dx[i] += g[i] * (org.tapegrad.kernel.ScalarActivations.sigmoid(x[i]) - t[i]);
+                dx[i] += g[i] * (sigmoid(x[i]) - t[i]);
             }
         }
         if (ctx.needsGrad(1)) {
@@ -56,5 +63,11 @@ public final class BinaryCrossEntropy implements Op {
                 dt[i] -= g[i] * x[i];
             }
         }
+    }
+
+    /** {@code 1/(1+e^{−x})} with {@code e^{−|x|} ≤ 1}, so nothing overflows. */
+    private static double sigmoid(double x) {
+        double e = Math.exp(-Math.abs(x));
+        return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
     }
 }

@@ -1,9 +1,5 @@
 package org.tapegrad.op;
 
-import org.ojalgo.matrix.store.R064Store;
-import org.tapegrad.tape.Shape;
-import org.tapegrad.tape.ShapeException;
-
 /**
  * How the second operand of a binary element-wise op is stretched over the first ({@code m×n}): not at all, along
  * rows (a {@code 1×n} bias), along columns (an {@code m×1} per-row factor) or as a {@code 1×1} scalar.
@@ -39,32 +35,16 @@ enum Broadcast {
         }
     }
 
-    /** Writes {@code b} stretched to {@code out}'s full shape. */
-    void expand(R064Store b, R064Store out) {
-        int m = out.getRowDim();
-        int n = out.getColDim();
-        double[] src = b.data;
-        double[] dst = out.data;
-        for (int j = 0; j < n; j++) {
-            int o = j * m;
-            for (int i = 0; i < m; i++) {
-                dst[o + i] = src[index(i, j, m)];
-            }
-        }
-    }
-
-    /** Adds {@code full} (the first operand's shape), summed down to {@code b}'s shape, into {@code target}. */
-    void accumulateReduced(double[] full, int m, int n, double[] target) {
+    /** Adds {@code sign·full} (the first operand's shape), summed down to {@code b}'s shape, into {@code target}. */
+    void accumulateReduced(double[] full, double sign, int m, int n, double[] target) {
         if (this == SAME) {
-            for (int i = 0; i < m * n; i++) {
-                target[i] += full[i];
-            }
+            Products.addInto(full, target, sign);
             return;
         }
         for (int j = 0; j < n; j++) {
             int o = j * m;
             for (int i = 0; i < m; i++) {
-                target[index(i, j, m)] += full[o + i];
+                target[index(i, j, m)] += sign * full[o + i];
             }
         }
     }

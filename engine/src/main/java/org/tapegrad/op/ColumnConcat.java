@@ -1,12 +1,8 @@
 package org.tapegrad.op;
 
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
-import org.tapegrad.tape.ShapeException;
 
 /** {@code y = [x₀ | x₁ | …]} side by side; {@code x̄ₖ += ȳ[:, columns of xₖ]}. */
-public final class ColumnConcat implements Op {
+public final class ColumnConcat implements Op<Void> {
 
     public static final ColumnConcat INSTANCE = new ColumnConcat();
 
@@ -34,7 +30,7 @@ public final class ColumnConcat implements Op {
     }
 
     @Override
-    public void forward(OpContext ctx) {
+    public Void forward(OpContext ctx) {
         int offset = 0;
         double[] y = ctx.output().data;
         for (int k = 0; k < ctx.arity(); k++) {
@@ -42,10 +38,11 @@ public final class ColumnConcat implements Op {
             System.arraycopy(x, 0, y, offset, x.length);
             offset += x.length;
         }
+        return null;
     }
 
     @Override
-    public void backward(OpContext ctx) {
+    public void backward(OpContext ctx, Void saved) {
         int offset = 0;
         double[] g = ctx.outputGrad().data;
         for (int k = 0; k < ctx.arity(); k++) {

@@ -1,15 +1,11 @@
 package org.tapegrad.op;
 
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
-import org.tapegrad.tape.ShapeException;
 
 /**
  * {@code y = x[:, from:to]}; {@code x̄[:, from:to] += ȳ}. Columns are contiguous in column-major storage, so both
  * directions are one array copy or one loop: this is how a cell splits a fused gate matrix.
  */
-public final class ColumnSlice implements Op {
+public final class ColumnSlice implements Op<Void> {
 
     private final int from;
     private final int to;
@@ -26,6 +22,7 @@ public final class ColumnSlice implements Op {
 
     @Override
     public Shape outputShape(Shape... in) {
+        Arity.require(name(), 1, in);
         if (from < 0 || to > in[0].cols() || from >= to) {
             throw ShapeException.of(name(), "expected 0 ≤ from < to ≤ " + in[0].cols(), in[0]);
         }
@@ -33,13 +30,14 @@ public final class ColumnSlice implements Op {
     }
 
     @Override
-    public void forward(OpContext ctx) {
+    public Void forward(OpContext ctx) {
         int m = ctx.input(0).getRowDim();
         System.arraycopy(ctx.input(0).data, from * m, ctx.output().data, 0, (to - from) * m);
+        return null;
     }
 
     @Override
-    public void backward(OpContext ctx) {
+    public void backward(OpContext ctx, Void saved) {
         if (ctx.needsGrad(0)) {
             int m = ctx.input(0).getRowDim();
             double[] g = ctx.outputGrad().data;

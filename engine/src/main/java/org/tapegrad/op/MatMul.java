@@ -1,18 +1,13 @@
 package org.tapegrad.op;
 
 import org.ojalgo.matrix.store.R064Store;
-import org.tapegrad.kernel.Gemm;
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
-import org.tapegrad.tape.ShapeException;
 
 /**
  * {@code Y = op(A)·op(B)} with {@code op} the identity or the transpose; for the plain form
- * {@code Ā += Ȳ·Bᵀ, B̄ += Aᵀ·Ȳ}. Both VJPs accumulate straight into the gradient buffers through {@link Gemm}, so a
+ * {@code Ā += Ȳ·Bᵀ, B̄ += Aᵀ·Ȳ}. Both VJPs accumulate straight into the gradient buffers through the tape's GEMM kernel, so a
  * weight used at every time step needs no temporaries.
  */
-public final class MatMul implements Op {
+public final class MatMul implements Op<Void> {
 
     /** {@code A·B}. */
     public static final MatMul PLAIN = new MatMul(false, false);
@@ -36,6 +31,7 @@ public final class MatMul implements Op {
 
     @Override
     public Shape outputShape(Shape... in) {
+        Arity.require(name(), 2, in);
         int m = transA ? in[0].cols() : in[0].rows();
         int k = transA ? in[0].rows() : in[0].cols();
         int kb = transB ? in[1].cols() : in[1].rows();
@@ -47,29 +43,30 @@ public final class MatMul implements Op {
     }
 
     @Override
-    public void forward(OpContext ctx) {
-        Gemm.multiply(ctx.input(0), transA, ctx.input(1), transB, ctx.output(), false);
+    public Void forward(OpContext ctx) {
+        Products.multiply(ctx.kernels(), ctx.input(0), transA, ctx.input(1), transB, ctx.output(), false);
+        return null;
     }
 
     @Override
-    public void backward(OpContext ctx) {
+    public void backward(OpContext ctx, Void saved) {
         R064Store a = ctx.input(0);
         R064Store b = ctx.input(1);
         R064Store g = ctx.outputGrad();
         if (ctx.needsGrad(0)) {
             // A·B: Ā = Ȳ·Bᵀ;  A·Bᵀ: Ā = Ȳ·B;  Aᵀ·B: Ā = B·Ȳᵀ
             if (transA) {
-                Gemm.multiply(b, false, g, true, ctx.inputGrad(0), true);
+                Products.multiply(ctx.kernels(), b, false, g, true, ctx.inputGrad(0), true);
             } else {
-                Gemm.multiply(g, false, b, !transB, ctx.inputGrad(0), true);
+                Products.multiply(ctx.kernels(), g, false, b, !transB, ctx.inputGrad(0), true);
             }
         }
         if (ctx.needsGrad(1)) {
             // A·B: B̄ = Aᵀ·Ȳ;  A·Bᵀ: B̄ = Ȳᵀ·A;  Aᵀ·B: B̄ = A·Ȳ
             if (transB) {
-                Gemm.multiply(g, true, a, false, ctx.inputGrad(1), true);
+                Products.multiply(ctx.kernels(), g, true, a, false, ctx.inputGrad(1), true);
             } else {
-                Gemm.multiply(a, !transA, g, false, ctx.inputGrad(1), true);
+                Products.multiply(ctx.kernels(), a, !transA, g, false, ctx.inputGrad(1), true);
             }
         }
     }

@@ -1,70 +1,48 @@
 package org.tapegrad.op;
 
-import org.ojalgo.matrix.store.R064Store;
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
-
 /** {@code y = a ⊙ b} (b broadcast); {@code ā += ȳ ⊙ b, b̄ += Σ_broadcast ȳ ⊙ a}. */
-public final class Multiply implements Op {
+public final class Multiply extends BroadcastBinary {
 
     public static final Multiply INSTANCE = new Multiply();
 
     private Multiply() {
+        super("mul");
     }
 
     @Override
-    public String name() {
-        return "mul";
-    }
-
-    @Override
-    public Shape outputShape(Shape... in) {
-        Broadcast.of(name(), in[0], in[1]);
-        return in[0];
-    }
-
-    @Override
-    public void forward(OpContext ctx) {
-        R064Store a = ctx.input(0);
-        R064Store b = ctx.input(1);
-        double[] y = ctx.output().data;
-        int m = a.getRowDim();
-        Broadcast kind = Broadcast.of(name(), Add.shape(a), Add.shape(b));
-        ctx.save(kind);
+    void compute(double[] a, double[] b, double[] y, int m, int n, Broadcast kind) {
         if (kind == Broadcast.SAME) {
             for (int i = 0; i < y.length; i++) {
-                y[i] = a.data[i] * b.data[i];
+                y[i] = a[i] * b[i];
             }
             return;
         }
-        for (int j = 0; j < a.getColDim(); j++) {
+        for (int j = 0; j < n; j++) {
             int o = j * m;
             for (int i = 0; i < m; i++) {
-                y[o + i] = a.data[o + i] * b.data[kind.index(i, j, m)];
+                y[o + i] = a[o + i] * b[kind.index(i, j, m)];
             }
         }
     }
 
     @Override
-    public void backward(OpContext ctx) {
-        R064Store a = ctx.input(0);
-        R064Store b = ctx.input(1);
+    public void backward(OpContext ctx, Broadcast kind) {
+        double[] a = ctx.input(0).data;
+        double[] b = ctx.input(1).data;
         double[] g = ctx.outputGrad().data;
-        int m = a.getRowDim();
-        int n = a.getColDim();
-        Broadcast kind = (Broadcast) ctx.saved();
+        int m = ctx.input(0).getRowDim();
+        int n = ctx.input(0).getColDim();
         if (ctx.needsGrad(0)) {
             double[] da = ctx.inputGrad(0).data;
             if (kind == Broadcast.SAME) {
                 for (int i = 0; i < g.length; i++) {
-                    da[i] += g[i] * b.data[i];
+                    da[i] += g[i] * b[i];
                 }
             } else {
                 for (int j = 0; j < n; j++) {
                     int o = j * m;
                     for (int i = 0; i < m; i++) {
-                        da[o + i] += g[o + i] * b.data[kind.index(i, j, m)];
+                        da[o + i] += g[o + i] * b[kind.index(i, j, m)];
                     }
                 }
             }
@@ -73,14 +51,14 @@ public final class Multiply implements Op {
             double[] db = ctx.inputGrad(1).data;
             if (kind == Broadcast.SAME) {
                 for (int i = 0; i < g.length; i++) {
-                    db[i] += g[i] * a.data[i];
+                    db[i] += g[i] * a[i];
                 }
                 return;
             }
             for (int j = 0; j < n; j++) {
                 int o = j * m;
                 for (int i = 0; i < m; i++) {
-                    db[kind.index(i, j, m)] += g[o + i] * a.data[o + i];
+                    db[kind.index(i, j, m)] += g[o + i] * a[o + i];
                 }
             }
         }

@@ -1,9 +1,5 @@
 package org.tapegrad.op;
 
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
-import org.tapegrad.tape.ShapeException;
 
 /**
  * {@code y = a⊙b + c⊙d} (four inputs of one shape); {@code ā += ȳ⊙b, b̄ += ȳ⊙a, c̄ += ȳ⊙d, d̄ += ȳ⊙c}.
@@ -11,7 +7,7 @@ import org.tapegrad.tape.ShapeException;
  * <p>A primitive because it is the state update of the gated cells — LSTM {@code f⊙c + i⊙g}, GRU
  * {@code (1−z)⊙h + z⊙h̃} — and one pass over four arrays is measurably cheaper than recording two products and a sum.
  */
-public final class ProductSum implements Op {
+public final class ProductSum implements Op<Void> {
 
     public static final ProductSum INSTANCE = new ProductSum();
 
@@ -32,7 +28,7 @@ public final class ProductSum implements Op {
     }
 
     @Override
-    public void forward(OpContext ctx) {
+    public Void forward(OpContext ctx) {
         double[] a = ctx.input(0).data;
         double[] b = ctx.input(1).data;
         double[] c = ctx.input(2).data;
@@ -41,10 +37,11 @@ public final class ProductSum implements Op {
         for (int i = 0; i < y.length; i++) {
             y[i] = a[i] * b[i] + c[i] * d[i];
         }
+        return null;
     }
 
     @Override
-    public void backward(OpContext ctx) {
+    public void backward(OpContext ctx, Void saved) {
         double[] g = ctx.outputGrad().data;
         for (int k = 0; k < 4; k++) {
             if (ctx.needsGrad(k)) {

@@ -1,15 +1,11 @@
 package org.tapegrad.op;
 
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
-import org.tapegrad.tape.ShapeException;
 
 /**
  * {@code y[i, :] = table[idx[i], :]} (an embedding or one-hot lookup); {@code tablē[idx[i], :] += ȳ[i, :]}, so a
  * row picked twice receives both gradients.
  */
-public final class RowGather implements Op {
+public final class RowGather implements Op<Void> {
 
     private final int[] indices;
 
@@ -25,6 +21,7 @@ public final class RowGather implements Op {
 
     @Override
     public Shape outputShape(Shape... in) {
+        Arity.require(name(), 1, in);
         if (indices.length == 0) {
             throw ShapeException.of(name(), "needs at least one index", in[0]);
         }
@@ -37,7 +34,7 @@ public final class RowGather implements Op {
     }
 
     @Override
-    public void forward(OpContext ctx) {
+    public Void forward(OpContext ctx) {
         double[] t = ctx.input(0).data;
         int v = ctx.input(0).getRowDim();
         int b = indices.length;
@@ -47,10 +44,11 @@ public final class RowGather implements Op {
                 y[i + j * b] = t[indices[i] + j * v];
             }
         }
+        return null;
     }
 
     @Override
-    public void backward(OpContext ctx) {
+    public void backward(OpContext ctx, Void saved) {
         if (!ctx.needsGrad(0)) {
             return;
         }

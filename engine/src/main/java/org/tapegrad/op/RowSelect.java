@@ -1,16 +1,12 @@
 package org.tapegrad.op;
 
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
-import org.tapegrad.tape.ShapeException;
 
 /**
  * {@code y[i, :] = mask[i] ? a[i, :] : b[i, :]}; the gradient of each row goes, unchanged, to the input it came
  * from. Unlike {@code m⊙a + (1−m)⊙b} it is exact for any values of the unselected rows (no {@code 0·∞}): it is what
  * keeps padded steps of a variable-length batch out of the real ones.
  */
-public final class RowSelect implements Op {
+public final class RowSelect implements Op<Void> {
 
     private final boolean[] mask;
 
@@ -25,6 +21,7 @@ public final class RowSelect implements Op {
 
     @Override
     public Shape outputShape(Shape... in) {
+        Arity.require(name(), 2, in);
         if (!in[0].equals(in[1]) || mask.length != in[0].rows()) {
             throw ShapeException.of(name(), "expected two equal shapes with " + mask.length + " rows (the mask's length)", in);
         }
@@ -32,7 +29,7 @@ public final class RowSelect implements Op {
     }
 
     @Override
-    public void forward(OpContext ctx) {
+    public Void forward(OpContext ctx) {
         double[] a = ctx.input(0).data;
         double[] b = ctx.input(1).data;
         double[] y = ctx.output().data;
@@ -40,10 +37,11 @@ public final class RowSelect implements Op {
         for (int idx = 0; idx < y.length; idx++) {
             y[idx] = mask[idx % m] ? a[idx] : b[idx];
         }
+        return null;
     }
 
     @Override
-    public void backward(OpContext ctx) {
+    public void backward(OpContext ctx, Void saved) {
         double[] g = ctx.outputGrad().data;
         int m = mask.length;
         for (int k = 0; k < 2; k++) {

@@ -10,11 +10,13 @@ final class RowSoftmax {
     }
 
     /**
-     * Writes {@code softmax(x[i, :])} into {@code p} and {@code log Σ_j e^{x_ij}} (with max subtraction) into
-     * {@code logSumExp[0..m)}; {@code rowSums[0..m)} is scratch.
+     * Writes {@code softmax(x[i, :])} into {@code p}, {@code max_j x_ij} into {@code rowMax[0..m)} and
+     * {@code log Σ_j e^{x_ij − max}} (in [0, log n]) into {@code rowLogSum[0..m)}. Keeping the two apart lets a
+     * caller subtract logits relative to the maximum first: {@code max + logSum − x_t} loses everything for logits of
+     * 1e17, {@code (max − x_t) + logSum} nothing.
      */
-    static void compute(double[] x, int m, int n, double[] p, double[] logSumExp, double[] rowSums) {
-        double[] max = logSumExp;
+    static void compute(double[] x, int m, int n, double[] p, double[] rowMax, double[] rowLogSum) {
+        double[] max = rowMax;
         System.arraycopy(x, 0, max, 0, m);
         for (int j = 1; j < n; j++) {
             int o = j * m;
@@ -22,7 +24,7 @@ final class RowSoftmax {
                 max[i] = Math.max(max[i], x[o + i]);
             }
         }
-        double[] sum = rowSums;
+        double[] sum = rowLogSum;
         java.util.Arrays.fill(sum, 0, m, 0.0);
         for (int j = 0; j < n; j++) {
             int o = j * m;
@@ -39,7 +41,7 @@ final class RowSoftmax {
             }
         }
         for (int i = 0; i < m; i++) {
-            logSumExp[i] = max[i] + Math.log(sum[i]);
+            sum[i] = Math.log(sum[i]);
         }
     }
 }

@@ -1,24 +1,21 @@
 package org.tapegrad.op;
 
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
+import org.tapegrad.kernel.Kernels;
 
 /** {@code y = α·x + β} for constants α, β (negate, scale, add a scalar, 1 − x); {@code x̄ += α·ȳ}. */
-public final class ScaleShift implements Op {
+public final class ScaleShift extends ElementwiseUnary {
 
     public static final ScaleShift NEGATE = new ScaleShift("negate", -1.0, 0.0);
     public static final ScaleShift ONE_MINUS = new ScaleShift("one_minus", -1.0, 1.0);
 
-    private final String name;
     private final double alpha;
     private final double beta;
 
     private ScaleShift(String name, double alpha, double beta) {
+        super(name);
         if (!Double.isFinite(alpha) || !Double.isFinite(beta)) {
             throw new IllegalArgumentException(name + ": constant must be finite, got α=" + alpha + ", β=" + beta);
         }
-        this.name = name;
         this.alpha = alpha;
         this.beta = beta;
     }
@@ -34,28 +31,14 @@ public final class ScaleShift implements Op {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Shape outputShape(Shape... in) {
-        return in[0];
-    }
-
-    @Override
-    public void forward(OpContext ctx) {
-        double[] x = ctx.input(0).data;
-        double[] y = ctx.output().data;
+    void compute(double[] x, double[] y, Kernels kernels) {
         for (int i = 0; i < x.length; i++) {
             y[i] = alpha * x[i] + beta;
         }
     }
 
     @Override
-    public void backward(OpContext ctx) {
-        if (ctx.needsGrad(0)) {
-            Kernels.addInto(ctx.outputGrad().data, ctx.inputGrad(0).data, alpha);
-        }
+    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx) {
+        Products.addInto(g, dx, alpha);
     }
 }

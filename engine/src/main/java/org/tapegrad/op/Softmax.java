@@ -1,14 +1,11 @@
 package org.tapegrad.op;
 
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
 
 /**
  * {@code y[i, :] = softmax(x[i, :])} with max subtraction; {@code x̄ += y ⊙ (ȳ − Σ_j ȳ_ij y_ij)} per row. For a
  * loss on classes prefer {@link SoftmaxCrossEntropy}, which never forms {@code log y}.
  */
-public final class Softmax implements Op {
+public final class Softmax implements Op<Void> {
 
     public static final Softmax INSTANCE = new Softmax();
 
@@ -22,17 +19,19 @@ public final class Softmax implements Op {
 
     @Override
     public Shape outputShape(Shape... in) {
+        Arity.require(name(), 1, in);
         return in[0];
     }
 
     @Override
-    public void forward(OpContext ctx) {
+    public Void forward(OpContext ctx) {
         int m = ctx.input(0).getRowDim();
         RowSoftmax.compute(ctx.input(0).data, m, ctx.input(0).getColDim(), ctx.output().data, ctx.scratch(m, 1).data, ctx.scratch(m, 1).data);
+        return null;
     }
 
     @Override
-    public void backward(OpContext ctx) {
+    public void backward(OpContext ctx, Void saved) {
         if (!ctx.needsGrad(0)) {
             return;
         }

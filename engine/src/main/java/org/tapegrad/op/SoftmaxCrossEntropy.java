@@ -1,17 +1,14 @@
 package org.tapegrad.op;
 
 import org.ojalgo.matrix.store.R064Store;
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
-import org.tapegrad.tape.ShapeException;
 
 /**
- * Per-row cross-entropy of logits against class indices, {@code m×1}: {@code y_i = logΣ_j e^{x_ij} − x_{i,t_i}}
- * (log-sum-exp with max subtraction, never {@code log} of a probability); {@code x̄_i += ȳ_i (softmax(x_i) − e_{t_i})}.
+ * Per-row cross-entropy of logits against class indices, {@code m×1}: {@code y_i = (max_i − x_{i,t_i}) + log Σ_j
+ * e^{x_ij − max_i}} (log-sum-exp around the maximum, never {@code log} of a probability); {@code x̄_i += ȳ_i
+ * (softmax(x_i) − e_{t_i})}.
  * A target of {@link #IGNORE} gives loss 0 and gradient 0 for that row (padding).
  */
-public final class SoftmaxCrossEntropy implements Op {
+public final class SoftmaxCrossEntropy implements Op<R064Store> {
 
     /** Target value marking a row that takes no part in the loss. */
     public static final int IGNORE = -1;
@@ -30,6 +27,7 @@ public final class SoftmaxCrossEntropy implements Op {
 
     @Override
     public Shape outputShape(Shape... in) {
+        Arity.require(name(), 1, in);
         if (targets.length != in[0].rows()) {
             throw ShapeException.of(name(), targets.length + " targets for " + in[0].rows() + " rows of logits", in[0]);
         }
@@ -42,24 +40,25 @@ public final class SoftmaxCrossEntropy implements Op {
     }
 
     @Override
-    public void forward(OpContext ctx) {
+    public R064Store forward(OpContext ctx) {
         R064Store x = ctx.input(0);
         int m = x.getRowDim();
         R064Store probabilities = ctx.scratch(m, x.getColDim());
         double[] y = ctx.output().data;
-        RowSoftmax.compute(x.data, m, x.getColDim(), probabilities.data, y, ctx.scratch(m, 1).data);
+        double[] max = ctx.scratch(m, 1).data;
+        RowSoftmax.compute(x.data, m, x.getColDim(), probabilities.data, max, y);
         for (int i = 0; i < m; i++) {
-            y[i] = targets[i] == IGNORE ? 0.0 : y[i] - x.data[i + targets[i] * m];
+            y[i] = targets[i] == IGNORE ? 0.0 : (max[i] - x.data[i + targets[i] * m]) + y[i];
         }
-        ctx.save(probabilities);
+        return probabilities;
     }
 
     @Override
-    public void backward(OpContext ctx) {
+    public void backward(OpContext ctx, R064Store saved) {
         if (!ctx.needsGrad(0)) {
             return;
         }
-        double[] p = ((R064Store) ctx.saved()).data;
+        double[] p = saved.data;
         double[] g = ctx.outputGrad().data;
         double[] dx = ctx.inputGrad(0).data;
         int m = targets.length;

@@ -1,12 +1,8 @@
 package org.tapegrad.op;
 
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
-import org.tapegrad.tape.ShapeException;
 
 /** Element-wise {@code y = (a − b)²}; {@code ā += 2ȳ ⊙ (a − b)}, {@code b̄ −= 2ȳ ⊙ (a − b)}. */
-public final class SquaredError implements Op {
+public final class SquaredError implements Op<Void> {
 
     public static final SquaredError INSTANCE = new SquaredError();
 
@@ -20,6 +16,7 @@ public final class SquaredError implements Op {
 
     @Override
     public Shape outputShape(Shape... in) {
+        Arity.require(name(), 2, in);
         if (!in[0].equals(in[1])) {
             throw ShapeException.of(name(), "prediction and target must have the same shape", in);
         }
@@ -27,7 +24,7 @@ public final class SquaredError implements Op {
     }
 
     @Override
-    public void forward(OpContext ctx) {
+    public Void forward(OpContext ctx) {
         double[] a = ctx.input(0).data;
         double[] b = ctx.input(1).data;
         double[] y = ctx.output().data;
@@ -35,10 +32,11 @@ public final class SquaredError implements Op {
             double d = a[i] - b[i];
             y[i] = d * d;
         }
+        return null;
     }
 
     @Override
-    public void backward(OpContext ctx) {
+    public void backward(OpContext ctx, Void saved) {
         double[] a = ctx.input(0).data;
         double[] b = ctx.input(1).data;
         double[] g = ctx.outputGrad().data;

@@ -1,14 +1,11 @@
 package org.tapegrad.op;
 
-import org.tapegrad.tape.Op;
-import org.tapegrad.tape.OpContext;
-import org.tapegrad.tape.Shape;
 
 /**
  * Sum or mean over all elements ({@code 1×1}), over each row ({@code m×1}) or over each column ({@code 1×n});
  * {@code x̄ += ȳ} broadcast back (divided by the count for a mean).
  */
-public final class Sum implements Op {
+public final class Sum implements Op<Void> {
 
     /** Which elements are added together. */
     public enum Axis { ALL, PER_ROW, PER_COLUMN }
@@ -35,6 +32,7 @@ public final class Sum implements Op {
 
     @Override
     public Shape outputShape(Shape... in) {
+        Arity.require(name(), 1, in);
         switch (axis) {
             case ALL: return new Shape(1, 1);
             case PER_ROW: return new Shape(in[0].rows(), 1);
@@ -47,36 +45,58 @@ public final class Sum implements Op {
     }
 
     @Override
-    public void forward(OpContext ctx) {
+    public Void forward(OpContext ctx) {
         double[] x = ctx.input(0).data;
         double[] y = ctx.output().data;
         int m = ctx.input(0).getRowDim();
         int n = ctx.input(0).getColDim();
+        double scale = 1.0;
+        sumInto(x, m, n, y, scale);
+        if (!allFinite(y)) {
+            // A partial sum overflowed (or an input is not finite): sum again scaled down by an exact power of two,
+            // so that e.g. mean(1e308, 1e308) and sum(1e308, 1e308, −1e308) come out finite, as they are.
+            scale = 0x1p-64;
+            sumInto(x, m, n, y, scale);
+        }
+        double factor = mean ? 1.0 / count(m, n) : 1.0;
+        if (factor != 1.0 || scale != 1.0) {
+            for (int i = 0; i < y.length; i++) {
+                y[i] = y[i] * factor / scale;
+            }
+        }
+        return null;
+    }
+
+    /** {@code y = Σ scale·x} along the axis. */
+    private void sumInto(double[] x, int m, int n, double[] y, double scale) {
         java.util.Arrays.fill(y, 0.0);
         for (int j = 0; j < n; j++) {
             int o = j * m;
             if (axis == Axis.PER_ROW) {
                 for (int i = 0; i < m; i++) {
-                    y[i] += x[o + i];
+                    y[i] += scale * x[o + i];
                 }
             } else {
                 double s = 0;
                 for (int i = 0; i < m; i++) {
-                    s += x[o + i];
+                    s += scale * x[o + i];
                 }
                 y[axis == Axis.ALL ? 0 : j] += s;
             }
         }
-        if (mean) {
-            double inv = 1.0 / count(m, n);
-            for (int i = 0; i < y.length; i++) {
-                y[i] *= inv;
+    }
+
+    private static boolean allFinite(double[] y) {
+        for (double v : y) {
+            if (!Double.isFinite(v)) {
+                return false;
             }
         }
+        return true;
     }
 
     @Override
-    public void backward(OpContext ctx) {
+    public void backward(OpContext ctx, Void saved) {
         if (!ctx.needsGrad(0)) {
             return;
         }

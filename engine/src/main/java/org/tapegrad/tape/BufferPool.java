@@ -6,7 +6,8 @@ import org.ojalgo.matrix.store.R064Store;
 
 /**
  * Recycles {@link R064Store}s by exact shape. A training loop records the same shapes every step, so after the
- * first step every request is served from the pool and the steady state allocates no arrays.
+ * first step every request is served from the pool and the steady state allocates no arrays. The pool remembers
+ * what it lent since the last {@link #releaseAll()}: a tape's buffers all come back at once, on reset.
  *
  * <p>Shapes are looked up by a linear scan: a tape sees tens of distinct shapes, and a scan over two int arrays
  * allocates nothing, unlike a map keyed by boxed longs.
@@ -16,24 +17,33 @@ final class BufferPool {
     private int[] rows = new int[16];
     private int[] cols = new int[16];
     private final ArrayList<ArrayList<R064Store>> free = new ArrayList<>();
+    private final ArrayList<R064Store> lent = new ArrayList<>();
     private int shapes;
     private int lastHit;
     private long allocatedElements;
 
-    /** A store of this shape with undefined content. */
+    /** A store of this shape with undefined content, lent until the next {@link #releaseAll()}. */
     R064Store take(int r, int c) {
         ArrayList<R064Store> stack = stackFor(r, c);
         int n = stack.size();
+        R064Store s;
         if (n > 0) {
-            return stack.remove(n - 1);
+            s = stack.remove(n - 1);
+        } else {
+            allocatedElements += (long) r * c;
+            s = R064Store.FACTORY.make(r, c);
         }
-        allocatedElements += (long) r * c;
-        return R064Store.FACTORY.make(r, c);
+        lent.add(s);
+        return s;
     }
 
-    /** Returns a store taken from this pool. */
-    void give(R064Store store) {
-        stackFor(store.getRowDim(), store.getColDim()).add(store);
+    /** Takes back every store lent since the last call. */
+    void releaseAll() {
+        for (int i = 0, n = lent.size(); i < n; i++) {
+            R064Store s = lent.get(i);
+            stackFor(s.getRowDim(), s.getColDim()).add(s);
+        }
+        lent.clear();
     }
 
     /** Total number of doubles ever allocated by this pool (a diagnostic for "does the steady state allocate"). */

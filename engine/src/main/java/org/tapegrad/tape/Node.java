@@ -1,21 +1,73 @@
 package org.tapegrad.tape;
 
-import org.ojalgo.matrix.store.R064Store;
+import java.util.Arrays;
+import java.util.Objects;
 
-/** One recorded application of an op; it is also the op's {@link OpContext}, so recording allocates one object. */
-final class Node implements OpContext {
+import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.kernel.Kernels;
+import org.tapegrad.op.Op;
+import org.tapegrad.op.OpContext;
+import org.tapegrad.op.Shape;
+import org.tapegrad.op.ShapeException;
+
+/**
+ * One recorded application of an op, with what its forward saved. It is also the op's {@link OpContext}: during
+ * forward with no gradients, during a gradient pass bound to that pass's gradients — so recording allocates one
+ * object and replaying none.
+ *
+ * @param <S> the op's saved state
+ */
+final class Node<S> implements OpContext {
 
     final Tape tape;
-    final Op op;
+    final Op<S> op;
     final Var[] inputs;
     Var output;
     String site;
-    private Object saved;
+    private S saved;
+    private GradientPass pass;
 
-    Node(Tape tape, Op op, Var[] inputs) {
+    Node(Tape tape, Op<S> op, Var[] inputs) {
         this.tape = tape;
         this.op = op;
         this.inputs = inputs;
+    }
+
+    /**
+     * Checks the inputs, takes the output buffer and runs the op's forward: the recording of one op. The output needs
+     * a gradient when an input does and {@code recording} is on.
+     */
+    static <S> Node<S> record(Tape tape, Op<S> op, Var[] inputs, boolean recording, boolean anomalyDetection) {
+        Shape[] shapes = new Shape[inputs.length];
+        boolean needsGrad = false;
+        for (int i = 0; i < inputs.length; i++) {
+            Var in = Objects.requireNonNull(inputs[i], () -> op.name() + ": input is null");
+            if (in.tape() != tape) {
+                throw new IllegalArgumentException(op.name() + ": input " + i + " belongs to another tape");
+            }
+            tape.checkValid(in, op.name());
+            shapes[i] = in.shape();
+            needsGrad |= in.requiresGrad();
+        }
+        Shape out = ShapeException.requireFits(op.name() + ": " + Arrays.toString(shapes), op.outputShape(shapes));
+        Node<S> node = new Node<>(tape, op, inputs.clone());
+        node.output = new Var(tape, tape.take(out.rows(), out.cols()), needsGrad && recording, null);
+        node.site = anomalyDetection ? Anomaly.callSite() : null;
+        node.saved = op.forward(node);
+        if (anomalyDetection) {
+            Anomaly.checkOutput(node);
+        }
+        return node;
+    }
+
+    /** Runs the op's VJP with the gradients of {@code gradients}. */
+    void backward(GradientPass gradients) {
+        pass = gradients;
+        try {
+            op.backward(this, saved);
+        } finally {
+            pass = null;
+        }
     }
 
     @Override
@@ -34,13 +86,8 @@ final class Node implements OpContext {
     }
 
     @Override
-    public void save(Object saved) {
-        this.saved = saved;
-    }
-
-    @Override
-    public Object saved() {
-        return saved;
+    public Kernels kernels() {
+        return tape.kernels();
     }
 
     @Override
@@ -50,7 +97,8 @@ final class Node implements OpContext {
 
     @Override
     public R064Store outputGrad() {
-        return output.gradStore();
+        requireBackward("outputGrad()");
+        return pass.storeOf(output);
     }
 
     @Override
@@ -60,11 +108,18 @@ final class Node implements OpContext {
 
     @Override
     public R064Store inputGrad(int i) {
+        requireBackward("inputGrad(" + i + ")");
         Var in = inputs[i];
         if (!in.requiresGrad()) {
             throw new IllegalStateException(op.name() + ": input " + i + " does not need a gradient; check needsGrad(i) first");
         }
-        return in.gradStoreForAccumulation();
+        return pass.accumulatorOf(in);
+    }
+
+    private void requireBackward(String what) {
+        if (pass == null) {
+            throw new IllegalStateException(op.name() + ": " + what + " is only available in backward");
+        }
     }
 
     String describeInputs() {

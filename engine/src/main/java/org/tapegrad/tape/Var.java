@@ -2,29 +2,29 @@ package org.tapegrad.tape;
 
 import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.op.Add;
 import org.tapegrad.op.BinaryCrossEntropy;
+import org.tapegrad.op.ColumnSlice;
+import org.tapegrad.op.Divide;
 import org.tapegrad.op.Exp;
 import org.tapegrad.op.Log;
+import org.tapegrad.op.MatMul;
+import org.tapegrad.op.Multiply;
 import org.tapegrad.op.Relu;
+import org.tapegrad.op.RowGather;
+import org.tapegrad.op.ScaleShift;
+import org.tapegrad.op.Shape;
 import org.tapegrad.op.Sigmoid;
+import org.tapegrad.op.Softmax;
 import org.tapegrad.op.SoftmaxCrossEntropy;
 import org.tapegrad.op.SquaredError;
-import org.tapegrad.op.Tanh;
-import org.tapegrad.op.Add;
 import org.tapegrad.op.Subtract;
-import org.tapegrad.op.Multiply;
-import org.tapegrad.op.Divide;
-import org.tapegrad.op.ScaleShift;
-import org.tapegrad.op.ColumnSlice;
-import org.tapegrad.op.MatMul;
-import org.tapegrad.op.RowGather;
-import org.tapegrad.op.Softmax;
 import org.tapegrad.op.Sum;
+import org.tapegrad.op.Tanh;
 
 /**
- * A value recorded on a {@link Tape}: a dense {@code rows × cols} double matrix and, after
- * {@link Tape#backward(Var)}, its gradient. Fluent methods record ops and read like the math:
- * {@code x.matmul(wx).plus(h.matmul(wh)).plus(b).tanh()}.
+ * A value recorded on a {@link Tape}: a dense {@code rows × cols} double matrix. Fluent methods record ops and read
+ * like the math: {@code x.matmul(wx).plus(h.matmul(wh)).plus(b).tanh()}.
  *
  * <p>Binary element-wise methods ({@code plus}, {@code minus}, {@code times}, {@code div}) accept a second operand of
  * the same shape or broadcast along rows ({@code 1×n}), columns ({@code m×1}) or as a scalar ({@code 1×1}).
@@ -35,14 +35,16 @@ public final class Var {
 
     private final Tape tape;
     private final int generation;
+    private final int index;
     private final R064Store value;
     private final boolean requiresGrad;
     private final Parameter parameter;
-    private R064Store grad;
+    private MatrixStore<Double> view;
 
     Var(Tape tape, R064Store value, boolean requiresGrad, Parameter parameter) {
         this.tape = tape;
         this.generation = tape.generation();
+        this.index = tape.nextValueIndex();
         this.value = value;
         this.requiresGrad = requiresGrad;
         this.parameter = parameter;
@@ -70,9 +72,13 @@ public final class Var {
         return requiresGrad;
     }
 
-    /** The value, read only (it may be a pooled buffer that the tape reuses after reset). */
+    /** The value, read only (a view of a pooled buffer that the tape reuses after reset). */
     public MatrixStore<Double> value() {
-        return store();
+        R064Store s = store();
+        if (view == null) {
+            view = s.limits(s.getRowDim(), s.getColDim());
+        }
+        return view;
     }
 
     /** Element {@code (i, j)} of the value. */
@@ -90,12 +96,13 @@ public final class Var {
 
     /** A row-major copy of the value. */
     public double[][] toArray() {
-        return Tape.toRowMajor(store());
+        return Layout.toRowMajor(store());
     }
 
     /**
-     * The gradient of the last backward pass with respect to this value: zero if that pass did not reach it. For a
-     * parameter's leaf this is the parameter's accumulated gradient.
+     * The gradient of the output of the last {@link Tape#backward} on this recording with respect to this value
+     * (for a parameter's leaf: that pass's gradient, not the parameter's accumulated one); zero if the pass did not
+     * reach it. A diagnostic: use {@link Tape#gradients} to ask for gradients as a value.
      *
      * @throws IllegalStateException before any backward pass on this recording, or if the value needs no gradient
      */
@@ -104,15 +111,17 @@ public final class Var {
         if (!requiresGrad) {
             throw new IllegalStateException("grad(): this " + shape() + " value needs no gradient (a constant, a detached value or a result recorded under noGrad)");
         }
-        if (!tape.backwardRan()) {
+        Gradients last = tape.lastBackward();
+        if (last == null) {
             throw new IllegalStateException("grad(): no backward pass has run since this value was recorded; call tape.backward(loss) first");
         }
-        return gradStoreForAccumulation();
+        return last.of(this);
     }
 
     /** A new leaf on the same tape with the same value and no gradient: gradients stop here. */
     public Var detach() {
-        return tape.detached(this);
+        checkValid("detach");
+        return tape.leaves().detached(this);
     }
 
     // ---- package-private plumbing -----------------------------------------------------------------------------
@@ -120,6 +129,14 @@ public final class Var {
     R064Store store() {
         tape.checkValid(this, "value");
         return value;
+    }
+
+    /** Throws when the tape was reset after this value was recorded. */
+    void checkValid(String what) {
+        if (generation != tape.generation()) {
+            throw new IllegalStateException(what + ": this " + value.getRowDim() + "×" + value.getColDim()
+                    + " value was recorded before the tape was reset(); its buffer has been reused. Record the step again.");
+        }
     }
 
     R064Store rawStore() {
@@ -130,30 +147,14 @@ public final class Var {
         return generation;
     }
 
+    /** The parameter this leaf stands for, or null. */
     Parameter parameter() {
         return parameter;
     }
 
-    R064Store gradStore() {
-        return grad;
-    }
-
-    void clearGrad() {
-        if (parameter == null) {
-            grad = null;
-        }
-    }
-
-    R064Store gradStoreForAccumulation() {
-        if (grad == null) {
-            if (parameter != null) {
-                grad = parameter.grad();
-            } else {
-                grad = tape.take(value.getRowDim(), value.getColDim());
-                java.util.Arrays.fill(grad.data, 0.0);
-            }
-        }
-        return grad;
+    /** Position on the tape's recording, the index of this value's gradient in a gradient pass. */
+    int index() {
+        return index;
     }
 
     // ---- fluent ops --------------------------------------------------------------------------------------------
@@ -168,13 +169,13 @@ public final class Var {
         return matmul(tape.param(w));
     }
 
-    /** {@code this · wᵀ}. */
-    public Var matmulTransposed(Var w) {
+    /** {@code this · wᵀ} (B transposed). */
+    public Var matmulBT(Var w) {
         return tape.apply(MatMul.RIGHT_TRANSPOSED, this, w);
     }
 
-    /** {@code thisᵀ · w}. */
-    public Var transposedMatmul(Var w) {
+    /** {@code thisᵀ · w} (A transposed). */
+    public Var matmulAT(Var w) {
         return tape.apply(MatMul.LEFT_TRANSPOSED, this, w);
     }
 

@@ -7,14 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import static org.quicktheories.generators.SourceDSL.integers;
+
 import org.junit.jupiter.api.Test;
-import org.ojalgo.matrix.store.R064Store;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.tapegrad.check.property.Theories;
 
 /**
  * Every available kernel, on one thread and split over threads, computes the same product as a triple loop, for all
@@ -25,36 +23,39 @@ class GemmKernelTest {
 
     static List<GemmKernel> kernels() {
         List<GemmKernel> all = new ArrayList<>(List.of(new JavaGemm(1), new JavaGemm(2), new OjAlgoGemm()));
-        if (Gemm.vectorAvailable()) {
-            all.add(Gemm.select("vector", 1));
-            all.add(Gemm.select("vector", 2));
+        if (Kernels.vectorAvailable()) {
+            all.add(Kernels.gemm("vector", 1));
+            all.add(Kernels.gemm("vector", 2));
         }
         return all;
     }
 
-    @Provide
-    Arbitrary<Integer> dims() {
-        return Arbitraries.integers().between(1, 70);
+    /** m, n, k, the transpose flags and accumulation packed as one case, so QuickTheories shrinks them together. */
+    record Product(int m, int n, int k, int form, int seed) {
+        @Override
+        public String toString() {
+            return m + "×" + k + "·" + k + "×" + n + " transA=" + ((form & 1) != 0) + " transB=" + ((form & 2) != 0)
+                    + " accumulate=" + ((form & 4) != 0) + " seed=" + seed;
+        }
+    }
+
+    static Gen<Product> products(Gen<Integer> dims) {
+        return dims.zip(dims, dims, integers().between(0, 7), integers().between(0, 1000), Product::new);
+    }
+
+    @Test
+    void allKernelsAgreeWithTheTripleLoop() {
+        Theories.reproducible(11, 80).forAll(products(integers().between(1, 70)))
+                .checkAssert(p -> assertAllKernelsAgree(p.m(), p.n(), p.k(), (p.form() & 1) != 0, (p.form() & 2) != 0, (p.form() & 4) != 0, p.seed()));
     }
 
     /** Small shapes, often, and occasionally shapes large enough to be split over threads and cache blocks. */
-    @Provide
-    Arbitrary<Integer> largeDims() {
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, 40)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(100, 300)));
-    }
-
-    @Property(tries = 80)
-    void allKernelsAgreeWithTheTripleLoop(@ForAll("dims") int m, @ForAll("dims") int n, @ForAll("dims") int k,
-            @ForAll boolean transA, @ForAll boolean transB, @ForAll boolean accumulate, @ForAll @IntRange(min = 0, max = 1000) int seed) {
-        assertAllKernelsAgree(m, n, k, transA, transB, accumulate, seed);
-    }
-
-    @Property(tries = 25)
-    void largeProductsAgreeWithTheTripleLoop(@ForAll("largeDims") int m, @ForAll("largeDims") int n, @ForAll("largeDims") int k,
-            @ForAll boolean transA, @ForAll boolean transB, @ForAll boolean accumulate, @ForAll @IntRange(min = 0, max = 1000) int seed) {
-        assertAllKernelsAgree(m, n, k, transA, transB, accumulate, seed);
+    @Test
+    void largeProductsAgreeWithTheTripleLoop() {
+        Gen<Integer> dims = Generate.frequency(org.quicktheories.api.Pair.of(3, integers().between(1, 40)),
+                org.quicktheories.api.Pair.of(2, integers().between(100, 300)));
+        Theories.reproducible(12, 25).forAll(products(dims))
+                .checkAssert(p -> assertAllKernelsAgree(p.m(), p.n(), p.k(), (p.form() & 1) != 0, (p.form() & 2) != 0, (p.form() & 4) != 0, p.seed()));
     }
 
     @Test
@@ -66,12 +67,12 @@ class GemmKernelTest {
         Random r = new Random(7);
         double[] a = random(r, m * k);
         double[] b = random(r, k * n);
-        for (String name : Gemm.vectorAvailable() ? List.of("java", "vector") : List.of("java")) {
+        for (String name : Kernels.vectorAvailable() ? List.of("java", "vector") : List.of("java")) {
             for (boolean transB : new boolean[] {false, true}) {
                 double[] one = new double[m * n];
                 double[] two = new double[m * n];
-                Gemm.select(name, 1).gemm(true, transB, m, n, k, a, b, one, false);
-                Gemm.select(name, 2).gemm(true, transB, m, n, k, a, b, two, false);
+                Kernels.gemm(name, 1).gemm(true, transB, m, n, k, a, b, one, false);
+                Kernels.gemm(name, 2).gemm(true, transB, m, n, k, a, b, two, false);
                 org.junit.jupiter.api.Assertions.assertArrayEquals(one, two, name + " transB=" + transB);
             }
         }
@@ -130,22 +131,15 @@ class GemmKernelTest {
     }
 
     @Test
-    void gemmFacadeChecksShapesAndAliasing() {
-        R064Store a = R064Store.FACTORY.make(3, 4);
-        R064Store b = R064Store.FACTORY.make(5, 6);
-        R064Store c = R064Store.FACTORY.make(3, 6);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Gemm.multiply(a, false, b, false, c, false));
-        assertEquals("gemm: op(A) 3×4, op(B) 5×6, C 3×6: shapes do not fit", e.getMessage());
-        R064Store sq = R064Store.FACTORY.make(3, 3);
-        assertThrows(IllegalArgumentException.class, () -> Gemm.multiply(sq, false, sq, false, sq, false));
-    }
-
-    @Test
     void kernelSelectionByName() {
-        assertEquals("java", Gemm.select("java").name());
-        assertEquals("ojalgo", Gemm.select(" OJALGO ").name());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Gemm.select("blas"));
+        assertEquals("java", Kernels.gemm("java", 1).name());
+        assertEquals("ojalgo", Kernels.gemm(" OJALGO ", 1).name());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernels.gemm("blas", 1));
         assertEquals("tapegrad.gemm=blas: unknown GEMM kernel; expected vector, java or ojalgo", e.getMessage());
+        assertEquals("java", Kernels.activations("java").name());
+        IllegalArgumentException a = assertThrows(IllegalArgumentException.class, () -> Kernels.activations("svml"));
+        assertEquals("tapegrad.activations=svml: unknown activation kernel; expected vector or java", a.getMessage());
+        assertEquals(Kernels.vectorAvailable() ? "vector" : "java", Kernels.gemm(null, 1).name());
     }
 
     private static double[] random(Random r, int n) {

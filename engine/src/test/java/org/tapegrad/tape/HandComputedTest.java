@@ -19,8 +19,8 @@ class HandComputedTest {
         t.backward(o);
         assertEquals(Math.sqrt(0.5), o.item(), 1e-12);          // tanh(0.8813735870195432) = 1/√2
         // do/dn = 1 − o² = 0.5; do/dx1 = w1·0.5, do/dw1 = x1·0.5, ...
-        assertArrayEquals(new double[] {-1.5, 0.5}, x.grad().data, 1e-12);
-        assertArrayEquals(new double[] {1.0, 0.0}, w.grad().data, 1e-12);
+        assertArrayEquals(new double[] {-1.5, 0.5}, Layout.toRowMajorFlat(x.grad()), 1e-12);
+        assertArrayEquals(new double[] {1.0, 0.0}, Layout.toRowMajorFlat(w.grad()), 1e-12);
         assertEquals(0.5, b.grad().get(0, 0), 1e-12);
     }
 
@@ -31,8 +31,8 @@ class HandComputedTest {
         double[][] why = {{0.9, 0.8, 0.3}, {0.2, 0.3, 0.4}, {0.6, 0.9, 0.1}, {0.5, 0.0, 0.3}};
         Tape t = new Tape();
         Var d = t.row(1, 0, 0, 0);
-        Var h1 = d.matmulTransposed(t.constant(wxh)).sigmoid();          // h₀ = 0, so W_hh drops out
-        Var y1 = h1.matmulTransposed(t.constant(why)).softmax();
+        Var h1 = d.matmulBT(t.constant(wxh)).sigmoid();          // h₀ = 0, so W_hh drops out
+        Var y1 = h1.matmulBT(t.constant(why)).softmax();
         assertArrayEquals(new double[] {0.65, 0.55, 0.71}, round2(h1.toArray()[0]));
         assertArrayEquals(new double[] {0.36, 0.19, 0.27, 0.18}, round2(y1.toArray()[0]));
     }

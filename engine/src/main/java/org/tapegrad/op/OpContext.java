@@ -1,11 +1,12 @@
-package org.tapegrad.tape;
+package org.tapegrad.op;
 
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.kernel.Kernels;
 
 /**
- * What an {@link Op} sees of one recorded application: its inputs, its output and, during backward, the gradients.
- * All stores are column-major {@link R064Store}s: element {@code (i, j)} of an {@code r×c} store is
- * {@code data[i + j·r]}.
+ * What an {@link Op} sees of one recorded application: its inputs, its output, the tape's kernels and, during
+ * backward, the gradients. All stores are column-major {@link R064Store}s: element {@code (i, j)} of an {@code r×c}
+ * store is {@code data[i + j·r]}.
  */
 public interface OpContext {
 
@@ -18,16 +19,17 @@ public interface OpContext {
     /** The output buffer (forward writes it, backward reads it). */
     R064Store output();
 
-    /** Keeps an object for backward (a mask, an index array, a scratch buffer). */
-    void save(Object saved);
-
-    /** What forward saved, or null. */
-    Object saved();
+    /** The GEMM and activation kernels of the tape this op is recorded on. */
+    Kernels kernels();
 
     /** A pooled buffer of the given shape, with undefined content, valid until the tape is reset. */
     R064Store scratch(int rows, int cols);
 
-    /** The gradient of the loss with respect to this op's output (backward only). */
+    /**
+     * The gradient of the output being replayed with respect to this op's output (backward only).
+     *
+     * @throws IllegalStateException during forward
+     */
     R064Store outputGrad();
 
     /** Whether input {@code i} needs a gradient; VJPs skip the work for inputs that do not. */
@@ -36,7 +38,7 @@ public interface OpContext {
     /**
      * The gradient buffer of input {@code i}, zero on first request, into which the VJP must add (backward only).
      *
-     * @throws IllegalStateException if input {@code i} does not need a gradient
+     * @throws IllegalStateException during forward, or if input {@code i} does not need a gradient
      */
     R064Store inputGrad(int i);
 }

@@ -1,4 +1,4 @@
-package org.tapegrad.tape;
+package org.tapegrad.op;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -13,7 +13,7 @@ public final class ShapeException extends IllegalArgumentException {
     }
 
     /**
-     * Builds the standard message {@code "<op>: [a×b]·[c×d]: <what was expected>"}.
+     * Builds the standard message {@code "<op>: [a×b], [c×d]: <what was expected>"}.
      *
      * @param op the op's name
      * @param why what was expected and not found, e.g. {@code "inner dimensions 64 ≠ 128"}
@@ -22,5 +22,19 @@ public final class ShapeException extends IllegalArgumentException {
     public static ShapeException of(String op, String why, Shape... shapes) {
         String joined = Arrays.stream(shapes).map(Shape::toString).collect(Collectors.joining(", "));
         return new ShapeException(op + ": " + joined + ": " + why);
+    }
+
+    /**
+     * Throws when {@code shape} holds more elements than one array can: {@code "<what>: [65536×65536] has 4294967296
+     * elements; at most 2147483647 fit in one value"}.
+     *
+     * @param what the op (with its input shapes) or the parameter the shape belongs to
+     */
+    public static Shape requireFits(String what, Shape shape) {
+        if (!shape.fitsInOneArray()) {
+            throw new ShapeException(what + ": " + shape + " has " + shape.elements() + " elements; at most "
+                    + Shape.MAX_ELEMENTS + " fit in one value");
+        }
+        return shape;
     }
 }

@@ -1,0 +1,47 @@
+package org.tapegrad.op;
+
+import org.tapegrad.kernel.Kernels;
+
+/**
+ * An op {@code y = f(x)} applied element by element, whose VJP {@code x̄ += ȳ ⊙ f'(x)} needs only {@code x} and
+ * {@code y}: the shape rule, the arity check and the "needs a gradient?" test live here, the two loops in the
+ * final subclass.
+ */
+abstract class ElementwiseUnary implements Op<Void> {
+
+    private final String name;
+
+    ElementwiseUnary(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final Shape outputShape(Shape... in) {
+        Arity.require(name, 1, in);
+        return in[0];
+    }
+
+    @Override
+    public final Void forward(OpContext ctx) {
+        compute(ctx.input(0).data, ctx.output().data, ctx.kernels());
+        return null;
+    }
+
+    @Override
+    public final void backward(OpContext ctx, Void saved) {
+        if (ctx.needsGrad(0)) {
+            accumulateGradient(ctx.input(0).data, ctx.output().data, ctx.outputGrad().data, ctx.inputGrad(0).data);
+        }
+    }
+
+    /** {@code y[i] = f(x[i])} for every i. */
+    abstract void compute(double[] x, double[] y, Kernels kernels);
+
+    /** {@code dx[i] += g[i]·f'(x[i])}, with {@code y = f(x)} at hand. */
+    abstract void accumulateGradient(double[] x, double[] y, double[] g, double[] dx);
+}

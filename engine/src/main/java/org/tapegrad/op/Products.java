@@ -1,0 +1,40 @@
+package org.tapegrad.op;
+
+import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.kernel.Kernels;
+
+/** The store-level front of the tape's GEMM kernel: checks the shapes, then hands the arrays over. */
+final class Products {
+
+    private Products() {
+    }
+
+    /** {@code C (+)= op(A)·op(B)} on the kernels' GEMM, shapes taken from the stores. */
+    static void multiply(Kernels kernels, R064Store a, boolean transA, R064Store b, boolean transB, R064Store c, boolean accumulate) {
+        int m = transA ? a.getColDim() : a.getRowDim();
+        int k = transA ? a.getRowDim() : a.getColDim();
+        int kb = transB ? b.getColDim() : b.getRowDim();
+        int n = transB ? b.getRowDim() : b.getColDim();
+        if (k != kb || c.getRowDim() != m || c.getColDim() != n) {
+            throw new IllegalArgumentException("gemm: op(A) " + m + "×" + k + ", op(B) " + kb + "×" + n + ", C " + c.getRowDim() + "×" + c.getColDim() + ": shapes do not fit");
+        }
+        if (c.data == a.data || c.data == b.data) {
+            throw new IllegalArgumentException("gemm: C must not share its array with A or B");
+        }
+        kernels.gemm().gemm(transA, transB, m, n, k, a.data, b.data, c.data, accumulate);
+    }
+
+    /** {@code dst += alpha·src} over the whole of {@code src}; one pass the JIT vectorizes. */
+    static void addInto(double[] src, double[] dst, double alpha) {
+        int n = src.length;
+        if (alpha == 1.0) {
+            for (int i = 0; i < n; i++) {
+                dst[i] += src[i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst[i] += alpha * src[i];
+            }
+        }
+    }
+}

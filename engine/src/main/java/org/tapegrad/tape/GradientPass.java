@@ -1,0 +1,79 @@
+package org.tapegrad.tape;
+
+import java.util.List;
+
+import org.ojalgo.matrix.store.MatrixStore;
+import org.ojalgo.matrix.store.R064Store;
+
+/**
+ * One reverse replay of a recording: the gradient of one output with respect to every value recorded before it,
+ * in pooled buffers indexed by the values' positions on the tape. Nothing outside the pass is written.
+ */
+final class GradientPass {
+
+    private final Tape tape;
+    private final R064Store[] grads;
+
+    private GradientPass(Tape tape, int values) {
+        this.tape = tape;
+        this.grads = new R064Store[values];
+    }
+
+    /**
+     * Seeds {@code ∂/∂output} with {@code seed} (ones for a null seed of a 1×1 output) and runs every recorded VJP
+     * whose output the pass has reached, newest first.
+     */
+    static GradientPass run(Tape tape, List<Node<?>> nodes, Var output, MatrixStore<Double> seed, boolean anomalyDetection) {
+        tape.checkValid(output, "gradients");
+        if (output.tape() != tape) {
+            throw new IllegalArgumentException("gradients: the output belongs to another tape");
+        }
+        if (seed == null ? !output.shape().isScalar() : seed.countRows() != output.rows() || seed.countColumns() != output.cols()) {
+            throw new IllegalArgumentException("gradients: the output is " + output.shape() + (seed == null
+                    ? ", not a 1×1 scalar; reduce it (sum(), mean()) or pass a seed gradient of the same shape"
+                    : " but the seed is [" + seed.countRows() + "×" + seed.countColumns() + "]"));
+        }
+        if (!output.requiresGrad()) {
+            throw new IllegalArgumentException("gradients: the output " + output.shape() + " does not depend on anything that needs a gradient (only constants, detached values or noGrad results)");
+        }
+        GradientPass pass = new GradientPass(tape, tape.valueCount());
+        R064Store g = pass.accumulatorOf(output);
+        if (seed == null) {
+            g.data[0] = 1.0;
+        } else {
+            int rows = output.rows();
+            for (int j = 0; j < output.cols(); j++) {
+                for (int i = 0; i < rows; i++) {
+                    g.data[i + j * rows] = seed.doubleValue(i, j);
+                }
+            }
+        }
+        for (int k = nodes.size() - 1; k >= 0; k--) {
+            Node<?> node = nodes.get(k);
+            if (pass.grads[node.output.index()] == null) {
+                continue;
+            }
+            node.backward(pass);
+            if (anomalyDetection) {
+                Anomaly.checkGradients(node, pass);
+            }
+        }
+        return pass;
+    }
+
+    /** The gradient of {@code v}, or null when the pass did not reach it. */
+    R064Store storeOf(Var v) {
+        return grads[v.index()];
+    }
+
+    /** The gradient buffer of {@code v}, zero-filled the first time it is asked for. */
+    R064Store accumulatorOf(Var v) {
+        R064Store g = grads[v.index()];
+        if (g == null) {
+            g = tape.take(v.rows(), v.cols());
+            java.util.Arrays.fill(g.data, 0.0);
+            grads[v.index()] = g;
+        }
+        return g;
+    }
+}
