@@ -34,8 +34,8 @@ public final class Theories {
             reproducible(seed, examples).forAll(cases).checkAssert(property);
         } catch (AssertionError e) {
             String used = System.getProperty(Configuration.SEED, Long.toString(seed));
-            AssertionError withSeed = new AssertionError(e.getMessage().strip() + "\nSeed: " + used + " (replay with -D"
-                    + Configuration.SEED + "=" + used + ")", e.getCause());
+            AssertionError withSeed = new AssertionError(e.getMessage().strip() + "\nReplay with -D" + Configuration.SEED + "=" + used,
+                    e.getCause());
             withSeed.setStackTrace(e.getStackTrace());
             throw withSeed;
         }
