@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.tapegrad.examples.Theories.decimals;
+import static org.tapegrad.examples.Theories.qt;
 
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
 
 /** Tick choice: readable, evenly spaced, round positions that never crowd the axis. */
 class AxisTicksTest {
@@ -67,9 +65,13 @@ class AxisTicksTest {
         assertThrows(IllegalArgumentException.class, () -> AxisTicks.linear(0, 1, 0));
     }
 
-    @Property(tries = 300)
-    void linearTicksAreTheFinestNiceStepThatFits(@ForAll @DoubleRange(min = -1e6, max = 1e6) double min,
-            @ForAll @DoubleRange(min = 0.01, max = 1e6) double span, @ForAll @IntRange(min = 2, max = 15) int maxTicks) {
+    @Test
+    void linearTicksAreTheFinestNiceStepThatFits() {
+        qt(300).forAll(decimals(-1e6, 1e6, 2), decimals(0.01, 1e6, 2), integers().between(2, 15))
+                .checkAssert(AxisTicksTest::linearTicksAreTheFinestNiceStepThatFits);
+    }
+
+    private static void linearTicksAreTheFinestNiceStepThatFits(double min, double span, int maxTicks) {
         double max = min + span;
         AxisTicks.Ticks t = AxisTicks.linear(min, max, maxTicks);
         assertTrue(t.size() <= maxTicks, "at most " + maxTicks + ": " + Arrays.toString(t.positions()));
@@ -90,9 +92,13 @@ class AxisTicksTest {
         }
     }
 
-    @Property(tries = 300)
-    void logTicksAreWholeDecadesWhenTheRangeHoldsTwo(@ForAll @DoubleRange(min = -300, max = 300) double minLog,
-            @ForAll @DoubleRange(min = 2, max = 300) double span, @ForAll @IntRange(min = 3, max = 15) int maxTicks) {
+    @Test
+    void logTicksAreWholeDecadesWhenTheRangeHoldsTwo() {
+        qt(300).forAll(decimals(-300, 300, 2), decimals(2, 300, 2), integers().between(3, 15))
+                .checkAssert(AxisTicksTest::logTicksAreWholeDecadesWhenTheRangeHoldsTwo);
+    }
+
+    private static void logTicksAreWholeDecadesWhenTheRangeHoldsTwo(double minLog, double span, int maxTicks) {
         AxisTicks.Ticks t = AxisTicks.logarithmic(minLog, minLog + span, maxTicks);
         assertTrue(t.size() <= maxTicks && t.size() >= 1, Arrays.toString(t.labels()));
         for (int i = 0; i < t.size(); i++) {

@@ -1,12 +1,14 @@
 package org.tapegrad.layers.cell;
 
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.tapegrad.layers.Theories.qt;
+
 import java.util.List;
 import java.util.Random;
 
-import net.jqwik.api.Assume;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 import org.tapegrad.check.GradientCheck;
 import org.tapegrad.layers.SequenceModel;
 import org.tapegrad.layers.SequenceModel.Kind;
@@ -20,62 +22,65 @@ import org.tapegrad.tape.Var;
  */
 class CellGradientProperties {
 
-    @Property(tries = 40)
-    void rnnTanh(@ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 6) int input,
-            @ForAll @IntRange(min = 1, max = 6) int hidden, @ForAll @IntRange(min = 1, max = 8) int steps, @ForAll long seed) {
-        check(Kind.RNN_TANH, batch, input, hidden, steps, seed, false);
+    /** Batch 1–4, input 1–6, hidden 1–6, steps 1–8 and any seed. */
+    record Sizes(int batch, int input, int hidden, int steps, long seed) {
     }
 
-    @Property(tries = 40)
-    void rnnSigmoid(@ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 6) int input,
-            @ForAll @IntRange(min = 1, max = 6) int hidden, @ForAll @IntRange(min = 1, max = 8) int steps, @ForAll long seed) {
-        check(Kind.RNN_SIGMOID, batch, input, hidden, steps, seed, false);
+    static final Gen<Sizes> SIZES = integers().between(1, 4).zip(integers().between(1, 6), integers().between(1, 6),
+            integers().between(1, 8), longs().all(), Sizes::new);
+
+    @Test
+    void rnnTanh() {
+        qt(40).forAll(SIZES).checkAssert(z -> check(Kind.RNN_TANH, z, false));
+    }
+
+    @Test
+    void rnnSigmoid() {
+        qt(40).forAll(SIZES).checkAssert(z -> check(Kind.RNN_SIGMOID, z, false));
     }
 
     /** relu has a kink at 0: tries whose pre-activations come within 1e-3 of it are discarded, not tolerated. */
-    @Property(tries = 40)
-    void rnnRelu(@ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 6) int input,
-            @ForAll @IntRange(min = 1, max = 6) int hidden, @ForAll @IntRange(min = 1, max = 8) int steps, @ForAll long seed) {
-        SequenceModel model = SequenceModel.of(Kind.RNN_RELU, input, hidden, seed);
-        double[][][] xs = SequenceModel.randomSteps(new Random(seed + 1), steps, batch, input, 1.0);
-        Assume.that(minAbsPreActivation((RnnCell) model.cell, xs) > 1e-3);
-        check(Kind.RNN_RELU, batch, input, hidden, steps, seed, false);
+    @Test
+    void rnnRelu() {
+        qt(40).forAll(SIZES).assuming(z -> {
+            SequenceModel model = SequenceModel.of(Kind.RNN_RELU, z.input(), z.hidden(), z.seed());
+            double[][][] xs = SequenceModel.randomSteps(new Random(z.seed() + 1), z.steps(), z.batch(), z.input(), 1.0);
+            return minAbsPreActivation((RnnCell) model.cell, xs) > 1e-3;
+        }).checkAssert(z -> check(Kind.RNN_RELU, z, false));
     }
 
-    @Property(tries = 40)
-    void lstm(@ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 6) int input,
-            @ForAll @IntRange(min = 1, max = 6) int hidden, @ForAll @IntRange(min = 1, max = 8) int steps, @ForAll long seed) {
-        check(Kind.LSTM, batch, input, hidden, steps, seed, false);
+    @Test
+    void lstm() {
+        qt(40).forAll(SIZES).checkAssert(z -> check(Kind.LSTM, z, false));
     }
 
-    @Property(tries = 20)
-    void lstmWithForgetBias(@ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 6) int input,
-            @ForAll @IntRange(min = 1, max = 6) int hidden, @ForAll @IntRange(min = 1, max = 8) int steps, @ForAll long seed) {
-        check(Kind.LSTM_FORGET_BIAS, batch, input, hidden, steps, seed, false);
+    @Test
+    void lstmWithForgetBias() {
+        qt(20).forAll(SIZES).checkAssert(z -> check(Kind.LSTM_FORGET_BIAS, z, false));
     }
 
-    @Property(tries = 40)
-    void gruResetBeforeMatmul(@ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 6) int input,
-            @ForAll @IntRange(min = 1, max = 6) int hidden, @ForAll @IntRange(min = 1, max = 8) int steps, @ForAll long seed) {
-        check(Kind.GRU_RESET_BEFORE_MATMUL, batch, input, hidden, steps, seed, false);
+    @Test
+    void gruResetBeforeMatmul() {
+        qt(40).forAll(SIZES).checkAssert(z -> check(Kind.GRU_RESET_BEFORE_MATMUL, z, false));
     }
 
-    @Property(tries = 40)
-    void gruLinearBeforeReset(@ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 6) int input,
-            @ForAll @IntRange(min = 1, max = 6) int hidden, @ForAll @IntRange(min = 1, max = 8) int steps, @ForAll long seed) {
-        check(Kind.GRU_LINEAR_BEFORE_RESET, batch, input, hidden, steps, seed, false);
+    @Test
+    void gruLinearBeforeReset() {
+        qt(40).forAll(SIZES).checkAssert(z -> check(Kind.GRU_LINEAR_BEFORE_RESET, z, false));
     }
 
-    @Property(tries = 30)
-    void stacked(@ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 6) int input,
-            @ForAll @IntRange(min = 1, max = 6) int hidden, @ForAll @IntRange(min = 1, max = 8) int steps, @ForAll long seed) {
-        check(Kind.STACKED, batch, input, hidden, steps, seed, true);
+    @Test
+    void stacked() {
+        qt(30).forAll(SIZES).checkAssert(z -> check(Kind.STACKED, z, true));
     }
 
-    @Property(tries = 30)
-    void bidirectional(@ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 6) int input,
-            @ForAll @IntRange(min = 1, max = 6) int hidden, @ForAll @IntRange(min = 1, max = 8) int steps, @ForAll long seed) {
-        check(Kind.BIDIRECTIONAL, batch, input, hidden, steps, seed, true);
+    @Test
+    void bidirectional() {
+        qt(30).forAll(SIZES).checkAssert(z -> check(Kind.BIDIRECTIONAL, z, true));
+    }
+
+    static void check(Kind kind, Sizes z, boolean variableLengths) {
+        check(kind, z.batch(), z.input(), z.hidden(), z.steps(), z.seed(), variableLengths);
     }
 
     static void check(Kind kind, int batch, int input, int hidden, int steps, long seed, boolean variableLengths) {

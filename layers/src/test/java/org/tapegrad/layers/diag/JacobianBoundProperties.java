@@ -1,17 +1,18 @@
 package org.tapegrad.layers.diag;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.tapegrad.layers.Theories.decimals;
+import static org.tapegrad.layers.Theories.qt;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 import org.tapegrad.layers.cell.HiddenState;
 import org.tapegrad.layers.cell.RnnCell;
 import org.tapegrad.layers.seq.Unroll;
@@ -28,16 +29,16 @@ class JacobianBoundProperties {
     record Setup(RnnCell.Activation activation, int steps, int batch, int hidden, double weightScale, double inputScale, long seed) {
     }
 
-    @Provide
-    Arbitrary<Setup> setups() {
-        return Combinators.combine(Arbitraries.of(RnnCell.Activation.TANH, RnnCell.Activation.SIGMOID),
-                Arbitraries.integers().between(1, 8), Arbitraries.integers().between(1, 2), Arbitraries.integers().between(1, 4),
-                Arbitraries.doubles().between(0.1, 4).ofScale(2), Arbitraries.doubles().between(0, 2).ofScale(2),
-                Arbitraries.longs().between(0, 10_000)).as(Setup::new);
+    static final Gen<Setup> SETUPS = in -> new Setup(arbitrary().pick(RnnCell.Activation.TANH, RnnCell.Activation.SIGMOID).generate(in),
+            integers().between(1, 8).generate(in), integers().between(1, 2).generate(in), integers().between(1, 4).generate(in),
+            decimals(0.1, 4, 2).generate(in), decimals(0, 2, 2).generate(in), longs().between(0, 10_000).generate(in));
+
+    @Test
+    void jacobianNormIsBoundedByGammaTimesTheSpectralNormOfWhToThePowerOfTheDistance() {
+        qt(150).forAll(SETUPS).checkAssert(JacobianBoundProperties::jacobianNormIsBoundedByGammaTimesTheSpectralNormOfWhToThePowerOfTheDistance);
     }
 
-    @Property(tries = 150)
-    void jacobianNormIsBoundedByGammaTimesTheSpectralNormOfWhToThePowerOfTheDistance(@ForAll("setups") Setup s) {
+    static void jacobianNormIsBoundedByGammaTimesTheSpectralNormOfWhToThePowerOfTheDistance(Setup s) {
         Random random = new Random(s.seed());
         RnnCell cell = new RnnCell("rnn", 2, s.hidden(), s.activation(), random);
         double[] wh = cell.wh().value().data;

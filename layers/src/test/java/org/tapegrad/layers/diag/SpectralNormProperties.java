@@ -1,13 +1,13 @@
 package org.tapegrad.layers.diag;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.tapegrad.layers.Theories.qt;
 
 import java.util.Random;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
 import org.ojalgo.matrix.store.R064Store;
 import org.ojalgo.matrix.store.RawStore;
 import org.tapegrad.tape.Parameter;
@@ -15,9 +15,13 @@ import org.tapegrad.tape.Parameter;
 /** ojAlgo's SVD operator norm against power iteration on {@code AᵀA}, written out in the test. */
 class SpectralNormProperties {
 
-    @Property(tries = 100)
-    void spectralNormMatchesPowerIteration(@ForAll @IntRange(min = 1, max = 6) int rows, @ForAll @IntRange(min = 1, max = 6) int cols,
-            @ForAll @LongRange(min = 0, max = 10_000) long seed) {
+    @Test
+    void spectralNormMatchesPowerIteration() {
+        qt(100).forAll(integers().between(1, 6), integers().between(1, 6), longs().between(0, 10_000))
+                .checkAssert(SpectralNormProperties::spectralNormMatchesPowerIteration);
+    }
+
+    static void spectralNormMatchesPowerIteration(int rows, int cols, long seed) {
         Random random = new Random(seed);
         double[][] a = Dense.gaussian(rows, cols, 1, random);
         double expected = Dense.powerIteration(a, 5000, random);
@@ -25,8 +29,13 @@ class SpectralNormProperties {
         assertEquals(expected, SpectralNorm.of(Parameter.of("w", a)), 1e-8 * Math.max(1, expected));
     }
 
-    @Property(tries = 20)
-    void spectralNormOfADiagonalIsItsLargestAbsoluteEntry(@ForAll @IntRange(min = 1, max = 6) int n, @ForAll @LongRange(min = 0, max = 10_000) long seed) {
+    @Test
+    void spectralNormOfADiagonalIsItsLargestAbsoluteEntry() {
+        qt(20).forAll(integers().between(1, 6), longs().between(0, 10_000))
+                .checkAssert(SpectralNormProperties::spectralNormOfADiagonalIsItsLargestAbsoluteEntry);
+    }
+
+    static void spectralNormOfADiagonalIsItsLargestAbsoluteEntry(int n, long seed) {
         Random random = new Random(seed);
         double[][] d = new double[n][n];
         double largest = 0;

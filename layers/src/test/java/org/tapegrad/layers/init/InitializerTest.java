@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.tapegrad.layers.Theories.qt;
 
 import java.util.List;
 import java.util.Random;
-
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 
 import org.junit.jupiter.api.Test;
 import org.ojalgo.matrix.store.R064Store;
@@ -52,9 +51,13 @@ class InitializerTest {
         }
     }
 
-    @Property(tries = 50)
-    void uniformFamiliesStayWithinTheirBound(@ForAll @IntRange(min = 1, max = 40) int rows,
-            @ForAll @IntRange(min = 1, max = 40) int cols, @ForAll long seed) {
+    @Test
+    void uniformFamiliesStayWithinTheirBound() {
+        qt(50).forAll(integers().between(1, 40), integers().between(1, 40), longs().all())
+                .checkAssert(InitializerTest::uniformFamiliesStayWithinTheirBound);
+    }
+
+    private static void uniformFamiliesStayWithinTheirBound(int rows, int cols, long seed) {
         double xavier = Math.sqrt(6.0 / (rows + cols));
         assertWithin(filled(Initializer.xavierUniform(), rows, cols, seed), xavier);
         assertWithin(filled(Initializer.xavierUniform(3), rows, cols, seed), 3 * xavier);
@@ -77,9 +80,13 @@ class InitializerTest {
         assertEquals(0, mean, 5 * sigma / Math.sqrt(n.data.length));
     }
 
-    @Property(tries = 60)
-    void orthogonalHasOrthonormalColumnsOrRows(@ForAll @IntRange(min = 1, max = 24) int rows,
-            @ForAll @IntRange(min = 1, max = 24) int cols, @ForAll long seed) {
+    @Test
+    void orthogonalHasOrthonormalColumnsOrRows() {
+        qt(60).forAll(integers().between(1, 24), integers().between(1, 24), longs().all())
+                .checkAssert(InitializerTest::orthogonalHasOrthonormalColumnsOrRows);
+    }
+
+    private static void orthogonalHasOrthonormalColumnsOrRows(int rows, int cols, long seed) {
         R064Store w = filled(Initializer.orthogonal(), rows, cols, seed);
         assertEquals(rows, w.getRowDim());
         assertEquals(cols, w.getColDim());

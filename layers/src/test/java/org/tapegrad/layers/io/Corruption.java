@@ -1,12 +1,15 @@
 package org.tapegrad.layers.io;
 
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.tapegrad.layers.Theories.strings;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** One random damage to the bytes of a weight file. Positions are taken modulo the current length. */
 sealed interface Corruption {
@@ -79,18 +82,43 @@ sealed interface Corruption {
         }
     }
 
-    static Arbitrary<Corruption> any() {
-        Arbitrary<Integer> position = Arbitraries.integers().between(0, 100_000);
-        Arbitrary<byte[]> garbage = Arbitraries.oneOf(
-                Arbitraries.strings().withChars("{}[]\":,0123456789-eE. \\ubF").ofMinLength(1).ofMaxLength(12)
-                        .map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(12));
-        return Arbitraries.oneOf(
-                position.map(Truncate::new),
-                Combinators.combine(position, Arbitraries.integers().between(1, 255)).as(FlipByte::new),
-                Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.longs().between(-16, 400))
-                        .map(HeaderLength::new),
-                Arbitraries.integers().between(-24, 24).filter(d -> d != 0).map(HeaderLengthDelta::new),
-                Combinators.combine(position, garbage).as(SpliceIntoHeader::new));
+    /** Each of the five kinds equally often. */
+    static Gen<Corruption> any() {
+        return Generate.oneOf(truncate(), flipByte(), headerLength(), headerLengthDelta(), spliceIntoHeader());
+    }
+
+    /**
+     * The kinds that can change the file's structure ({@link Truncate}, {@link HeaderLength},
+     * {@link HeaderLengthDelta}), each equally often: {@link #any()} restricted to them.
+     */
+    static Gen<Corruption> structural() {
+        return Generate.oneOf(truncate(), headerLength(), headerLengthDelta());
+    }
+
+    private static Gen<Integer> position() {
+        return integers().between(0, 100_000);
+    }
+
+    private static Gen<Corruption> truncate() {
+        return position().map(Truncate::new);
+    }
+
+    private static Gen<Corruption> flipByte() {
+        return position().zip(integers().between(1, 255), FlipByte::new);
+    }
+
+    private static Gen<Corruption> headerLength() {
+        return Generate.oneOf(longs().all(), longs().between(-16, 400)).map(HeaderLength::new);
+    }
+
+    private static Gen<Corruption> headerLengthDelta() {
+        return integers().between(-24, 24).assuming(d -> d != 0).map(HeaderLengthDelta::new);
+    }
+
+    private static Gen<Corruption> spliceIntoHeader() {
+        Gen<byte[]> garbage = Generate.oneOf(
+                strings("{}[]\":,0123456789-eE. \\ubF", 1, 12).map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                Generate.byteArrays(integers().between(1, 12), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0)));
+        return position().zip(garbage, SpliceIntoHeader::new);
     }
 }

@@ -4,21 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.tapegrad.layers.Theories.qt;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.From;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Damaged files are rejected with {@link WeightFileException} or read back exactly as written — never read as other
@@ -31,29 +30,64 @@ class SafetensorsCorruptionProperties {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static Path dir;
 
-    @BeforeContainer
+    @BeforeAll
     static void createDirectory() {
         dir = Tensors.temporaryDirectory();
     }
 
-    @AfterContainer
+    @AfterAll
     static void deleteDirectory() {
         Tensors.deleteRecursively(dir);
     }
 
-    @Provide
-    Arbitrary<WeightFile> files() {
-        return Tensors.file();
+    private static final Gen<WeightFile> FILES = Tensors.file();
+
+    /** One to three damages, applied in order. */
+    private static final Gen<List<Corruption>> DAMAGE = lists().of(Corruption.any()).ofSizeBetween(1, 3);
+
+    /** An {@code IOException} of the test's own file handling fails the example like any other error. */
+    interface IoBody<A, B> {
+        void accept(A a, B b) throws IOException;
     }
 
-    @Provide
-    Arbitrary<Corruption> corruptions() {
-        return Corruption.any();
+    private static <A, B> java.util.function.BiConsumer<A, B> unchecked(IoBody<A, B> body) {
+        return (a, b) -> {
+            try {
+                body.accept(a, b);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
     }
 
-    @Property(tries = 400)
-    void corruptedFileIsRejectedOrReadExactly(@ForAll("files") WeightFile original,
-            @ForAll @Size(min = 1, max = 3) List<@From("corruptions") Corruption> damage) throws IOException {
+    @Test
+    void corruptedFileIsRejectedOrReadExactly() {
+        qt(400).forAll(FILES, DAMAGE).checkAssert(unchecked(SafetensorsCorruptionProperties::corruptedFileIsRejectedOrReadExactly));
+    }
+
+    @Test
+    void withoutChecksumDamageStillNeverCausesAnotherExceptionOrHang() {
+        qt(200).forAll(FILES, DAMAGE).checkAssert(unchecked(SafetensorsCorruptionProperties::withoutChecksumDamageStillNeverCausesAnotherExceptionOrHang));
+    }
+
+    /**
+     * Only damage that changes the structure: the truncations and header lengths of {@link Corruption#any()} that
+     * change the bytes. {@link Corruption#structural()} draws only those kinds, so the assumption rarely rejects.
+     */
+    @Test
+    void truncationAndWrongHeaderLengthAreAlwaysDetectedEvenWithoutChecksum() {
+        qt(200).forAll(FILES, Corruption.structural())
+                .assuming((original, damage) -> {
+                    try {
+                        return structural(original, damage);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .checkAssert(unchecked(SafetensorsCorruptionProperties::truncationAndWrongHeaderLengthAreAlwaysDetectedEvenWithoutChecksum));
+    }
+
+    private static void corruptedFileIsRejectedOrReadExactly(WeightFile original, List<Corruption> damage) throws IOException {
         byte[] damaged = damaged(original, damage, SafetensorsWriter.create());
         // What the undamaged file reads as (F32 tensors hold rounded values), before the damaged copy replaces it.
         WeightFile undamaged = SafetensorsReader.requiringChecksum().read(dir.resolve("valid.safetensors"));
@@ -63,21 +97,24 @@ class SafetensorsCorruptionProperties {
         }
     }
 
-    @Property(tries = 200)
-    void withoutChecksumDamageStillNeverCausesAnotherExceptionOrHang(@ForAll("files") WeightFile original,
-            @ForAll @Size(min = 1, max = 3) List<@From("corruptions") Corruption> damage) throws IOException {
+    private static void withoutChecksumDamageStillNeverCausesAnotherExceptionOrHang(WeightFile original, List<Corruption> damage)
+            throws IOException {
         readOrNull(SafetensorsReader.create(), damaged(original, damage, SafetensorsWriter.withoutChecksum()));
     }
 
-    @Property(tries = 200)
-    void truncationAndWrongHeaderLengthAreAlwaysDetectedEvenWithoutChecksum(@ForAll("files") WeightFile original,
-            @ForAll("corruptions") Corruption damage) throws IOException {
+    /** Whether {@code damage} truncates the file or changes its header length. */
+    private static boolean structural(WeightFile original, Corruption damage) throws IOException {
         byte[] valid = damaged(original, List.of(), SafetensorsWriter.withoutChecksum());
         byte[] bytes = damage.apply(valid);
-        boolean structural = (damage instanceof Corruption.Truncate && bytes.length < valid.length)
+        return (damage instanceof Corruption.Truncate && bytes.length < valid.length)
                 || ((damage instanceof Corruption.HeaderLength || damage instanceof Corruption.HeaderLengthDelta)
                         && !java.util.Arrays.equals(bytes, valid));
-        net.jqwik.api.Assume.that(structural);
+    }
+
+    private static void truncationAndWrongHeaderLengthAreAlwaysDetectedEvenWithoutChecksum(WeightFile original, Corruption damage)
+            throws IOException {
+        byte[] valid = damaged(original, List.of(), SafetensorsWriter.withoutChecksum());
+        byte[] bytes = damage.apply(valid);
         Path file = dir.resolve("damaged.safetensors");
         Files.write(file, bytes);
         assertTimeoutPreemptively(TIMEOUT,

@@ -1,5 +1,12 @@
 package org.tapegrad.layers.io;
 
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.maps;
+import static org.tapegrad.layers.Theories.decimals;
+import static org.tapegrad.layers.Theories.doubleArrays;
+import static org.tapegrad.layers.Theories.strings;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,36 +17,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
-/** Arbitraries of weight tensors and files for the io properties, and temporary directories for jqwik. */
+/** Generators of weight tensors and files for the io properties, and temporary directories for them. */
 final class Tensors {
 
     private Tensors() {
     }
 
-    /** A 1-D or 2-D tensor of up to 4×5 elements; any double for F64 (NaN, ±∞, −0 included), float range for F32. */
-    static Arbitrary<WeightTensor> tensor() {
-        Arbitrary<Integer> dim = Arbitraries.integers().between(1, 5);
-        return Combinators.combine(Arbitraries.of(DType.values()), Arbitraries.of(1, 2), dim, dim)
-                .flatAs((dtype, rank, rows, cols) -> {
-                    int n = rank == 1 ? cols : rows * cols;
-                    return values(dtype).array(double[].class).ofSize(n).map(data -> rank == 1
-                            ? WeightTensor.vector(data).withDtype(dtype)
-                            : WeightTensor.of(toRows(data, rows, cols)).withDtype(dtype));
-                });
+    /** A 1-D or 2-D tensor of up to 5×5 elements; any double for F64 (NaN, ±∞, −0 included), float range for F32. */
+    static Gen<WeightTensor> tensor() {
+        Gen<DType> dtypes = arbitrary().pick(DType.values());
+        Gen<Integer> ranks = arbitrary().pick(1, 2);
+        Gen<Integer> dim = integers().between(1, 5);
+        Gen<WeightTensor> gen = in -> {
+            DType dtype = dtypes.generate(in);
+            int rank = ranks.generate(in);
+            int rows = dim.generate(in);
+            int cols = dim.generate(in);
+            int n = rank == 1 ? cols : rows * cols;
+            double[] data = doubleArrays(values(dtype), n).generate(in);
+            return rank == 1
+                    ? WeightTensor.vector(data).withDtype(dtype)
+                    : WeightTensor.of(toRows(data, rows, cols)).withDtype(dtype);
+        };
+        return gen.describedAs(Tensors::describe);
     }
 
-    private static Arbitrary<Double> values(DType dtype) {
-        Arbitrary<Double> finite = dtype == DType.F64
-                ? Arbitraries.doubles().between(-1e300, 1e300)
-                : Arbitraries.doubles().between(-3e38, 3e38);
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(8, finite),
-                net.jqwik.api.Tuple.of(2, Arbitraries.doubles().between(-1, 1)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
+    private static Gen<Double> values(DType dtype) {
+        Gen<Double> finite = dtype == DType.F64 ? decimals(-1e300, 1e300, 2) : decimals(-3e38, 3e38, 2);
+        return Generate.frequency(
+                Pair.of(8, finite),
+                Pair.of(2, decimals(-1, 1, 2)),
+                Pair.of(1, arbitrary().pick(0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
                         Double.NEGATIVE_INFINITY, Double.MIN_VALUE, 1e-40)));
     }
 
@@ -52,14 +64,35 @@ final class Tensors {
     }
 
     /** Up to four tensors with distinct names (ASCII and non-ASCII) and up to two metadata entries. */
-    static Arbitrary<WeightFile> file() {
-        Arbitrary<String> names = Arbitraries.strings().withChars("abcxyz_.0123").withChars("äλ中")
-                .ofMinLength(1).ofMaxLength(8).filter(s -> !s.equals(HeaderParser.METADATA));
-        Arbitrary<Map<String, WeightTensor>> tensors = Arbitraries.maps(names, tensor()).ofMaxSize(4)
-                .map(LinkedHashMap::new);
-        Arbitrary<Map<String, String>> metadata = Arbitraries.maps(names, Arbitraries.strings().ofMaxLength(6)
-                .alpha().numeric().withChars(" \"\\{}")).ofMaxSize(2);
-        return Combinators.combine(tensors, metadata).as(WeightFile::new);
+    static Gen<WeightFile> file() {
+        Gen<String> names = strings("abcxyz_.0123" + "äλ中", 1, 8).assuming(s -> !s.equals(HeaderParser.METADATA));
+        Gen<Map<String, WeightTensor>> tensors = maps().of(names, tensor()).ofSizeBetween(0, 4)
+                .map(m -> (Map<String, WeightTensor>) new LinkedHashMap<>(m));
+        Gen<Map<String, String>> metadata = maps().of(names, strings(ALPHA + DIGITS + " \"\\{}", 0, 6)).ofSizeBetween(0, 2);
+        return tensors.zip(metadata, WeightFile::new).describedAs(Tensors::describe);
+    }
+
+    private static final String ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    private static final String DIGITS = "0123456789";
+
+    /** Dtype, shape and values (row-major), for failure reports. */
+    static String describe(WeightTensor t) {
+        StringBuilder s = new StringBuilder(t.toString()).append(" [");
+        for (int i = 0; i < t.rows(); i++) {
+            for (int j = 0; j < t.cols(); j++) {
+                s.append(i + j == 0 ? "" : ", ").append(t.get(i, j));
+            }
+        }
+        return s.append(']').toString();
+    }
+
+    /** Names quoted, so that empty, blank and non-ASCII ones show in a failure report. */
+    static String describe(WeightFile f) {
+        StringBuilder s = new StringBuilder("WeightFile[tensors={");
+        f.tensors().forEach((name, t) -> s.append('"').append(name).append("\"=").append(describe(t)).append(", "));
+        s.append("}, metadata={");
+        f.metadata().forEach((k, v) -> s.append('"').append(k).append("\"=\"").append(v).append("\", "));
+        return s.append("}]").toString();
     }
 
     /** The tensors equal (bit for bit) and the metadata equal. */
@@ -80,7 +113,7 @@ final class Tensors {
         }
     }
 
-    /** Best-effort cleanup (jqwik may still be shrinking in another thread when a container ends). */
+    /** Best-effort cleanup: a file still open elsewhere leaves it to the system. */
     static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

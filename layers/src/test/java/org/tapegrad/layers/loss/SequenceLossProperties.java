@@ -1,17 +1,18 @@
 package org.tapegrad.layers.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.tapegrad.layers.Theories.qt;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 import org.tapegrad.check.GradientCheck;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
@@ -77,18 +78,23 @@ class SequenceLossProperties {
             }
             return n;
         }
+
+        @Override
+        public String toString() {
+            return "Case[" + kind + ", " + reduction + ", steps=" + steps + ", batch=" + batch + ", classes=" + classes
+                    + ", lengths=" + java.util.Arrays.toString(lengths) + ", seed=" + seed + "]";
+        }
     }
 
-    @Provide
-    Arbitrary<Case> cases() {
-        Arbitrary<int[]> dims = Combinators.combine(Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 3),
-                Arbitraries.integers().between(1, 4)).as((t, b, k) -> new int[] {t, b, k});
-        return dims.flatMap(d -> Combinators.combine(
-                Arbitraries.of(Kind.class), Arbitraries.of(Reduction.class),
-                Arbitraries.integers().between(0, d[0]).array(int[].class).ofSize(d[1]).filter(l -> java.util.Arrays.stream(l).sum() > 0),
-                Arbitraries.longs().between(0, 1000))
-                .as((kind, red, lengths, seed) -> new Case(kind, red, d[0], d[1], kind == Kind.CROSS_ENTROPY ? Math.max(2, d[2]) : d[2], lengths, seed)));
-    }
+    /** T 1–4, B 1–3, K 1–4 (at least 2 for cross-entropy), per-row lengths 0–T not all 0, seed 0–1000. */
+    static final Gen<Case> CASES = integers().between(1, 4)
+            .zip(integers().between(1, 3), integers().between(1, 4), (t, b, k) -> new int[] {t, b, k})
+            .flatMap(d -> arbitrary().enumValues(Kind.class).zip(arbitrary().enumValues(Reduction.class),
+                    Generate.intArrays(Generate.constant(d[1]), integers().between(0, d[0]))
+                            .assuming(l -> java.util.Arrays.stream(l).sum() > 0),
+                    longs().between(0, 1000),
+                    (kind, red, lengths, seed) -> new Case(kind, red, d[0], d[1],
+                            kind == Kind.CROSS_ENTROPY ? Math.max(2, d[2]) : d[2], lengths, seed)));
 
     static Var lossOf(Tape tape, Case c, List<Var> predictions) {
         if (c.kind() == Kind.CROSS_ENTROPY) {
@@ -111,14 +117,20 @@ class SequenceLossProperties {
         return ps;
     }
 
-    @Property(tries = 150)
-    void gradientsMatchFiniteDifferences(@ForAll("cases") Case c) {
-        List<Parameter> ps = parameters(c.predictions());
-        GradientCheck.of(tape -> lossOf(tape, c, ps.stream().map(tape::param).toList()), ps).tolerance(1e-6, 1e-6).assertPasses();
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        qt(150).forAll(CASES).checkAssert(c -> {
+            List<Parameter> ps = parameters(c.predictions());
+            GradientCheck.of(tape -> lossOf(tape, c, ps.stream().map(tape::param).toList()), ps).tolerance(1e-6, 1e-6).assertPasses();
+        });
     }
 
-    @Property(tries = 150)
-    void valueAndGradientAreTheFormulaOnRealStepsAndZeroOnPaddedOnes(@ForAll("cases") Case c) {
+    @Test
+    void valueAndGradientAreTheFormulaOnRealStepsAndZeroOnPaddedOnes() {
+        qt(150).forAll(CASES).checkAssert(SequenceLossProperties::valueAndGradientAreTheFormulaOnRealStepsAndZeroOnPaddedOnes);
+    }
+
+    static void valueAndGradientAreTheFormulaOnRealStepsAndZeroOnPaddedOnes(Case c) {
         double[][][] predictions = c.predictions();
         double[][][] garbage = predictions.clone();
         double[] poison = c.kind() == Kind.CROSS_ENTROPY ? new double[] {1e300, -1e300, 7} : new double[] {Double.POSITIVE_INFINITY, Double.NaN, -1e300};

@@ -1,14 +1,12 @@
 package org.tapegrad.layers.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.tapegrad.layers.Theories.decimals;
+import static org.tapegrad.layers.Theories.qt;
 
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.Scale;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Every optimizer against a reference written here from the published update rules (PyTorch's documentation
@@ -18,20 +16,30 @@ class OptimizerProperties {
 
     private static final double TOLERANCE = 1e-12;
 
-    @Provide
-    Arbitrary<Scenario> scenarios() {
-        return Scenario.arbitrary();
+    private static final Gen<Scenario> SCENARIOS = Scenario.gen();
+
+    /** Hyper-parameters: decimals with 12 digits after the point. */
+    private static Gen<Double> hyper(double min, double max) {
+        return decimals(min, max, 12);
     }
 
-    @Property(tries = 300)
-    void sgdFollowsReference(@ForAll("scenarios") Scenario s,
-            @ForAll @Scale(12) @DoubleRange(min = 1e-3, max = 1) double lr,
-            @ForAll @Scale(12) @DoubleRange(min = 0, max = 0.99) double momentum,
-            @ForAll @Scale(12) @DoubleRange(min = 0, max = 1) double dampening,
-            @ForAll boolean nesterov,
-            @ForAll @Scale(12) @DoubleRange(min = 0, max = 0.1) double weightDecay) {
+    record SgdSettings(double lr, double momentum, double dampening, boolean nesterov, double weightDecay) {
+    }
+
+    private static final Gen<SgdSettings> SGD = in -> new SgdSettings(hyper(1e-3, 1).generate(in),
+            hyper(0, 0.99).generate(in), hyper(0, 1).generate(in), booleans().all().generate(in),
+            hyper(0, 0.1).generate(in));
+
+    @Test
+    void sgdFollowsReference() {
+        qt(300).forAll(SCENARIOS, SGD)
+                .assuming((s, h) -> !h.nesterov() || h.momentum() > 0)
+                .checkAssert((s, h) -> sgdFollowsReference(s, h.lr(), h.momentum(), h.dampening(), h.nesterov(), h.weightDecay()));
+    }
+
+    private static void sgdFollowsReference(Scenario s, double lr, double momentum, double dampening, boolean nesterov,
+            double weightDecay) {
         double damp = nesterov ? 0 : dampening;
-        Assume.that(!nesterov || momentum > 0);
         double[] actual = s.run(Sgd.builder(lr).momentum(momentum).dampening(damp).nesterov(nesterov)
                 .weightDecay(weightDecay).build());
 
@@ -52,14 +60,21 @@ class OptimizerProperties {
         assertClose(theta, actual);
     }
 
-    @Property(tries = 300)
-    void rmsPropFollowsReference(@ForAll("scenarios") Scenario s,
-            @ForAll @Scale(12) @DoubleRange(min = 1e-3, max = 0.1) double lr,
-            @ForAll @Scale(12) @DoubleRange(min = 0, max = 0.999) double alpha,
-            @ForAll @Scale(12) @DoubleRange(min = 1e-8, max = 1e-2) double eps,
-            @ForAll @Scale(12) @DoubleRange(min = 0, max = 0.9) double momentum,
-            @ForAll boolean centered,
-            @ForAll @Scale(12) @DoubleRange(min = 0, max = 0.1) double weightDecay) {
+    record RmsPropSettings(double lr, double alpha, double eps, double momentum, boolean centered, double weightDecay) {
+    }
+
+    private static final Gen<RmsPropSettings> RMS_PROP = in -> new RmsPropSettings(hyper(1e-3, 0.1).generate(in),
+            hyper(0, 0.999).generate(in), hyper(1e-8, 1e-2).generate(in), hyper(0, 0.9).generate(in),
+            booleans().all().generate(in), hyper(0, 0.1).generate(in));
+
+    @Test
+    void rmsPropFollowsReference() {
+        qt(300).forAll(SCENARIOS, RMS_PROP).checkAssert((s, h) -> rmsPropFollowsReference(s, h.lr(), h.alpha(), h.eps(),
+                h.momentum(), h.centered(), h.weightDecay()));
+    }
+
+    private static void rmsPropFollowsReference(Scenario s, double lr, double alpha, double eps, double momentum,
+            boolean centered, double weightDecay) {
         double[] actual = s.run(RmsProp.builder(lr).decay(alpha).epsilon(eps).momentum(momentum).centered(centered)
                 .weightDecay(weightDecay).build());
 
@@ -90,14 +105,21 @@ class OptimizerProperties {
         assertClose(theta, actual);
     }
 
-    @Property(tries = 300)
-    void adamFollowsReference(@ForAll("scenarios") Scenario s,
-            @ForAll @Scale(12) @DoubleRange(min = 1e-4, max = 0.1) double lr,
-            @ForAll @Scale(12) @DoubleRange(min = 0, max = 0.99) double beta1,
-            @ForAll @Scale(12) @DoubleRange(min = 0.5, max = 0.9999) double beta2,
-            @ForAll @Scale(12) @DoubleRange(min = 1e-8, max = 1e-3) double eps,
-            @ForAll @Scale(12) @DoubleRange(min = 0, max = 0.1) double weightDecay,
-            @ForAll boolean decoupled) {
+    record AdamSettings(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+    }
+
+    private static final Gen<AdamSettings> ADAM = in -> new AdamSettings(hyper(1e-4, 0.1).generate(in),
+            hyper(0, 0.99).generate(in), hyper(0.5, 0.9999).generate(in), hyper(1e-8, 1e-3).generate(in),
+            hyper(0, 0.1).generate(in), booleans().all().generate(in));
+
+    @Test
+    void adamFollowsReference() {
+        qt(300).forAll(SCENARIOS, ADAM).checkAssert((s, h) -> adamFollowsReference(s, h.lr(), h.beta1(), h.beta2(),
+                h.eps(), h.weightDecay(), h.decoupled()));
+    }
+
+    private static void adamFollowsReference(Scenario s, double lr, double beta1, double beta2, double eps,
+            double weightDecay, boolean decoupled) {
         double[] actual = s.run(Adam.builder(lr).betas(beta1, beta2).epsilon(eps).weightDecay(weightDecay)
                 .decoupledWeightDecay(decoupled).build());
 
@@ -124,13 +146,21 @@ class OptimizerProperties {
         assertClose(theta, actual);
     }
 
-    @Property(tries = 300)
-    void adagradFollowsReference(@ForAll("scenarios") Scenario s,
-            @ForAll @Scale(12) @DoubleRange(min = 1e-3, max = 1) double lr,
-            @ForAll @Scale(12) @DoubleRange(min = 0, max = 0.5) double lrDecay,
-            @ForAll @Scale(12) @DoubleRange(min = 0, max = 1) double initialAccumulator,
-            @ForAll @Scale(12) @DoubleRange(min = 1e-10, max = 1e-3) double eps,
-            @ForAll @Scale(12) @DoubleRange(min = 0, max = 0.1) double weightDecay) {
+    record AdagradSettings(double lr, double lrDecay, double initialAccumulator, double eps, double weightDecay) {
+    }
+
+    private static final Gen<AdagradSettings> ADAGRAD = in -> new AdagradSettings(hyper(1e-3, 1).generate(in),
+            hyper(0, 0.5).generate(in), hyper(0, 1).generate(in), hyper(1e-10, 1e-3).generate(in),
+            hyper(0, 0.1).generate(in));
+
+    @Test
+    void adagradFollowsReference() {
+        qt(300).forAll(SCENARIOS, ADAGRAD).checkAssert((s, h) -> adagradFollowsReference(s, h.lr(), h.lrDecay(),
+                h.initialAccumulator(), h.eps(), h.weightDecay()));
+    }
+
+    private static void adagradFollowsReference(Scenario s, double lr, double lrDecay, double initialAccumulator,
+            double eps, double weightDecay) {
         double[] actual = s.run(Adagrad.builder(lr).learningRateDecay(lrDecay).initialAccumulator(initialAccumulator)
                 .epsilon(eps).weightDecay(weightDecay).build());
 

@@ -1,23 +1,30 @@
 package org.tapegrad.layers.optim;
 
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.tapegrad.layers.Theories.decimals;
+import static org.tapegrad.layers.Theories.doubleArrays;
+
 import java.util.List;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-
+import org.quicktheories.core.Gen;
 import org.tapegrad.tape.Parameter;
 
 /** A parameter's shape, its initial values and the gradients of several consecutive steps (flat, same order). */
 record Scenario(int rows, int cols, double[] initial, List<double[]> gradients) {
 
-    static Arbitrary<Scenario> arbitrary() {
-        Arbitrary<Integer> dims = Arbitraries.integers().between(1, 3);
-        return Combinators.combine(dims, dims, Arbitraries.integers().between(1, 5)).flatAs((r, c, steps) -> {
-            Arbitrary<double[]> values = Arbitraries.doubles().between(-3, 3).array(double[].class).ofSize(r * c);
-            return Combinators.combine(values, values.list().ofSize(steps))
-                    .as((initial, grads) -> new Scenario(r, c, initial, grads));
-        });
+    /** 1–3 × 1–3 parameters, 1–5 steps, values and gradients in [−3, 3] (two decimals). */
+    static Gen<Scenario> gen() {
+        Gen<Integer> dims = integers().between(1, 3);
+        Gen<Integer> stepCounts = integers().between(1, 5);
+        Gen<Scenario> gen = in -> {
+            int r = dims.generate(in);
+            int c = dims.generate(in);
+            int steps = stepCounts.generate(in);
+            Gen<double[]> values = doubleArrays(decimals(-3, 3, 2), r * c);
+            return new Scenario(r, c, values.generate(in), lists().of(values).ofSize(steps).generate(in));
+        };
+        return gen.describedAs(Scenario::toString);
     }
 
     Parameter parameter() {

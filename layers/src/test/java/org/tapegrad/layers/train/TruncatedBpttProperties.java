@@ -1,16 +1,16 @@
 package org.tapegrad.layers.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.tapegrad.layers.Theories.qt;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.seq.Unroll;
@@ -33,27 +33,33 @@ class TruncatedBpttProperties {
         }
     }
 
-    private static Arbitrary<int[]> sizes() {
-        return Combinators.combine(Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3),
-                Arbitraries.integers().between(1, 4)).as((b, i, h) -> new int[] {b, i, h});
+    /** Batch 1–3, inputs 1–3, hidden 1–4. */
+    private static Gen<int[]> sizes() {
+        return integers().between(1, 3).zip(integers().between(1, 3), integers().between(1, 4), (b, i, h) -> new int[] {b, i, h});
     }
 
-    @Provide
-    Arbitrary<Setup> wholeSequenceChunks() {
-        return Combinators.combine(Arbitraries.of(false, true), Arbitraries.integers().between(1, 8), Arbitraries.integers().between(0, 3),
-                sizes(), Arbitraries.longs().between(0, 10_000))
-                .as((two, t, extra, s, seed) -> new Setup(two, t, s[0], s[1], s[2], t + extra, t + extra, seed));
+    /** {@code k1 = k2 = T + extra}, extra 0–3: one chunk covers the whole sequence. */
+    static final Gen<Setup> WHOLE_SEQUENCE_CHUNKS = booleans().all().zip(integers().between(1, 8), integers().between(0, 3),
+            sizes(), longs().between(0, 10_000),
+            (two, t, extra, s, seed) -> new Setup(two, t, s[0], s[1], s[2], t + extra, t + extra, seed));
+
+    /** {@code 1 ≤ k2 ≤ k1 ≤ 5}, T 1–10. */
+    static final Gen<Setup> TRUNCATIONS = booleans().all().zip(integers().between(1, 10),
+            integers().between(1, 5).flatMap(k1 -> integers().between(1, k1).map(k2 -> new int[] {k1, k2})),
+            sizes(), longs().between(0, 10_000),
+            (two, t, k, s, seed) -> new Setup(two, t, s[0], s[1], s[2], k[0], k[1], seed));
+
+    @Test
+    void oneChunkCoveringTheSequenceIsFullBptt() {
+        qt(120).forAll(WHOLE_SEQUENCE_CHUNKS).checkAssert(TruncatedBpttProperties::oneChunkCoveringTheSequenceIsFullBptt);
     }
 
-    @Provide
-    Arbitrary<Setup> truncations() {
-        Arbitrary<int[]> ks = Arbitraries.integers().between(1, 5).flatMap(k1 -> Arbitraries.integers().between(1, k1).map(k2 -> new int[] {k1, k2}));
-        return Combinators.combine(Arbitraries.of(false, true), Arbitraries.integers().between(1, 10), ks, sizes(), Arbitraries.longs().between(0, 10_000))
-                .as((two, t, k, s, seed) -> new Setup(two, t, s[0], s[1], s[2], k[0], k[1], seed));
+    @Test
+    void gradientsEqualAHandWrittenDetachAtTheChunkAndWindowBoundaries() {
+        qt(150).forAll(TRUNCATIONS).checkAssert(TruncatedBpttProperties::gradientsEqualAHandWrittenDetachAtTheChunkAndWindowBoundaries);
     }
 
-    @Property(tries = 120)
-    void oneChunkCoveringTheSequenceIsFullBptt(@ForAll("wholeSequenceChunks") Setup s) {
+    static void oneChunkCoveringTheSequenceIsFullBptt(Setup s) {
         TbpttFixtures<?> f = s.fixtures();
         List<Double> losses = new ArrayList<>();
         double[][] chunked = runner(f, s, losses);
@@ -64,8 +70,7 @@ class TruncatedBpttProperties {
         assertClose(full, chunked);
     }
 
-    @Property(tries = 150)
-    void gradientsEqualAHandWrittenDetachAtTheChunkAndWindowBoundaries(@ForAll("truncations") Setup s) {
+    static void gradientsEqualAHandWrittenDetachAtTheChunkAndWindowBoundaries(Setup s) {
         TbpttFixtures<?> f = s.fixtures();
         List<Double> losses = new ArrayList<>();
         double[][] chunked = runner(f, s, losses);
