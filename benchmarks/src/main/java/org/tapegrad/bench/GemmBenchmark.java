@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.tapegrad.kernel.Gemm;
 import org.tapegrad.kernel.GemmKernel;
+import org.tapegrad.kernel.Kernels;
 
 /**
  * Time of one matrix product {@code C = op(A)·op(B)} per kernel, shape and thread count; GFLOP/s is
@@ -24,7 +24,7 @@ import org.tapegrad.kernel.GemmKernel;
  *
  * <p>Shapes are {@code m×k·k×n}: a batch-32 recurrent step into a 512-wide layer, a square 512³, a batch-1 step and a
  * batch-32 step of a 256-wide layer, and the two VJP forms {@code Aᵀ·B} and {@code A·Bᵀ} of the first. Kernels come
- * from {@link Gemm#select(String, int)} in the same JVM (so one run compares them side by side), plus
+ * from {@link Kernels#gemm(String, int)} in the same JVM (so one run compares them side by side), plus
  * {@code netlib-java} / {@code netlib-native} ({@link NetlibGemm}), which ignore {@code threads} (native OpenBLAS
  * follows {@code OMP_NUM_THREADS}).
  *
@@ -62,6 +62,7 @@ public class GemmBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        BenchmarkJvm.limitOjAlgoThreads();
         String[] form = shape.split(":");
         String[] dims = form[0].split("x");
         m = Integer.parseInt(dims[0]);
@@ -69,7 +70,7 @@ public class GemmBenchmark {
         n = Integer.parseInt(dims[2]);
         transA = form.length > 1 && form[1].equals("AtB");
         transB = form.length > 1 && form[1].equals("ABt");
-        gemm = kernel.startsWith("netlib") ? NetlibGemm.of(kernel) : Gemm.select(kernel, threads);
+        gemm = kernel.startsWith("netlib") ? NetlibGemm.of(kernel) : Kernels.gemm(kernel, threads);
         Random random = new Random(42);
         a = gaussian(random, m * k);
         b = gaussian(random, k * n);

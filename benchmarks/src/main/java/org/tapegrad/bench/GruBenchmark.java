@@ -40,6 +40,7 @@ public class GruBenchmark {
 
     @Setup
     public void setUp() {
+        BenchmarkJvm.limitOjAlgoThreads();
         RecurrentShape s = RecurrentShape.parse(shape);
         Random random = new Random(7);
         cell = new GruCell("gru", s.input(), s.hidden(), GruCell.Variant.LINEAR_BEFORE_RESET, random);

@@ -13,9 +13,9 @@ final class Inputs {
 
     /** A {@code rows×cols} parameter uniform in [−1, 1]. */
     static Parameter uniform(String name, int rows, int cols, Random random) {
-        Parameter p = new Parameter(name, rows, cols);
-        fill(p.value(), random);
-        return p;
+        R064Store values = R064Store.FACTORY.make(rows, cols);
+        fill(values, random);
+        return new Parameter(name, values);
     }
 
     /** {@code steps} inputs of shape {@code batch×features}, uniform in [−1, 1]. */

@@ -43,6 +43,7 @@ public final class InterleavedRatio {
     }
 
     public static void main(String[] args) {
+        BenchmarkJvm.limitOjAlgoThreads();
         double seconds = 20;
         List<String> cells = List.of("lstm");
         Path csv = null;
@@ -92,14 +93,17 @@ public final class InterleavedRatio {
             case "lstm": {
                 LstmCell cell = new LstmCell("lstm", s.input(), s.hidden(), random);
                 R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
-                FusedLstm fused = new FusedLstm(s.batch(), s.input(), s.hidden(), s.steps());
+                FusedLstm fused = new FusedLstm(tape.kernels(), s.batch(), s.input(), s.hidden(), s.steps());
+                R064Store wx = R064Store.FACTORY.copy(cell.wx().value());
+                R064Store wh = R064Store.FACTORY.copy(cell.wh().value());
+                R064Store b = R064Store.FACTORY.copy(cell.b().value());
                 R064Store[] seed = new R064Store[s.steps()];
                 seed[s.steps() - 1] = R064Store.FACTORY.make(s.batch(), s.hidden());
                 seed[s.steps() - 1].fillAll(1.0);
                 runTape = () -> TapeRun.forwardBackward(tape, cell, xs);
                 runFused = () -> {
-                    fused.forward(xs, cell.wx().value(), cell.wh().value(), cell.b().value());
-                    fused.backward(xs, cell.wh().value(), seed);
+                    fused.forward(xs, wx, wh, b);
+                    fused.backward(xs, wh, seed);
                 };
                 break;
             }

@@ -40,15 +40,22 @@ public class LstmBenchmark {
     private LstmCell cell;
     private R064Store[] xs;
     private FusedLstm fusedLstm;
+    private R064Store wx;
+    private R064Store wh;
+    private R064Store b;
     private R064Store[] lastStepSeed;
 
     @Setup
     public void setUp() {
+        BenchmarkJvm.limitOjAlgoThreads();
         RecurrentShape s = RecurrentShape.parse(shape);
         Random random = new Random(7);
         cell = new LstmCell("lstm", s.input(), s.hidden(), random);
         xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
-        fusedLstm = new FusedLstm(s.batch(), s.input(), s.hidden(), s.steps());
+        fusedLstm = new FusedLstm(tape.kernels(), s.batch(), s.input(), s.hidden(), s.steps());
+        wx = R064Store.FACTORY.copy(cell.wx().value());
+        wh = R064Store.FACTORY.copy(cell.wh().value());
+        b = R064Store.FACTORY.copy(cell.b().value());
         lastStepSeed = new R064Store[s.steps()];
         lastStepSeed[s.steps() - 1] = R064Store.FACTORY.make(s.batch(), s.hidden());
         lastStepSeed[s.steps() - 1].fillAll(1.0);
@@ -63,8 +70,8 @@ public class LstmBenchmark {
     /** The hand-written reference: same math, same kernel, no tape. */
     @Benchmark
     public double fused() {
-        fusedLstm.forward(xs, cell.wx().value(), cell.wh().value(), cell.b().value());
-        fusedLstm.backward(xs, cell.wh().value(), lastStepSeed);
+        fusedLstm.forward(xs, wx, wh, b);
+        fusedLstm.backward(xs, wh, lastStepSeed);
         return fusedLstm.gradB().data[0];
     }
 }

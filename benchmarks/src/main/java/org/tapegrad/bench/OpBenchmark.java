@@ -41,6 +41,7 @@ public class OpBenchmark {
 
     @Setup
     public void setUp() {
+        BenchmarkJvm.limitOjAlgoThreads();
         Random random = new Random(1);
         row64 = Inputs.uniform("x", 1, 64, random);
         w64x256 = Inputs.uniform("w", 64, 256, random);

@@ -37,6 +37,7 @@ public class RnnBenchmark {
 
     @Setup
     public void setUp() {
+        BenchmarkJvm.limitOjAlgoThreads();
         RecurrentShape s = RecurrentShape.parse(shape);
         Random random = new Random(7);
         cell = new RnnCell("rnn", s.input(), s.hidden(), RnnCell.Activation.TANH, random);

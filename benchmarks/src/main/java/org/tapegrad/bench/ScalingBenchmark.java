@@ -46,6 +46,7 @@ public class ScalingBenchmark {
 
     @Setup
     public void setUp() {
+        BenchmarkJvm.limitOjAlgoThreads();
         Random random = new Random(7);
         cell = new LstmCell("lstm", INPUT, HIDDEN, random);
         xs = Inputs.sequence(steps, BATCH, INPUT, random);

@@ -3,6 +3,7 @@ package org.tapegrad.examples;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
+import org.ojalgo.OjAlgoUtils;
 import org.tapegrad.examples.cli.ErrorReporting;
 import org.tapegrad.examples.dogs.DogsCommand;
 
@@ -28,12 +29,10 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Held so the level set in {@link #main} is not lost when the logger is garbage-collected. */
-    private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("org.tapegrad");
-
     public static void main(String[] args) {
-        // The engine logs its kernel choice at INFO; on a command line that is noise between the results.
-        ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
+        // The engine splits large matrix products over its own threads (tapegrad.threads); ojAlgo's pool, used by the
+        // ojalgo GEMM kernel and the decompositions, has no upper limit and would compete with them for the cores.
+        OjAlgoUtils.limitThreadsTo(1);
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         System.exit(run(out, err, args));

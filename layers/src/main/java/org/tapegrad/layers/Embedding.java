@@ -17,17 +17,24 @@ public final class Embedding implements HasParameters {
     private final String name;
     private final Parameter table;
 
-    /** A table initialized as PyTorch's {@code nn.Embedding}: standard normal entries drawn from {@code random}. */
+    /**
+     * A table initialized as PyTorch's {@code nn.Embedding}: standard normal entries drawn from {@code random}, column
+     * by column (element (0,0), (1,0), …, (0,1), …).
+     */
     public Embedding(String name, int vocabularySize, int dimension, Random random) {
         if (vocabularySize < 1 || dimension < 1) {
             throw new IllegalArgumentException(name + ": vocabulary size and dimension must be at least 1, got V=" + vocabularySize + ", E=" + dimension);
         }
         this.name = name;
         this.table = new Parameter(name + ".table", vocabularySize, dimension);
-        double[] d = table.value().data;
-        for (int i = 0; i < d.length; i++) {
-            d[i] = random.nextGaussian();
+        double[][] values = new double[vocabularySize][dimension];
+        // Column by column: the order the table has always been drawn in, so seeded models keep their weights.
+        for (int j = 0; j < dimension; j++) {
+            for (int i = 0; i < vocabularySize; i++) {
+                values[i][j] = random.nextGaussian();
+            }
         }
+        table.assign(values);
     }
 
     /**

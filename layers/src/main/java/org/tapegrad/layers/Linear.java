@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Random;
 
 import org.tapegrad.layers.init.Initializer;
+import org.tapegrad.op.ShapeException;
 import org.tapegrad.tape.Parameter;
-import org.tapegrad.tape.ShapeException;
 import org.tapegrad.tape.Var;
 
 /**

@@ -1,15 +1,18 @@
 package org.tapegrad.bench.fused;
 
+import java.util.Objects;
+
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.ActivationKernel;
-import org.tapegrad.kernel.Activations;
-import org.tapegrad.kernel.Gemm;
+import org.tapegrad.kernel.GemmKernel;
+import org.tapegrad.kernel.Kernels;
 
 /**
  * A hand-written LSTM forward and backpropagation through time, the reference the tape's overhead is measured
- * against. Same math as THEORY.md §2 (fused gates, PyTorch order i, f, g, o), same {@link Gemm} kernel as the tape's
- * matmul; the element-wise gate math is one raw loop over {@code R064Store.data} per step and direction, and every
- * buffer is allocated once in the constructor.
+ * against. Same math as THEORY.md §2 (fused gates, PyTorch order i, f, g, o), run on the {@link Kernels} it is given
+ * (the tape's, {@code tape.kernels()}, for a fair comparison); the element-wise gate math is one raw loop over
+ * {@code R064Store.data} per step and direction, and every buffer is allocated once in the constructor. The weights
+ * are raw stores too: hand it copies of the parameters' values ({@code R064Store.FACTORY.copy(p.value())}).
  *
  * <p>Layout: a {@code B×4H} gate store is column-major, so gate k is the contiguous run {@code [kBH, (k+1)BH)} and
  * element n of that run pairs with element n of every {@code B×H} store.
@@ -20,6 +23,8 @@ import org.tapegrad.kernel.Gemm;
  */
 public final class FusedLstm {
 
+    private final GemmKernel gemm;
+    private final ActivationKernel activations;
     private final int batch;
     private final int input;
     private final int hidden;
@@ -35,11 +40,14 @@ public final class FusedLstm {
     private final R064Store gradWh;
     private final R064Store gradB;
 
-    /** Buffers for a batch of {@code batch} sequences of {@code steps} inputs of width {@code input}. */
-    public FusedLstm(int batch, int input, int hidden, int steps) {
+    /** Buffers for a batch of {@code batch} sequences of {@code steps} inputs of width {@code input}, on {@code kernels}. */
+    public FusedLstm(Kernels kernels, int batch, int input, int hidden, int steps) {
+        Objects.requireNonNull(kernels, "kernels");
         if (batch < 1 || input < 1 || hidden < 1 || steps < 1) {
             throw new IllegalArgumentException("fused LSTM: B, I, H and T must be at least 1, got B=" + batch + ", I=" + input + ", H=" + hidden + ", T=" + steps);
         }
+        this.gemm = kernels.gemm();
+        this.activations = kernels.activations();
         this.batch = batch;
         this.input = input;
         this.hidden = hidden;
@@ -69,8 +77,8 @@ public final class FusedLstm {
         java.util.Arrays.fill(cells[0].data, 0.0);
         for (int t = 1; t <= steps; t++) {
             R064Store gate = gates[t - 1];
-            Gemm.multiply(xs[t - 1], false, wx, false, gate, false);
-            Gemm.multiply(hiddens[t - 1], false, wh, false, gate, true);
+            multiply(xs[t - 1], false, wx, false, gate, false);
+            multiply(hiddens[t - 1], false, wh, false, gate, true);
             double[] z = gate.data;
             double[] bias = b.data;
             for (int col = 0; col < 4 * hidden; col++) {
@@ -80,11 +88,10 @@ public final class FusedLstm {
                     z[o + i] += bc;
                 }
             }
-            // the engine's activation kernel, so both sides pay the same per-element cost: gates i, f | g | o
-            ActivationKernel act = Activations.kernel();
-            act.sigmoid(z, 0, z, 0, 2 * bh);
-            act.tanh(z, 2 * bh, z, 2 * bh, bh);
-            act.sigmoid(z, 3 * bh, z, 3 * bh, bh);
+            // the tape's activation kernel, so both sides pay the same per-element cost: gates i, f | g | o
+            activations.sigmoid(z, 0, z, 0, 2 * bh);
+            activations.tanh(z, 2 * bh, z, 2 * bh, bh);
+            activations.sigmoid(z, 3 * bh, z, 3 * bh, bh);
             double[] cPrev = cells[t - 1].data;
             double[] c = cells[t].data;
             double[] tc = tanhCells[t - 1].data;
@@ -92,7 +99,7 @@ public final class FusedLstm {
             for (int n = 0; n < bh; n++) {
                 c[n] = z[bh + n] * cPrev[n] + z[n] * z[2 * bh + n];
             }
-            act.tanh(c, 0, tc, 0, bh);
+            activations.tanh(c, 0, tc, 0, bh);
             for (int n = 0; n < bh; n++) {
                 h[n] = z[3 * bh + n] * tc[n];
             }
@@ -108,6 +115,8 @@ public final class FusedLstm {
         if (dhLoss.length != steps) {
             throw new IllegalArgumentException("fused LSTM backward: " + dhLoss.length + " loss gradients for " + steps + " steps");
         }
+        checkInputs(xs);
+        requireShape("wh", wh, hidden, 4 * hidden);
         int bh = batch * hidden;
         java.util.Arrays.fill(gradWx.data, 0.0);
         java.util.Arrays.fill(gradWh.data, 0.0);
@@ -144,10 +153,10 @@ public final class FusedLstm {
                 }
                 gb[col] += s;
             }
-            Gemm.multiply(xs[t - 1], true, dz, false, gradWx, true);
+            multiply(xs[t - 1], true, dz, false, gradWx, true);
             if (t > 1) {   // h_0 = 0 contributes nothing to ∂L/∂W_h and needs no gradient
-                Gemm.multiply(hiddens[t - 1], true, dz, false, gradWh, true);
-                Gemm.multiply(dz, false, wh, true, dh, false);
+                multiply(hiddens[t - 1], true, dz, false, gradWh, true);
+                multiply(dz, false, wh, true, dh, false);
             }
         }
     }
@@ -175,16 +184,28 @@ public final class FusedLstm {
         return gradB;
     }
 
+    /** {@code C (+)= op(A)·op(B)} on the GEMM kernel, shapes taken from the stores (all of them fit by construction). */
+    private void multiply(R064Store a, boolean transA, R064Store b, boolean transB, R064Store c, boolean accumulate) {
+        int m = transA ? a.getColDim() : a.getRowDim();
+        int k = transA ? a.getRowDim() : a.getColDim();
+        int n = transB ? b.getRowDim() : b.getColDim();
+        gemm.gemm(transA, transB, m, n, k, a.data, b.data, c.data, accumulate);
+    }
+
     private void checkShapes(R064Store[] xs, R064Store wx, R064Store wh, R064Store b) {
+        checkInputs(xs);
+        requireShape("wx", wx, input, 4 * hidden);
+        requireShape("wh", wh, hidden, 4 * hidden);
+        requireShape("b", b, 1, 4 * hidden);
+    }
+
+    private void checkInputs(R064Store[] xs) {
         if (xs.length != steps) {
             throw new IllegalArgumentException("fused LSTM: " + xs.length + " inputs for " + steps + " steps");
         }
         for (int t = 0; t < steps; t++) {
             requireShape("x[" + t + "]", xs[t], batch, input);
         }
-        requireShape("wx", wx, input, 4 * hidden);
-        requireShape("wh", wh, hidden, 4 * hidden);
-        requireShape("b", b, 1, 4 * hidden);
     }
 
     private static void requireShape(String name, R064Store s, int rows, int cols) {

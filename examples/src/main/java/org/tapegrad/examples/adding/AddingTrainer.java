@@ -9,6 +9,7 @@ import org.tapegrad.examples.model.SequenceRegressor;
 import org.tapegrad.layers.optim.Adam;
 import org.tapegrad.layers.optim.GradientClipping;
 import org.tapegrad.layers.optim.Optimizer;
+import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
@@ -76,7 +77,7 @@ public record AddingTrainer(int hidden, int iterations, int batch, double learni
 
     /** Mean squared error of the model on a batch, without recording gradients. */
     static double mse(SequenceRegressor model, Tape tape, AddingProblem.Batch b) {
-        try (Tape.NoGrad ignored = tape.noGrad()) {
+        try (NoGrad ignored = tape.noGrad()) {
             return model.predict(tape, b.inputs()).squaredError(tape.constant(b.targets())).mean().item();
         } finally {
             tape.reset();

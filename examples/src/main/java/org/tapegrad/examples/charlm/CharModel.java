@@ -11,6 +11,7 @@ import org.tapegrad.layers.Linear;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.train.CarriedState;
+import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
@@ -68,7 +69,7 @@ public final class CharModel<S extends CellState> implements HasParameters {
         int[] out = new int[length];
         int current = first;
         CarriedState carried = null;
-        try (Tape.NoGrad ignored = tape.noGrad()) {
+        try (NoGrad ignored = tape.noGrad()) {
             for (int i = 0; i < length; i++) {
                 S state = carried == null ? cell.initialState(tape, 1) : carried.onto(tape, cell);
                 S next = cell.step(tape, embedding.lookup(tape, current), state);

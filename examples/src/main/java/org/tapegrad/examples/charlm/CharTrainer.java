@@ -9,6 +9,7 @@ import org.tapegrad.layers.optim.GradientClipping;
 import org.tapegrad.layers.optim.Optimizer;
 import org.tapegrad.layers.train.Chunk;
 import org.tapegrad.layers.train.TruncatedBptt;
+import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
@@ -66,7 +67,7 @@ public record CharTrainer(int batch, int bptt, double clip) {
         double[] total = {0};
         long[] count = {0};
         int steps = text.length - 1;
-        try (Tape.NoGrad ignored = tape.noGrad()) {
+        try (NoGrad ignored = tape.noGrad()) {
             tbptt.run(tape, steps, (tp, t) -> model.embedding().lookup(tp, text[t]), null, chunk -> {
                 List<Var> logits = model.logits(chunk.outputs());
                 int[][] targets = new int[chunk.length()][1];

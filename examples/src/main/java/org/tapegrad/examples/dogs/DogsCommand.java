@@ -10,6 +10,7 @@ import org.tapegrad.examples.cli.Checks;
 import org.tapegrad.examples.cli.OutputFolder;
 import org.tapegrad.examples.io.CsvTable;
 import org.tapegrad.examples.io.MatrixText;
+import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 
 import picocli.CommandLine.Command;
@@ -70,8 +71,8 @@ public final class DogsCommand implements Callable<Integer> {
         List<double[][]> before = new ArrayList<>();
         List<double[][]> grads = new ArrayList<>();
         for (Parameter p : toy.parameters()) {
-            before.add(DogsToy.rowMajor(p.value()));
-            grads.add(DogsToy.rowMajor(p.grad()));
+            before.add(Layout.toRowMajor(p.value()));
+            grads.add(Layout.toRowMajor(p.grad()));
         }
         out.println("gradients from BPTT (the tape summed the contributions of all three steps):");
         for (int k = 0; k < grads.size(); k++) {
@@ -84,7 +85,7 @@ public final class DogsCommand implements Callable<Integer> {
         CsvTable matrices = new CsvTable("matrix", "row", "col", "value", "gradient", "after_sgd");
         for (int k = 0; k < grads.size(); k++) {
             Parameter p = toy.parameters().get(k);
-            double[][] after = DogsToy.rowMajor(p.value());
+            double[][] after = Layout.toRowMajor(p.value());
             out.println("  " + p.name() + " =");
             out.print(MatrixText.matrix(after, 4, "    "));
             for (int i = 0; i < after.length; i++) {

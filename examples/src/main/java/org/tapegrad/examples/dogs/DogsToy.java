@@ -3,6 +3,7 @@ package org.tapegrad.examples.dogs;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
@@ -13,7 +14,7 @@ import org.tapegrad.tape.Var;
  *
  * <p>THEORY.md writes it in the column convention, {@code h_t = σ(W_hh h_{t−1} + W_xh x_t)}, {@code ŷ_t = softmax(W_hy h_t)}.
  * The tape works with row vectors, so each step is recorded as {@code h_t = σ(x_t·W_xhᵀ + h_{t−1}·W_hhᵀ)} with the
- * transposed product {@link Var#matmulTransposed}: the parameters hold the matrices exactly as printed in THEORY.md,
+ * transposed product {@link Var#matmulBT}: the parameters hold the matrices exactly as printed in THEORY.md,
  * and their gradients come out in the same orientation.
  */
 public final class DogsToy {
@@ -69,11 +70,11 @@ public final class DogsToy {
             char in = WORD.charAt(t);
             char target = WORD.charAt(t + 1);
             Var x = tape.row(oneHot(in));
-            h = x.matmulTransposed(tape.param(wxh)).plus(h.matmulTransposed(tape.param(whh))).sigmoid();
-            Var logits = h.matmulTransposed(tape.param(why));
+            h = x.matmulBT(tape.param(wxh)).plus(h.matmulBT(tape.param(whh))).sigmoid();
+            Var logits = h.matmulBT(tape.param(why));
             Var lossT = logits.crossEntropy(VOCABULARY.indexOf(target));
             double[] prediction;
-            try (Tape.NoGrad ignored = tape.noGrad()) {
+            try (NoGrad ignored = tape.noGrad()) {
                 prediction = logits.softmax().toArray()[0];
             }
             steps.add(new Step(in, target, h.toArray()[0], prediction, lossT.item()));
@@ -100,11 +101,11 @@ public final class DogsToy {
     /** Plain SGD, {@code W ← W − lr·∂L/∂W}, on all three matrices, using their current gradients. */
     public void sgdStep(double learningRate) {
         for (Parameter p : parameters()) {
-            double[] w = p.value().data;
-            double[] g = p.grad().data;
-            for (int i = 0; i < w.length; i++) {
-                w[i] -= learningRate * g[i];
-            }
+            p.update((w, g) -> {
+                for (int i = 0; i < w.length; i++) {
+                    w[i] -= learningRate * g[i];
+                }
+            });
         }
     }
 
@@ -117,16 +118,5 @@ public final class DogsToy {
         double[] v = new double[VOCABULARY.length()];
         v[k] = 1;
         return v;
-    }
-
-    /** A parameter's value or gradient store as a row-major array. */
-    public static double[][] rowMajor(org.ojalgo.matrix.store.R064Store s) {
-        double[][] m = new double[s.getRowDim()][s.getColDim()];
-        for (int i = 0; i < m.length; i++) {
-            for (int j = 0; j < m[i].length; j++) {
-                m[i][j] = s.get(i, j);
-            }
-        }
-        return m;
     }
 }

@@ -7,14 +7,16 @@ import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.seq.Unroll;
 import org.tapegrad.layers.seq.Unrolled;
+import org.tapegrad.tape.Gradients;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
 /**
  * Measures how the gradient of a loss taken at the last step of a long sequence reaches earlier steps: unroll a cell
  * over T steps, let {@code L = Σ_b h_T[b]·v} (a fixed unit readout v, so {@code ∂L/∂h_T} is the same for every
- * example), backpropagate once, and read {@code ‖∂L/∂h_t‖} (Frobenius norm over the batch) off the tape for every t
- * with the layers' {@link org.tapegrad.layers.diag.GradientFlow}. THEORY.md §1 bounds the ratio
+ * example), take its gradients once ({@link Tape#gradients}, which leaves the cell's parameters alone), and read
+ * {@code ‖∂L/∂h_t‖} (Frobenius norm over the batch) for every t with the layers'
+ * {@link org.tapegrad.layers.diag.GradientFlow}. THEORY.md §1 bounds the ratio
  * {@code ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖} by {@code (γ‖W_h‖₂)^{T−t}} for a vanilla RNN.
  */
 public final class GradientFlow {
@@ -33,8 +35,8 @@ public final class GradientFlow {
         try {
             Unrolled<S> run = unroll(cell, tape, inputs);
             Var loss = run.finalState().output().matmul(tape.constant(readout)).sum();
-            tape.backward(loss);
-            return byDistance(org.tapegrad.layers.diag.GradientFlow.outputGradientNorms(run));
+            Gradients gradients = tape.gradients(loss, null);
+            return byDistance(org.tapegrad.layers.diag.GradientFlow.outputGradientNorms(gradients, run));
         } finally {
             tape.reset();
         }

@@ -6,6 +6,8 @@ import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.LstmState;
 import org.tapegrad.layers.seq.Unrolled;
+import org.tapegrad.tape.Gradients;
+import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
@@ -34,8 +36,8 @@ public record LstmCellPath(double[] forgetProduct, double[] measured) {
             int hidden = cT.cols();
             R064Store seed = R064Store.FACTORY.make(batch, hidden);
             seed.fillAll(1.0 / Math.sqrt((double) batch * hidden));
-            tape.backward(cT, seed);
-            double[] cNorms = org.tapegrad.layers.diag.GradientFlow.stateGradientNorms(run, 1);
+            Gradients gradients = tape.gradients(cT, seed);
+            double[] cNorms = org.tapegrad.layers.diag.GradientFlow.stateGradientNorms(gradients, run, 1);
             double[] measured = GradientFlow.byDistance(cNorms);
 
             double[][] product = new double[batch][hidden];
@@ -44,7 +46,7 @@ public record LstmCellPath(double[] forgetProduct, double[] measured) {
             }
             double[] forget = new double[T];
             forget[0] = 1.0;
-            try (Tape.NoGrad ignored = tape.noGrad()) {
+            try (NoGrad ignored = tape.noGrad()) {
                 for (int d = 1; d < T; d++) {
                     // f_k for k = T−d+1 (1-based), i.e. the step whose input is inputs[T−d] and whose previous h is h_{T−d}.
                     int k = T - d;

@@ -12,6 +12,7 @@ import org.tapegrad.layers.loss.SequenceBinaryCrossEntropy;
 import org.tapegrad.layers.optim.GradientClipping;
 import org.tapegrad.layers.optim.Optimizer;
 import org.tapegrad.layers.optim.RmsProp;
+import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
@@ -51,7 +52,7 @@ public record MusicTrainer(int maxEpochs, int patience, int batch, double learni
         List<Epoch> epochs = new ArrayList<>();
         double bestValid = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
-        List<double[]> best = snapshot(params);
+        List<Parameter.Snapshot> best = snapshot(params);
         for (int epoch = 1; epoch <= maxEpochs && epoch - bestEpoch <= patience; epoch++) {
             Collections.shuffle(order, random);
             for (MusicBatches.Batch b : MusicBatches.of(order, batch)) {
@@ -83,7 +84,7 @@ public record MusicTrainer(int maxEpochs, int patience, int batch, double learni
         double total = 0;
         long steps = 0;
         for (MusicBatches.Batch b : MusicBatches.of(split, Math.max(batch, 16))) {
-            try (Tape.NoGrad ignored = tape.noGrad()) {
+            try (NoGrad ignored = tape.noGrad()) {
                 total += loss(model, tape, b, Reduction.SUM).item();
                 steps += b.steps();
             } finally {
@@ -98,13 +99,13 @@ public record MusicTrainer(int maxEpochs, int patience, int batch, double learni
         return SequenceBinaryCrossEntropy.loss(logits, b.targets(tape), b.lengths(), reduction);
     }
 
-    private static List<double[]> snapshot(List<Parameter> params) {
-        return params.stream().map(p -> p.value().data.clone()).toList();
+    private static List<Parameter.Snapshot> snapshot(List<Parameter> params) {
+        return params.stream().map(Parameter::snapshot).toList();
     }
 
-    private static void restore(List<Parameter> params, List<double[]> values) {
+    private static void restore(List<Parameter> params, List<Parameter.Snapshot> values) {
         for (int i = 0; i < params.size(); i++) {
-            System.arraycopy(values.get(i), 0, params.get(i).value().data, 0, values.get(i).length);
+            params.get(i).restore(values.get(i));
         }
     }
 }

@@ -27,7 +27,7 @@ public interface Cell<S extends CellState> extends HasParameters {
     /**
      * One step: input {@code x} ({@code B×I}) and the previous state in, the new state out.
      *
-     * @throws org.tapegrad.tape.ShapeException if {@code x} is not {@code B×I} for the state's batch B
+     * @throws org.tapegrad.op.ShapeException if {@code x} is not {@code B×I} for the state's batch B
      */
     S step(Tape tape, Var x, S state);
 

@@ -3,8 +3,8 @@ package org.tapegrad.layers.cell;
 import java.util.Random;
 
 import org.tapegrad.layers.init.Initializer;
+import org.tapegrad.op.ShapeException;
 import org.tapegrad.tape.Parameter;
-import org.tapegrad.tape.ShapeException;
 import org.tapegrad.tape.Var;
 
 /** Creation and validation helpers shared by the built-in cells. */

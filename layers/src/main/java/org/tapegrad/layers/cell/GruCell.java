@@ -1,5 +1,8 @@
 package org.tapegrad.layers.cell;
 
+import static org.tapegrad.tape.Ops.affine;
+import static org.tapegrad.tape.Ops.productSum;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -135,20 +138,20 @@ public final class GruCell implements Cell<HiddenState> {
         CellParameters.checkStepInput("GruCell", x, inputSize, state.h());
         int n = hiddenSize;
         Var h = state.h();
-        Var a = tape.affine(tape.param(b), x, tape.param(wx));
+        Var a = affine(tape.param(b), x, tape.param(wx));
         if (variant == Variant.RESET_BEFORE_MATMUL) {
             Var gates = a.columns(0, 2 * n).plus(h.matmul(wh)).sigmoid();
             Var r = gates.columns(0, n);
             Var z = gates.columns(n, 2 * n);
             Var candidate = a.columns(2 * n, 3 * n).plus(r.times(h).matmul(whCandidate)).tanh();
-            return new HiddenState(tape.productSum(z.oneMinus(), h, z, candidate));   // (1−z)⊙h + z⊙h̃
+            return new HiddenState(productSum(z.oneMinus(), h, z, candidate));   // (1−z)⊙h + z⊙h̃
         }
-        Var c = tape.affine(tape.param(bh), h, tape.param(wh));
+        Var c = affine(tape.param(bh), h, tape.param(wh));
         Var gates = a.columns(0, 2 * n).plus(c.columns(0, 2 * n)).sigmoid();
         Var r = gates.columns(0, n);
         Var z = gates.columns(n, 2 * n);
         Var candidate = a.columns(2 * n, 3 * n).plus(r.times(c.columns(2 * n, 3 * n))).tanh();
-        return new HiddenState(tape.productSum(z.oneMinus(), candidate, z, h));   // (1−z)⊙n + z⊙h
+        return new HiddenState(productSum(z.oneMinus(), candidate, z, h));   // (1−z)⊙n + z⊙h
     }
 
     @Override

@@ -1,8 +1,12 @@
 package org.tapegrad.layers.cell;
 
+import static org.tapegrad.tape.Ops.affine;
+import static org.tapegrad.tape.Ops.productSum;
+
 import java.util.List;
 import java.util.Random;
 
+import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
@@ -54,9 +58,9 @@ public final class LstmCell implements Cell<LstmState> {
         if (!Double.isFinite(forgetBias)) {
             throw new IllegalArgumentException(name + ": forget-gate bias must be finite, got " + forgetBias);
         }
-        for (int j = hiddenSize; j < 2 * hiddenSize; j++) {
-            b.value().set(0, j, forgetBias);
-        }
+        double[][] bias = Layout.toRowMajor(b.value());
+        java.util.Arrays.fill(bias[0], hiddenSize, 2 * hiddenSize, forgetBias);
+        b.assign(bias);
     }
 
     @Override
@@ -98,12 +102,12 @@ public final class LstmCell implements Cell<LstmState> {
     public LstmState step(Tape tape, Var x, LstmState state) {
         CellParameters.checkStepInput("LstmCell", x, inputSize, state.h());
         int h = hiddenSize;
-        Var z = tape.affine(tape.param(b), x, tape.param(wx), state.h(), tape.param(wh));   // x·wx + h·wh + b
+        Var z = affine(tape.param(b), x, tape.param(wx), state.h(), tape.param(wh));   // x·wx + h·wh + b
         Var input = z.columns(0, h).sigmoid();
         Var forget = z.columns(h, 2 * h).sigmoid();
         Var candidate = z.columns(2 * h, 3 * h).tanh();
         Var output = z.columns(3 * h, 4 * h).sigmoid();
-        Var c = tape.productSum(forget, state.c(), input, candidate);   // f⊙c + i⊙g
+        Var c = productSum(forget, state.c(), input, candidate);   // f⊙c + i⊙g
         return new LstmState(output.times(c.tanh()), c);
     }
 

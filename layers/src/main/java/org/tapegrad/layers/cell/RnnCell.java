@@ -1,5 +1,7 @@
 package org.tapegrad.layers.cell;
 
+import static org.tapegrad.tape.Ops.affine;
+
 import java.util.List;
 import java.util.Random;
 
@@ -83,7 +85,7 @@ public final class RnnCell implements Cell<HiddenState> {
     @Override
     public HiddenState step(Tape tape, Var x, HiddenState state) {
         CellParameters.checkStepInput("RnnCell", x, inputSize, state.h());
-        Var z = tape.affine(tape.param(b), x, tape.param(wx), state.h(), tape.param(wh));   // x·wx + h·wh + b
+        Var z = affine(tape.param(b), x, tape.param(wx), state.h(), tape.param(wh));   // x·wx + h·wh + b
         Var h = switch (activation) {
             case TANH -> z.tanh();
             case SIGMOID -> z.sigmoid();

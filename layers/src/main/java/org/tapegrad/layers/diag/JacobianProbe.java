@@ -1,27 +1,24 @@
 package org.tapegrad.layers.diag;
 
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 
 import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.R064Store;
-import org.tapegrad.tape.Parameter;
+import org.tapegrad.tape.Gradients;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
 /**
- * Jacobians {@code ∂h_T/∂h_t} across steps, read from a recording by backpropagating from the last output
- * {@code h_T} with chosen seeds ({@link Tape#backward(Var, MatrixStore)}, repeatable on one recording). Every batch
+ * Jacobians {@code ∂h_T/∂h_t} across steps, read from a recording by gradient passes from the last output
+ * {@code h_T} with chosen seeds ({@link Tape#gradients(Var, MatrixStore)}, repeatable on one recording). Every batch
  * row is seeded at once, which assumes the rows of a batch do not interact (true of every cell built from row-wise
  * ops and right matmuls, i.e. all built-in cells).
  *
- * <p>Side effects: each pass replaces the gradients of the recording's intermediates (read
- * {@link GradientFlow} first), and would add to the parameters' gradients; the gradients of {@code parameters} are
- * saved and restored, so list every parameter the recording uses. Each pass takes fresh gradient buffers from the
- * tape, returned at the next {@code reset()}.
+ * <p>No side effects: the passes change no parameter's gradient and no earlier pass's result (what
+ * {@link GradientFlow} reads stays valid). Each pass takes fresh gradient buffers from the tape, returned at the next
+ * {@code reset()}.
  */
 public final class JacobianProbe {
 
@@ -29,13 +26,12 @@ public final class JacobianProbe {
     }
 
     /**
-     * The exact Jacobians, from {@code H_T} backward passes seeded with the unit vectors.
+     * The exact Jacobians, from {@code H_T} gradient passes seeded with the unit vectors.
      *
-     * @param outputs    {@code h_t} of every step (e.g. {@code unrolled.outputs()}), each {@code B×H_t}, recorded with
-     *                   gradient
-     * @param parameters every parameter the recording uses; their gradients are unchanged on return
+     * @param outputs {@code h_t} of every step (e.g. {@code unrolled.outputs()}), each {@code B×H_t}, recorded with
+     *                gradient on one tape
      */
-    public static StepJacobians exact(List<Var> outputs, Collection<Parameter> parameters) {
+    public static StepJacobians exact(List<Var> outputs) {
         Var last = check(outputs);
         int batch = last.rows();
         int width = last.cols();
@@ -46,34 +42,29 @@ public final class JacobianProbe {
             }
         }
         R064Store seed = R064Store.FACTORY.make(batch, width);
-        List<double[]> saved = save(parameters);
-        try {
-            for (int i = 0; i < width; i++) {
-                seed.fillAll(0.0);
+        for (int i = 0; i < width; i++) {
+            seed.fillAll(0.0);
+            for (int b = 0; b < batch; b++) {
+                seed.set(b, i, 1.0);
+            }
+            Gradients gradients = last.tape().gradients(last, seed);
+            for (int t = 0; t < outputs.size(); t++) {
+                MatrixStore<Double> g = gradients.of(outputs.get(t));
                 for (int b = 0; b < batch; b++) {
-                    seed.set(b, i, 1.0);
-                }
-                last.tape().backward(last, seed);
-                for (int t = 0; t < outputs.size(); t++) {
-                    MatrixStore<Double> g = outputs.get(t).grad();
-                    for (int b = 0; b < batch; b++) {
-                        for (int j = 0; j < g.countColumns(); j++) {
-                            jacobians[b][t].set(j, i, g.doubleValue(b, j));
-                        }
+                    for (int j = 0; j < g.countColumns(); j++) {
+                        jacobians[b][t].set(j, i, g.doubleValue(b, j));
                     }
                 }
             }
-        } finally {
-            restore(parameters, saved);
         }
         return new StepJacobians(jacobians);
     }
 
     /**
-     * Norms estimated from {@code probes} backward passes, each seeded with an independent random unit vector per
-     * batch row: cheaper than {@link #exact} when {@code probes < H}. Arguments as for {@link #exact}.
+     * Norms estimated from {@code probes} gradient passes, each seeded with an independent random unit vector per
+     * batch row: cheaper than {@link #exact} when {@code probes < H}. {@code outputs} as for {@link #exact}.
      */
-    public static ProbeEstimate random(List<Var> outputs, Collection<Parameter> parameters, int probes, Random random) {
+    public static ProbeEstimate random(List<Var> outputs, int probes, Random random) {
         Var last = check(outputs);
         if (probes < 1) {
             throw new IllegalArgumentException("Jacobian probes: need at least 1 probe, got " + probes);
@@ -84,22 +75,17 @@ public final class JacobianProbe {
         double[][] sumOfSquares = new double[batch][steps];
         double[][] largest = new double[batch][steps];
         R064Store seed = R064Store.FACTORY.make(batch, width);
-        List<double[]> saved = save(parameters);
-        try {
-            for (int p = 0; p < probes; p++) {
-                randomUnitRows(seed, random);
-                last.tape().backward(last, seed);
-                for (int t = 0; t < steps; t++) {
-                    MatrixStore<Double> g = outputs.get(t).grad();
-                    for (int b = 0; b < batch; b++) {
-                        double n = Matrices.rowNorm(g, b);
-                        sumOfSquares[b][t] += n * n;
-                        largest[b][t] = Math.max(largest[b][t], n);
-                    }
+        for (int p = 0; p < probes; p++) {
+            randomUnitRows(seed, random);
+            Gradients gradients = last.tape().gradients(last, seed);
+            for (int t = 0; t < steps; t++) {
+                MatrixStore<Double> g = gradients.of(outputs.get(t));
+                for (int b = 0; b < batch; b++) {
+                    double n = Matrices.rowNorm(g, b);
+                    sumOfSquares[b][t] += n * n;
+                    largest[b][t] = Math.max(largest[b][t], n);
                 }
             }
-        } finally {
-            restore(parameters, saved);
         }
         double[][] frobenius = new double[batch][steps];
         for (int b = 0; b < batch; b++) {
@@ -146,22 +132,6 @@ public final class JacobianProbe {
             for (int j = 0; j < cols; j++) {
                 seed.set(b, j, seed.get(b, j) * inv);
             }
-        }
-    }
-
-    private static List<double[]> save(Collection<Parameter> parameters) {
-        List<double[]> saved = new ArrayList<>(parameters.size());
-        for (Parameter p : parameters) {
-            saved.add(p.grad().data.clone());
-        }
-        return saved;
-    }
-
-    private static void restore(Collection<Parameter> parameters, List<double[]> saved) {
-        int k = 0;
-        for (Parameter p : parameters) {
-            double[] s = saved.get(k++);
-            System.arraycopy(s, 0, p.grad().data, 0, s.length);
         }
     }
 }

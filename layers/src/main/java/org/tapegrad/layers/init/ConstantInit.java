@@ -2,7 +2,9 @@ package org.tapegrad.layers.init;
 
 import java.util.Random;
 
+import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.op.Shape;
 
 /** Every element set to one value; draws nothing from the random source. */
 public record ConstantInit(double value) implements Initializer {
@@ -14,7 +16,9 @@ public record ConstantInit(double value) implements Initializer {
     }
 
     @Override
-    public void fill(R064Store target, Random random) {
-        java.util.Arrays.fill(target.data, value);
+    public MatrixStore<Double> values(Shape shape, Random random) {
+        R064Store m = R064Store.FACTORY.make(shape.rows(), shape.cols());
+        m.fillAll(value);
+        return m;
     }
 }

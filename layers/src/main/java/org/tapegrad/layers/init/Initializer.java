@@ -2,28 +2,34 @@ package org.tapegrad.layers.init;
 
 import java.util.Random;
 
-import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.MatrixStore;
+import org.tapegrad.op.Shape;
 import org.tapegrad.tape.Parameter;
 
 /**
- * Fills a weight matrix with initial values drawn from an explicit {@link Random}, so a run is reproducible bit for
- * bit from its seed ({@code java.util.Random}'s algorithms are fixed by the Java specification). Random draws are
- * taken in row-major order: element (0,0), (0,1), …, (1,0), … — independent of the store's column-major layout.
+ * Initial values of a weight matrix drawn from an explicit {@link Random}, so a run is reproducible bit for bit from
+ * its seed ({@code java.util.Random}'s algorithms are fixed by the Java specification). Random draws are taken in
+ * row-major order: element (0,0), (0,1), …, (1,0), … — independent of how the engine stores a matrix.
  *
  * <p>Shapes follow tapegrad's convention {@code y = x·W}: a weight is {@code fanIn × fanOut} (rows × cols),
  * the transpose of PyTorch's {@code (out, in)} layout.
  */
 public interface Initializer {
 
-    /** Overwrites every element of {@code target} (any shape). */
-    void fill(R064Store target, Random random);
+    /** A new matrix of the given shape (any shape) holding initial values drawn from {@code random}. */
+    MatrixStore<Double> values(Shape shape, Random random);
+
+    /** Overwrites the value of {@code parameter} with {@link #values values(parameter.shape(), random)}. */
+    default void initialize(Parameter parameter, Random random) {
+        parameter.assign(values(parameter.shape(), random));
+    }
 
     /**
-     * {@link #fill(R064Store, Random)} with {@link #randomFromSeed(long) randomFromSeed(seed)}, so that nearby
+     * {@link #initialize(Parameter, Random)} with {@link #randomFromSeed(long) randomFromSeed(seed)}, so that nearby
      * seeds (1, 2, 3 for three layers) give unrelated values.
      */
-    default void fill(R064Store target, long seed) {
-        fill(target, randomFromSeed(seed));
+    default void initialize(Parameter parameter, long seed) {
+        initialize(parameter, randomFromSeed(seed));
     }
 
     /**
@@ -36,11 +42,6 @@ public interface Initializer {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return new Random(z ^ (z >>> 31));
-    }
-
-    /** Overwrites the value of {@code parameter}. */
-    default void initialize(Parameter parameter, Random random) {
-        fill(parameter.value(), random);
     }
 
     /** All elements 0. */

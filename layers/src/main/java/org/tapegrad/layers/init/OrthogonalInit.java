@@ -5,6 +5,7 @@ import java.util.Random;
 import org.ojalgo.matrix.decomposition.QR;
 import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.op.Shape;
 
 /**
  * {@code gain} times a random orthogonal matrix, as {@code torch.nn.init.orthogonal_}: fill an {@code m × n}
@@ -23,14 +24,13 @@ public record OrthogonalInit(double gain) implements Initializer {
     }
 
     @Override
-    public void fill(R064Store target, Random random) {
-        int rows = target.getRowDim();
-        int cols = target.getColDim();
+    public MatrixStore<Double> values(Shape shape, Random random) {
+        int rows = shape.rows();
+        int cols = shape.cols();
         boolean wide = rows < cols;
         // Draw in row-major order of the target, then decompose the tall orientation.
-        R064Store gaussian = R064Store.FACTORY.make(rows, cols);
-        RowMajor.fill(gaussian, random::nextGaussian);
-        R064Store tall = wide ? R064Store.FACTORY.copy(gaussian.transpose()) : gaussian;
+        MatrixStore<Double> gaussian = RowMajor.draw(shape, random::nextGaussian);
+        R064Store tall = R064Store.FACTORY.copy(wide ? gaussian.transpose() : gaussian);
         int k = Math.min(rows, cols);
 
         QR<Double> qr = QR.R064.make(tall);
@@ -39,6 +39,7 @@ public record OrthogonalInit(double gain) implements Initializer {
         }
         MatrixStore<Double> q = qr.getQ();
         MatrixStore<Double> r = qr.getR();
+        R064Store target = R064Store.FACTORY.make(rows, cols);
         int tallRows = Math.max(rows, cols);
         for (int j = 0; j < k; j++) {
             double sign = r.doubleValue(j, j) < 0 ? -gain : gain;
@@ -51,5 +52,6 @@ public record OrthogonalInit(double gain) implements Initializer {
                 }
             }
         }
+        return target;
     }
 }

@@ -2,7 +2,8 @@ package org.tapegrad.layers.init;
 
 import java.util.Random;
 
-import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.MatrixStore;
+import org.tapegrad.op.Shape;
 
 /**
  * U(−bound, bound): each element is {@code bound·(2u − 1)} with {@code u = random.nextDouble()} in [0, 1), drawn
@@ -17,7 +18,7 @@ public record UniformInit(double bound) implements Initializer {
     }
 
     @Override
-    public void fill(R064Store target, Random random) {
-        RowMajor.fill(target, () -> bound * (2 * random.nextDouble() - 1));
+    public MatrixStore<Double> values(Shape shape, Random random) {
+        return RowMajor.draw(shape, () -> bound * (2 * random.nextDouble() - 1));
     }
 }

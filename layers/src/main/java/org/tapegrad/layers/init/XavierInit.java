@@ -2,7 +2,8 @@ package org.tapegrad.layers.init;
 
 import java.util.Random;
 
-import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.MatrixStore;
+import org.tapegrad.op.Shape;
 
 /**
  * Xavier/Glorot initialization for a {@code fanIn × fanOut} weight (as {@code torch.nn.init.xavier_*_}; the formula
@@ -22,14 +23,13 @@ public record XavierInit(double gain, boolean normal) implements Initializer {
     }
 
     @Override
-    public void fill(R064Store target, Random random) {
-        double fanSum = (double) target.getRowDim() + target.getColDim();
+    public MatrixStore<Double> values(Shape shape, Random random) {
+        double fanSum = (double) shape.rows() + shape.cols();
         if (normal) {
             double sigma = gain * Math.sqrt(2.0 / fanSum);
-            RowMajor.fill(target, () -> sigma * random.nextGaussian());
-        } else {
-            double bound = gain * Math.sqrt(6.0 / fanSum);
-            RowMajor.fill(target, () -> bound * (2 * random.nextDouble() - 1));
+            return RowMajor.draw(shape, () -> sigma * random.nextGaussian());
         }
+        double bound = gain * Math.sqrt(6.0 / fanSum);
+        return RowMajor.draw(shape, () -> bound * (2 * random.nextDouble() - 1));
     }
 }

@@ -75,7 +75,7 @@ public final class ModelWeights {
             WeightTensor t = contents.tensors().get(p.name());
             if (t == null) {
                 missing.add("'" + p.name() + "' " + p.shape());
-            } else if (t.rows() != p.value().getRowDim() || t.cols() != p.value().getColDim()) {
+            } else if (t.rows() != p.shape().rows() || t.cols() != p.shape().cols()) {
                 throw new WeightFileException(file, "tensor '" + p.name() + "' has shape " + t.shapeString()
                         + " but the parameter is " + p.shape());
             }
@@ -98,7 +98,7 @@ public final class ModelWeights {
             }
         }
         for (Parameter p : parameters) {
-            contents.tensors().get(p.name()).copyInto(p.value());
+            p.assign(contents.tensors().get(p.name()).toStore());
         }
     }
 }

@@ -6,12 +6,13 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
 
-import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.MatrixStore;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.GruCell;
 import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.RnnCell;
 import org.tapegrad.layers.cell.StackedCell;
+import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 
 /**
@@ -137,13 +138,13 @@ public final class TorchLayout {
         double[][] wHh = fetch(weights, "weight_hh" + s, gh, h);
         double[][] bIh = fetch(weights, "bias_ih" + s, 1, gh);
         double[][] bHh = fetch(weights, "bias_hh" + s, 1, gh);
-        setTransposed(p[0], wIh);
-        setTransposed(p[1], wHh);
+        p[0].assign(Layout.matrix(wIh).transpose());
+        p[1].assign(Layout.matrix(wHh).transpose());
         if (p[3] != null) {
-            setRow(p[2], bIh[0], null);
-            setRow(p[3], bHh[0], null);
+            p[2].assign(bIh);
+            p[3].assign(bHh);
         } else {
-            setRow(p[2], bIh[0], bHh[0]);
+            p[2].assign(sum(bIh, bHh));
         }
     }
 
@@ -171,14 +172,14 @@ public final class TorchLayout {
                 + "; expected RnnCell, LstmCell or GruCell (LINEAR_BEFORE_RESET), or a StackedCell of them");
     }
 
-    private static void write(Cell<?> cell, String s, Function<Parameter, R064Store> source, boolean gradients, Map<String, double[][]> into) {
+    private static void write(Cell<?> cell, String s, Function<Parameter, MatrixStore<Double>> source, boolean gradients, Map<String, double[][]> into) {
         Parameter[] p = mapped(cell);
-        into.put("weight_ih" + s, transposed(source.apply(p[0])));
-        into.put("weight_hh" + s, transposed(source.apply(p[1])));
-        double[][] b = new double[][] {source.apply(p[2]).data.clone()};
+        into.put("weight_ih" + s, Layout.toRowMajor(source.apply(p[0]).transpose()));
+        into.put("weight_hh" + s, Layout.toRowMajor(source.apply(p[1]).transpose()));
+        double[][] b = Layout.toRowMajor(source.apply(p[2]));
         into.put("bias_ih" + s, b);
         if (p[3] != null) {
-            into.put("bias_hh" + s, new double[][] {source.apply(p[3]).data.clone()});
+            into.put("bias_hh" + s, Layout.toRowMajor(source.apply(p[3])));
         } else {
             into.put("bias_hh" + s, gradients ? new double[][] {b[0].clone()} : new double[1][b[0].length]);
         }
@@ -220,35 +221,12 @@ public final class TorchLayout {
         return a;
     }
 
-    /** {@code aᵀ} of a column-major store, as a row-major array. */
-    private static double[][] transposed(R064Store a) {
-        int rows = a.getRowDim();
-        int cols = a.getColDim();
-        double[][] t = new double[cols][rows];
-        for (int j = 0; j < cols; j++) {
-            for (int i = 0; i < rows; i++) {
-                t[j][i] = a.data[i + j * rows];
-            }
+    /** {@code a + b} of two {@code 1×n} rows. */
+    private static double[][] sum(double[][] a, double[][] b) {
+        double[] s = new double[a[0].length];
+        for (int j = 0; j < s.length; j++) {
+            s[j] = a[0][j] + b[0][j];
         }
-        return t;
-    }
-
-    /** {@code p = aᵀ}. */
-    private static void setTransposed(Parameter p, double[][] a) {
-        R064Store v = p.value();
-        int rows = v.getRowDim();
-        for (int j = 0; j < v.getColDim(); j++) {
-            for (int i = 0; i < rows; i++) {
-                v.data[i + j * rows] = a[j][i];
-            }
-        }
-    }
-
-    /** {@code p = row (+ extra)} for a {@code 1×n} parameter. */
-    private static void setRow(Parameter p, double[] row, double[] extra) {
-        double[] d = p.value().data;
-        for (int j = 0; j < d.length; j++) {
-            d[j] = extra == null ? row[j] : row[j] + extra[j];
-        }
+        return new double[][] {s};
     }
 }

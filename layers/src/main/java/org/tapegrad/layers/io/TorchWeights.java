@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.tapegrad.layers.cell.Cell;
+import org.tapegrad.tape.Layout;
 
 /**
  * Saves and loads a recurrent network as the safetensors file of a PyTorch {@code nn.RNN}, {@code nn.LSTM} or
@@ -123,7 +124,7 @@ public final class TorchWeights {
             throw new WeightFileException(file, "tensors not used by " + network + ": " + unused);
         }
         Map<String, double[][]> values = new LinkedHashMap<>();
-        expected.keySet().forEach(name -> values.put(name, rowMajor(found.get(name))));
+        expected.keySet().forEach(name -> values.put(name, Layout.toRowMajor(found.get(name).toStore())));
         forEachCell(network, (cell, layer, reverse) -> TorchLayout.loadLayer(values, cell, layer, reverse));
     }
 
@@ -172,15 +173,5 @@ public final class TorchWeights {
 
     private static String layerName(int layer, boolean reverse) {
         return "layer " + layer + (reverse ? " (reverse)" : "");
-    }
-
-    private static double[][] rowMajor(WeightTensor t) {
-        double[][] a = new double[t.rows()][t.cols()];
-        for (int i = 0; i < a.length; i++) {
-            for (int j = 0; j < a[i].length; j++) {
-                a[i][j] = t.get(i, j);
-            }
-        }
-        return a;
     }
 }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import org.ojalgo.matrix.store.MatrixStore;
-import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.tape.Layout;
 
 /**
  * An immutable dense tensor of a weight file: 1-D {@code [n]} or 2-D {@code [rows, cols]}, values held as doubles in
@@ -36,13 +36,7 @@ public final class WeightTensor {
     public static WeightTensor of(MatrixStore<Double> matrix) {
         int rows = Math.toIntExact(matrix.countRows());
         int cols = Math.toIntExact(matrix.countColumns());
-        double[] data = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                data[i * cols + j] = matrix.doubleValue(i, j);
-            }
-        }
-        return new WeightTensor(DType.F64, checkedShape(rows, cols), data);
+        return new WeightTensor(DType.F64, checkedShape(rows, cols), Layout.toRowMajorFlat(matrix));
     }
 
     /** A 2-D F64 tensor holding a copy of a row-major array; all rows must have the same length. */
@@ -121,26 +115,9 @@ public final class WeightTensor {
         return data[k];
     }
 
-    /** A new {@code rows() × cols()} store holding the values. */
-    public R064Store toStore() {
-        R064Store store = R064Store.FACTORY.make(rows(), cols());
-        copyInto(store);
-        return store;
-    }
-
-    /** Copies the values into {@code target}, which must be {@code rows() × cols()}. */
-    public void copyInto(R064Store target) {
-        int rows = rows();
-        int cols = cols();
-        if (target.getRowDim() != rows || target.getColDim() != cols) {
-            throw new IllegalArgumentException("target is " + target.getRowDim() + "×" + target.getColDim()
-                    + ", tensor is " + rows + "×" + cols);
-        }
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                target.data[i + j * rows] = data[i * cols + j];
-            }
-        }
+    /** A new {@code rows() × cols()} matrix holding the values. */
+    public MatrixStore<Double> toStore() {
+        return Layout.matrix(rows(), cols(), data);
     }
 
     /** The shape as a safetensors-style string, e.g. {@code [3, 4]}. */

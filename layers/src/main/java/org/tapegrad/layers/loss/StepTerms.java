@@ -1,5 +1,8 @@
 package org.tapegrad.layers.loss;
 
+import static org.tapegrad.tape.Ops.concatColumns;
+import static org.tapegrad.tape.Ops.selectRows;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +26,7 @@ final class StepTerms {
         if (sums.isEmpty() || realSteps == 0) {
             return tape.filled(1, 1, 0.0);
         }
-        Var total = sums.size() == 1 ? sums.get(0) : tape.concatColumns(sums.toArray(new Var[0])).sum();
+        Var total = sums.size() == 1 ? sums.get(0) : concatColumns(sums.toArray(new Var[0])).sum();
         return switch (reduction) {
             case SUM -> total;
             case MEAN_PER_STEP -> total.times(1.0 / realSteps);
@@ -41,9 +44,9 @@ final class StepTerms {
             return term.apply(prediction, target).sum();
         }
         Var zeros = tape.filled(prediction.rows(), prediction.cols(), 0.0);
-        Var p = tape.selectRows(live, prediction, zeros);
-        Var y = tape.selectRows(live, target, zeros);
-        return tape.selectRows(live, term.apply(p, y), zeros).sum();
+        Var p = selectRows(live, prediction, zeros);
+        Var y = selectRows(live, target, zeros);
+        return selectRows(live, term.apply(p, y), zeros).sum();
     }
 
     static void checkSameShape(String loss, int t, Var prediction, Var target) {

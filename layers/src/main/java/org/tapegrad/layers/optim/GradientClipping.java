@@ -2,12 +2,14 @@ package org.tapegrad.layers.optim;
 
 import java.util.List;
 
-import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.MatrixStore;
+import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 
 /**
  * Gradient clipping, applied between {@code tape.backward(loss)} and {@code optimizer.step(parameters)}. Works in
- * place on {@link Parameter#grad()}; parameters without a gradient buffer are skipped. Allocates nothing.
+ * place on the accumulated gradients ({@link Parameter#updateGrad}); parameters without a gradient buffer are
+ * skipped. Allocates nothing per element.
  */
 public final class GradientClipping {
 
@@ -21,19 +23,23 @@ public final class GradientClipping {
      * @throws NonFiniteGradientException if any element is NaN or ±∞, naming the first such parameter
      */
     public static double globalNorm(List<Parameter> parameters) {
+        // Elements are visited column by column, the order the sum has always been taken in: a clipped run stays
+        // bit-identical.
         double largest = 0;
         for (int k = 0, n = parameters.size(); k < n; k++) {
             Parameter p = parameters.get(k);
             if (!p.hasGrad()) {
                 continue;
             }
-            double[] g = p.grad().data;
-            for (int i = 0; i < g.length; i++) {
-                double a = Math.abs(g[i]);
-                if (!(a <= Double.MAX_VALUE)) {
-                    throw nonFinite(p, i, "the global-norm computation");
+            MatrixStore<Double> g = p.grad();
+            for (int j = 0, cols = p.shape().cols(), rows = p.shape().rows(); j < cols; j++) {
+                for (int i = 0; i < rows; i++) {
+                    double a = Math.abs(g.doubleValue(i, j));
+                    if (!(a <= Double.MAX_VALUE)) {
+                        throw new NonFiniteGradientException(p.name(), i, j, g.doubleValue(i, j), "the global-norm computation");
+                    }
+                    largest = Math.max(largest, a);
                 }
-                largest = Math.max(largest, a);
             }
         }
         if (largest == 0) {
@@ -43,10 +49,12 @@ public final class GradientClipping {
         for (int k = 0, n = parameters.size(); k < n; k++) {
             Parameter p = parameters.get(k);
             if (p.hasGrad()) {
-                double[] g = p.grad().data;
-                for (int i = 0; i < g.length; i++) {
-                    double scaled = g[i] / largest;
-                    sumOfScaledSquares += scaled * scaled;
+                MatrixStore<Double> g = p.grad();
+                for (int j = 0, cols = p.shape().cols(), rows = p.shape().rows(); j < cols; j++) {
+                    for (int i = 0; i < rows; i++) {
+                        double scaled = g.doubleValue(i, j) / largest;
+                        sumOfScaledSquares += scaled * scaled;
+                    }
                 }
             }
         }
@@ -70,13 +78,15 @@ public final class GradientClipping {
         double norm = globalNorm(parameters);
         if (norm > maxNorm) {
             double factor = maxNorm / norm;
+            Parameter.GradientUpdate scale = g -> {
+                for (int i = 0; i < g.length; i++) {
+                    g[i] *= factor;
+                }
+            };
             for (int k = 0, n = parameters.size(); k < n; k++) {
                 Parameter p = parameters.get(k);
                 if (p.hasGrad()) {
-                    double[] g = p.grad().data;
-                    for (int i = 0; i < g.length; i++) {
-                        g[i] *= factor;
-                    }
+                    p.updateGrad(scale);
                 }
             }
         }
@@ -99,21 +109,15 @@ public final class GradientClipping {
             if (!p.hasGrad()) {
                 continue;
             }
-            double[] g = p.grad().data;
-            for (int i = 0; i < g.length; i++) {
-                double x = g[i];
-                if (x != x) {
-                    throw nonFinite(p, i, "clipByValue");
+            p.updateGrad(g -> {
+                for (int i = 0; i < g.length; i++) {
+                    double x = g[i];
+                    if (x != x) {
+                        throw new NonFiniteGradientException(p.name(), Layout.rowOf(i, p.shape()), Layout.columnOf(i, p.shape()), x, "clipByValue");
+                    }
+                    g[i] = Math.max(-limit, Math.min(limit, x));
                 }
-                g[i] = Math.max(-limit, Math.min(limit, x));
-            }
+            });
         }
-    }
-
-    private static NonFiniteGradientException nonFinite(Parameter p, int index, String during) {
-        R064Store g = p.grad();
-        int rows = g.getRowDim();
-        // column-major storage: index = i + j·rows
-        return new NonFiniteGradientException(p.name(), index % rows, index / rows, g.data[index], during);
     }
 }

@@ -6,8 +6,8 @@ import org.tapegrad.layers.HasParameters;
 import org.tapegrad.tape.Parameter;
 
 /**
- * Updates parameters from their accumulated gradients: reads {@link Parameter#grad()}, writes
- * {@link Parameter#value()}, nothing else.
+ * Updates parameters from their accumulated gradients, through {@link Parameter#update}: reads the gradient,
+ * writes the value, nothing else.
  *
  * <p>Contract shared by every implementation:
  * <ul>

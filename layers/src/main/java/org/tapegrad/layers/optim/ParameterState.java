@@ -26,7 +26,7 @@ final class ParameterState<S> {
     S of(Parameter parameter) {
         S state = states.get(parameter);
         if (state == null) {
-            state = factory.apply(parameter.value().data.length);
+            state = factory.apply(parameter.size());
             states.put(parameter, state);
         }
         return state;

@@ -15,13 +15,18 @@ abstract class PerParameterOptimizer<S> implements Optimizer {
 
     private final String name;
     private double learningRate;
-    private final ParameterState<S> state;
+    /** Per parameter, its step as a {@link Parameter.Update} over its state: built once, so stepping allocates nothing. */
+    private final ParameterState<Parameter.Update> steps;
+    private final Parameter.Update stateless = (theta, grad) -> update(theta, grad, null);
 
     /** @param newState builds the state of a parameter with the given number of elements */
     PerParameterOptimizer(String name, double learningRate, IntFunction<S> newState) {
         this.name = name;
         this.learningRate = HyperParameters.positive(name, "learningRate", learningRate);
-        this.state = new ParameterState<>(newState);
+        this.steps = new ParameterState<>(size -> {
+            S state = newState.apply(size);
+            return (theta, grad) -> update(theta, grad, state);
+        });
     }
 
     @Override
@@ -30,7 +35,7 @@ abstract class PerParameterOptimizer<S> implements Optimizer {
         for (int k = 0, n = parameters.size(); k < n; k++) {
             Parameter p = parameters.get(k);
             if (p.hasGrad()) {
-                update(p.value().data, p.grad().data, keepsState() ? state.of(p) : null);
+                p.update(keepsState() ? steps.of(p) : stateless);
             }
         }
     }
@@ -40,7 +45,7 @@ abstract class PerParameterOptimizer<S> implements Optimizer {
         return true;
     }
 
-    /** One step of one parameter: reads {@code grad}, writes {@code theta}, both in the parameter's layout. */
+    /** One step of one parameter: reads {@code grad}, writes {@code theta}, both in the parameter's storage order. */
     abstract void update(double[] theta, double[] grad, S state);
 
     @Override
@@ -55,6 +60,6 @@ abstract class PerParameterOptimizer<S> implements Optimizer {
 
     @Override
     public final void reset() {
-        state.clear();
+        steps.clear();
     }
 }

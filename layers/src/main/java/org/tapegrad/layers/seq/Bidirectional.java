@@ -1,5 +1,8 @@
 package org.tapegrad.layers.seq;
 
+import static org.tapegrad.tape.Ops.concatColumns;
+import static org.tapegrad.tape.Ops.selectRows;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,7 +21,7 @@ import org.tapegrad.tape.Var;
  * Unrolled<F> f = Unroll.run(fwd, tape, xs, f0);
  * Unrolled<B> b = Unroll.run(bwd, tape, reversed(xs), b0);      // b.outputs().get(k) belongs to step T−1−k
  * for (int t = 0; t < T; t++) {
- *     outputs.add(tape.concatColumns(f.outputs().get(t), b.outputs().get(T - 1 - t)));
+ *     outputs.add(concatColumns(f.outputs().get(t), b.outputs().get(T - 1 - t)));
  * }
  * }</pre>
  *
@@ -52,11 +55,11 @@ public final class Bidirectional {
                     + ", backward cell " + backwardCell.inputSize());
         }
         Unrolled<F> forward = Unroll.run(forwardCell, tape, inputs, forwardInitial, lengths);
-        Unrolled<B> backward = Unroll.run(backwardCell, tape, reverseWithin(tape, inputs, lengths), backwardInitial, lengths);
-        List<Var> backwardAligned = reverseWithin(tape, backward.outputs(), lengths);
+        Unrolled<B> backward = Unroll.run(backwardCell, tape, reverseWithin(inputs, lengths), backwardInitial, lengths);
+        List<Var> backwardAligned = reverseWithin(backward.outputs(), lengths);
         List<Var> outputs = new ArrayList<>(inputs.size());
         for (int t = 0; t < inputs.size(); t++) {
-            outputs.add(tape.concatColumns(forward.outputs().get(t), backwardAligned.get(t)));
+            outputs.add(concatColumns(forward.outputs().get(t), backwardAligned.get(t)));
         }
         return new Result<>(outputs, forward, backward);
     }
@@ -75,7 +78,7 @@ public final class Bidirectional {
      * Each sequence reversed within its real steps: row b of step t is row b of step {@code L_b−1−t} for
      * {@code t < L_b}, and row b of step t itself at padded steps. Applying it twice gives back {@code steps}.
      */
-    static List<Var> reverseWithin(Tape tape, List<Var> steps, int[] lengths) {
+    static List<Var> reverseWithin(List<Var> steps, int[] lengths) {
         int steps0 = steps.size();
         List<Var> out = new ArrayList<>(steps0);
         if (lengths == null) {
@@ -101,7 +104,7 @@ public final class Bidirectional {
                     any |= mask[b];
                 }
                 if (any) {
-                    acc = tape.selectRows(mask, steps.get(source), acc);
+                    acc = selectRows(mask, steps.get(source), acc);
                 }
             }
             out.add(acc);

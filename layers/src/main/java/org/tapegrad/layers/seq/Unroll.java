@@ -1,5 +1,7 @@
 package org.tapegrad.layers.seq;
 
+import static org.tapegrad.tape.Ops.selectRows;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,7 +74,7 @@ public final class Unroll {
                     all &= live[b];
                 }
                 if (!all) {
-                    next = carryFinished(cell, tape, live, next, s);
+                    next = carryFinished(cell, live, next, s);
                 }
             }
             s = next;
@@ -82,12 +84,12 @@ public final class Unroll {
         return new Unrolled<>(outputs, states, s);
     }
 
-    private static <S extends CellState> S carryFinished(Cell<S> cell, Tape tape, boolean[] live, S next, S previous) {
+    private static <S extends CellState> S carryFinished(Cell<S> cell, boolean[] live, S next, S previous) {
         List<Var> nextParts = next.parts();
         List<Var> prevParts = previous.parts();
         List<Var> merged = new ArrayList<>(nextParts.size());
         for (int k = 0; k < nextParts.size(); k++) {
-            merged.add(tape.selectRows(live, nextParts.get(k), prevParts.get(k)));
+            merged.add(selectRows(live, nextParts.get(k), prevParts.get(k)));
         }
         return cell.withParts(merged);
     }

@@ -9,6 +9,8 @@ import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.seq.Unroll;
 import org.tapegrad.layers.seq.Unrolled;
+import org.tapegrad.tape.Gradients;
+import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
@@ -39,8 +41,10 @@ import org.tapegrad.tape.Var;
  * window of a chunk is set by the batch's chunk, so in the chunk where a sequence ends its real steps may lie before
  * the window, unlike in its own shorter last chunk.) The carried state of a finished row is not its state at its end.
  *
- * <p>Per chunk: record, compute the loss, {@code tape.backward(loss)}, call {@code afterBackward} (e.g. clip and
- * take an optimizer step; the runner never zeroes or applies gradients), copy the final state, {@code tape.reset()}.
+ * <p>Per chunk: record, compute the loss, {@code tape.backward(loss)} (which adds the chunk's gradient into the
+ * {@link org.tapegrad.tape.Parameter#grad() grad()} of every parameter it reaches), call {@code afterBackward} with
+ * the chunk's {@link Gradients} (e.g. clip and take an optimizer step; the runner never zeroes or applies
+ * gradients), copy the final state, {@code tape.reset()}.
  */
 public final class TruncatedBptt<S extends CellState> {
 
@@ -82,7 +86,7 @@ public final class TruncatedBptt<S extends CellState> {
      * @param inputs        {@code x_t} for {@code t = 0..T−1}, each {@code B×I}
      * @param initial       the state before step 0, or {@code null} for the cell's zero state
      * @param loss          the {@code 1×1} loss of a chunk
-     * @param afterBackward called once per chunk, after backward and before the reset
+     * @param afterBackward called once per chunk with its loss and gradients, after backward and before the reset
      * @return the state after step T−1, to continue the stream later
      */
     public CarriedState run(Tape tape, int steps, StepInputs inputs, CarriedState initial, ChunkLoss<S> loss,
@@ -104,11 +108,9 @@ public final class TruncatedBptt<S extends CellState> {
                     throw new IllegalArgumentException("truncated BPTT: the loss of chunk " + index + " must be a 1×1 value on the chunk's tape, got "
                             + (l == null ? "null" : l.shape() + (l.tape() == tape ? "" : " on another tape")));
                 }
-                boolean differentiable = l.requiresGrad();
-                if (differentiable) {
-                    tape.backward(l);
-                }
-                afterBackward.accept(new ChunkResult<>(chunk, l.item(), differentiable));
+                // A constant loss (e.g. of an all-padding chunk) has nothing to backpropagate.
+                Gradients gradients = l.requiresGrad() ? tape.backward(l) : null;
+                afterBackward.accept(new ChunkResult<>(chunk, l.item(), gradients));
                 carried = CarriedState.of(chunk.finalState());
             } finally {
                 tape.reset();
@@ -123,7 +125,7 @@ public final class TruncatedBptt<S extends CellState> {
         List<Var> outputs = new ArrayList<>(n);
         S state = null;
         if (unrecorded > 0) {
-            try (Tape.NoGrad ignored = tape.noGrad()) {
+            try (NoGrad ignored = tape.noGrad()) {
                 List<Var> xs = inputs(tape, inputs, start, unrecorded);
                 Unrolled<S> ahead = Unroll.run(cell, tape, xs, startState(tape, carried, xs.get(0)));
                 outputs.addAll(ahead.outputs());
