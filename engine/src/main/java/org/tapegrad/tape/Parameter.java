@@ -36,6 +36,13 @@ public final class Parameter {
         void apply(double[] grad);
     }
 
+    /** A read-only look at a parameter's elements in its storage order: how norms are taken without a copy. */
+    @FunctionalInterface
+    public interface Reader {
+        /** @param values the elements, read only (the array is the parameter's own: do not keep or write it) */
+        void read(double[] values);
+    }
+
     private final String name;
     private final R064Store value;
     private final MatrixStore<Double> valueView;
@@ -128,6 +135,16 @@ public final class Parameter {
     /** Changes the accumulated gradient in place. */
     public void updateGrad(GradientUpdate update) {
         update.apply(gradStore().data);
+    }
+
+    /** Reads the accumulated gradient in place, in storage order; zeros if none has arrived. */
+    public void readGrad(Reader reader) {
+        reader.read(gradStore().data);
+    }
+
+    /** Reads the value in place, in storage order. */
+    public void readValue(Reader reader) {
+        reader.read(value.data);
     }
 
     /** Adds {@code g} (same shape) into the accumulated gradient. */

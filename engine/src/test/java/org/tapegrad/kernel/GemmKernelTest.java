@@ -130,6 +130,33 @@ class GemmKernelTest {
         }
     }
 
+    /**
+     * Reproducibility across JIT tiers: the first (interpreted) call and a call after many warm ones give the same
+     * bits, on the small-row path (m &lt; 12, lane reductions), the packed path and the in-place-B path.
+     */
+    @Test
+    void firstCallAndWarmCallsGiveTheSameBits() {
+        Random r = new Random(3);
+        int[][] shapes = {{1, 64, 64}, {5, 33, 17}, {32, 40, 24}};
+        for (GemmKernel kernel : kernels()) {
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], k = s[2];
+                double[] a = random(r, m * k);
+                double[] b = random(r, k * n);
+                for (int form = 0; form < 4; form++) {
+                    boolean transA = (form & 1) != 0, transB = (form & 2) != 0;
+                    double[] first = new double[m * n];
+                    kernel.gemm(transA, transB, m, n, k, a, b, first, false);
+                    double[] warm = new double[m * n];
+                    for (int call = 0; call < 3000; call++) {
+                        kernel.gemm(transA, transB, m, n, k, a, b, warm, false);
+                    }
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(first, warm, kernel.name() + " " + m + "×" + k + "·" + k + "×" + n + " form " + form);
+                }
+            }
+        }
+    }
+
     @Test
     void kernelSelectionByName() {
         assertEquals("java", Kernels.gemm("java", 1).name());

@@ -42,6 +42,28 @@ public final class TapegradGenerators {
         return doubles().between(min, max).map(v -> Math.min(max, Math.max(min, fourDecimals(v))));
     }
 
+    /**
+     * Decimals with {@code scale} digits after the point in {@code [min, max]}, as doubles; they shrink towards 0 (or
+     * the bound nearest to it), unlike {@code doubles().between(min, max)}, which shrinks towards {@code min}.
+     *
+     * @throws IllegalArgumentException when no such decimal exists or there are more than fit in a long
+     */
+    public static Gen<Double> decimals(double min, double max, int scale) {
+        java.math.BigDecimal lo = java.math.BigDecimal.valueOf(min).setScale(scale, java.math.RoundingMode.CEILING);
+        java.math.BigDecimal hi = java.math.BigDecimal.valueOf(max).setScale(scale, java.math.RoundingMode.FLOOR);
+        if (lo.compareTo(hi) > 0) {
+            throw new IllegalArgumentException("no decimal of scale " + scale + " in [" + min + ", " + max + "]");
+        }
+        if (lo.unscaledValue().bitLength() >= 63 || hi.unscaledValue().bitLength() >= 63
+                || hi.unscaledValue().subtract(lo.unscaledValue()).bitLength() >= 63) {
+            throw new IllegalArgumentException("too many decimals of scale " + scale + " in [" + min + ", " + max + "]");
+        }
+        long a = lo.unscaledValue().longValueExact();
+        long b = hi.unscaledValue().longValueExact();
+        return org.quicktheories.generators.Generate.longRange(a, b, Math.max(a, Math.min(b, 0)))
+                .map(units -> java.math.BigDecimal.valueOf(units, scale).doubleValue());
+    }
+
     /** A row-major {@code rows×cols} matrix of values drawn from {@code elements}. */
     public static Gen<double[][]> matrix(Shape shape, Gen<Double> elements) {
         return lists().of(elements).ofSize(shape.size()).map(flat -> rowMajor(shape, flat));
