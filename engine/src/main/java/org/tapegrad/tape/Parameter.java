@@ -137,9 +137,9 @@ public final class Parameter {
         update.apply(gradStore().data);
     }
 
-    /** Reads the accumulated gradient in place, in storage order; zeros if none has arrived. */
+    /** Reads the accumulated gradient in place, in storage order; zeros (and no buffer created) if none has arrived. */
     public void readGrad(Reader reader) {
-        reader.read(gradStore().data);
+        reader.read(grad != null ? grad.data : new double[size()]);
     }
 
     /** Reads the value in place, in storage order. */
