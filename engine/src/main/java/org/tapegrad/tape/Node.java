@@ -50,7 +50,7 @@ final class Node<S> implements OpContext {
             needsGrad |= in.requiresGrad();
         }
         Shape out = ShapeException.requireFits(op.name() + ": " + Arrays.toString(shapes), op.outputShape(shapes));
-        Node<S> node = new Node<>(tape, op, inputs.clone());
+        Node<S> node = new Node<>(tape, op, inputs);   // a fresh varargs array, or the caller's own: not copied per op
         node.output = new Var(tape, tape.take(out.rows(), out.cols()), needsGrad && recording, null);
         node.site = anomalyDetection ? Anomaly.callSite() : null;
         node.saved = op.forward(node);

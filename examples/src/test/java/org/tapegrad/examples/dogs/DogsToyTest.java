@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.tapegrad.check.GradientCheck;
+import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 
 /** The "dogs" toy against THEORY.md §4, an independent column-convention forward pass, and finite differences. */
@@ -89,7 +90,7 @@ class DogsToyTest {
                 }
             }
         }
-        double lossAfter = columnLoss(DogsToy.rowMajor(toy.whh().value()), DogsToy.rowMajor(toy.wxh().value()), DogsToy.rowMajor(toy.why().value()));
+        double lossAfter = columnLoss(Layout.toRowMajor(toy.whh().value()), Layout.toRowMajor(toy.wxh().value()), Layout.toRowMajor(toy.why().value()));
         assertEquals(true, lossAfter < lossBefore, "one small SGD step lowers the loss: " + lossBefore + " → " + lossAfter);
     }
 

@@ -2,7 +2,6 @@ package org.tapegrad.layers.optim;
 
 import java.util.List;
 
-import org.ojalgo.matrix.store.MatrixStore;
 import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 
@@ -23,42 +22,64 @@ public final class GradientClipping {
      * @throws NonFiniteGradientException if any element is NaN or ±∞, naming the first such parameter
      */
     public static double globalNorm(List<Parameter> parameters) {
-        // Elements are visited column by column, the order the sum has always been taken in: a clipped run stays
-        // bit-identical.
-        double largest = 0;
-        for (int k = 0, n = parameters.size(); k < n; k++) {
-            Parameter p = parameters.get(k);
-            if (!p.hasGrad()) {
-                continue;
-            }
-            MatrixStore<Double> g = p.grad();
-            for (int j = 0, cols = p.shape().cols(), rows = p.shape().rows(); j < cols; j++) {
-                for (int i = 0; i < rows; i++) {
-                    double a = Math.abs(g.doubleValue(i, j));
-                    if (!(a <= Double.MAX_VALUE)) {
-                        throw new NonFiniteGradientException(p.name(), i, j, g.doubleValue(i, j), "the global-norm computation");
-                    }
-                    largest = Math.max(largest, a);
-                }
-            }
-        }
-        if (largest == 0) {
-            return 0;
-        }
-        double sumOfScaledSquares = 0;
+        // Each gradient is read in place in its storage order, the order the sum has always been taken in: a clipped
+        // run stays bit-identical. One reader per call, none per parameter or element.
+        GlobalNorm norm = new GlobalNorm();
         for (int k = 0, n = parameters.size(); k < n; k++) {
             Parameter p = parameters.get(k);
             if (p.hasGrad()) {
-                MatrixStore<Double> g = p.grad();
-                for (int j = 0, cols = p.shape().cols(), rows = p.shape().rows(); j < cols; j++) {
-                    for (int i = 0; i < rows; i++) {
-                        double scaled = g.doubleValue(i, j) / largest;
-                        sumOfScaledSquares += scaled * scaled;
-                    }
-                }
+                norm.parameter = p;
+                p.readGrad(norm);
             }
         }
-        return largest * Math.sqrt(sumOfScaledSquares);
+        if (norm.largest == 0) {
+            return 0;
+        }
+        norm.summing = true;
+        for (int k = 0, n = parameters.size(); k < n; k++) {
+            Parameter p = parameters.get(k);
+            if (p.hasGrad()) {
+                norm.parameter = p;
+                p.readGrad(norm);
+            }
+        }
+        return norm.largest * Math.sqrt(norm.sumOfScaledSquares);
+    }
+
+    /**
+     * The two passes of {@link #globalNorm}: first the largest magnitude (and the check for non-finite elements),
+     * then the sum of squares of the elements scaled by it.
+     */
+    private static final class GlobalNorm implements Parameter.Reader {
+        Parameter parameter;
+        boolean summing;
+        double largest;
+        double sumOfScaledSquares;
+
+        @Override
+        public void read(double[] g) {
+            if (summing) {
+                double scale = largest;
+                double sum = sumOfScaledSquares;
+                for (int i = 0; i < g.length; i++) {
+                    double scaled = g[i] / scale;
+                    sum += scaled * scaled;
+                }
+                sumOfScaledSquares = sum;
+                return;
+            }
+            double max = largest;
+            for (int i = 0; i < g.length; i++) {
+                double a = Math.abs(g[i]);
+                if (!(a <= Double.MAX_VALUE)) {
+                    Parameter p = parameter;
+                    throw new NonFiniteGradientException(p.name(), Layout.rowOf(i, p.shape()), Layout.columnOf(i, p.shape()), g[i],
+                            "the global-norm computation");
+                }
+                max = Math.max(max, a);
+            }
+            largest = max;
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.tapegrad.layers.seq.Unroll;
+import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
@@ -109,7 +110,7 @@ class GruCellTest {
         assertEquals(List.of("g.wx", "g.wh", "g.whCandidate", "g.b"), seeds.parameters().stream().map(Parameter::name).toList());
         assertEquals(List.of("g.wx", "g.wh", "g.b", "g.bh"), torch.parameters().stream().map(Parameter::name).toList());
         // 3 gate blocks: I·3H + H·3H + biases
-        assertEquals(3 * 12 + 4 * 8 + 4 * 4 + 12, seeds.parameters().stream().mapToInt(p -> p.value().data.length).sum());
+        assertEquals(3 * 12 + 4 * 8 + 4 * 4 + 12, seeds.parameters().stream().mapToInt(Parameter::size).sum());
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
@@ -134,11 +135,13 @@ class GruCellTest {
 
     /** Columns {@code [from, to)} of {@code src} into {@code p}. */
     static void set(Parameter p, double[][] src, int from, int to) {
+        double[][] value = Layout.toRowMajor(p.value());
         for (int i = 0; i < src.length; i++) {
             for (int j = from; j < to; j++) {
-                p.value().set(i, j - from, src[i][j]);
+                value[i][j - from] = src[i][j];
             }
         }
+        p.assign(value);
     }
 
     /** A copy with the z block's columns negated: σ(−a) = 1 − σ(a) turns z into 1 − z. */

@@ -8,6 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tapegrad.check.GradientCheck;
 import org.tapegrad.layers.Linear;
+import org.tapegrad.layers.check.CellProperties;
 import org.tapegrad.layers.seq.Unroll;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
@@ -15,7 +16,8 @@ import org.tapegrad.tape.Var;
 
 /**
  * A user-defined cell in a few lines (the README's example): the minimal gated unit of Zhou et al. 2016, one forget
- * gate doing the work of GRU's two. It gets BPTT, variable lengths and gradient checking with no extra code.
+ * gate doing the work of GRU's two. It gets BPTT, variable lengths and gradient checking with no extra code, and the
+ * property API for cells ({@link CellProperties}) checks it in one statement.
  */
 class MinimalGatedUnitTest {
 
@@ -53,6 +55,12 @@ class MinimalGatedUnitTest {
                 z.hidden(), z.steps(), z.seed()));
     }
 
+    /** The same property through the library's property API for cells: random sizes and lengths, shrunk on failure. */
+    @Test
+    void cellPropertiesHoldForTheCustomCell() {
+        CellProperties.forCell(sizes -> Mgu.create(sizes.inputs(), sizes.hidden(), new Random(sizes.seed()))).batch(1, 4).steps(1, 6).check();
+    }
+
     static void bpttOfACustomCellMatchesFiniteDifferences(int batch, int input, int hidden, int steps, long seed) {
         Random r = new Random(seed);
         Mgu cell = Mgu.create(input, hidden, r);
@@ -73,12 +81,17 @@ class MinimalGatedUnitTest {
         }, params).mode(GradientCheck.Mode.RANDOM_DIRECTIONS).seed(seed).assertPasses();
     }
 
+    /** U(−1/√cols, 1/√cols), drawn column by column (the order the cases have always been drawn in). */
     static Parameter uniform(String name, int rows, int cols, Random r) {
-        Parameter p = new Parameter("mgu." + name, rows, cols);
         double bound = 1 / Math.sqrt(cols);
-        for (int i = 0; i < p.value().data.length; i++) {
-            p.value().data[i] = bound * (2 * r.nextDouble() - 1);
+        double[][] values = new double[rows][cols];
+        for (int j = 0; j < cols; j++) {
+            for (int i = 0; i < rows; i++) {
+                values[i][j] = bound * (2 * r.nextDouble() - 1);
+            }
         }
+        Parameter p = new Parameter("mgu." + name, rows, cols);
+        p.assign(values);
         return p;
     }
 }

@@ -2,6 +2,7 @@ package org.tapegrad.layers.diag;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,9 @@ import org.tapegrad.layers.cell.HiddenState;
 import org.tapegrad.layers.cell.RnnCell;
 import org.tapegrad.layers.seq.Unroll;
 import org.tapegrad.layers.seq.Unrolled;
-import org.tapegrad.tape.Parameter;
+import org.tapegrad.tape.Gradients;
+import org.tapegrad.tape.Layout;
+import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
@@ -39,21 +42,25 @@ class JacobianProbeTest {
         LinearCell cell = new LinearCell(Dense.gaussian(2, H, 1, random), wh);
         Tape tape = new Tape();
         Unrolled<HiddenState> u = Unroll.run(cell, tape, inputs(tape, 2, 1, random), cell.initialState(tape, B));
-        StepJacobians j = JacobianProbe.exact(u.outputs(), cell.parameters());
+        StepJacobians j = JacobianProbe.exact(u.outputs());
         for (int b = 0; b < B; b++) {
             for (int t = 0; t < T; t++) {
                 Dense.assertClose(Dense.power(wh, T - 1 - t), j.jacobian(b, t), 1e-12, "∂h_T/∂h_t, row " + b + ", t=" + t);
                 assertEquals(Dense.frobenius(Dense.power(wh, T - 1 - t)), j.frobeniusNorm(b, t), 1e-12);
             }
         }
+        JacobianProbe.random(u.outputs(), 3, new Random(1));
+        assertFalse(cell.wx.hasGrad(), "the probes' gradient passes must not give the parameters a gradient");
+        assertFalse(cell.wh.hasGrad(), "the probes' gradient passes must not give the parameters a gradient");
     }
 
     /**
      * {@code L = Σ_s ⟨C_s, h_s⟩}: the gradient reaching {@code h_t} is {@code Σ_{s≥t} C_s·(W_h^{s−t})ᵀ}, the paths
-     * through every later step; and probing Jacobians afterwards leaves the parameters' gradients as they were.
+     * through every later step; and probing Jacobians afterwards leaves the parameters' gradients, and the gradients
+     * of that backward pass, as they were.
      */
     @Test
-    void perStepGradientIsTheTotalDerivativeAndProbesRestoreParameterGradients() {
+    void perStepGradientIsTheTotalDerivativeAndProbesLeaveGradientsAlone() {
         Random random = new Random(4);
         double[][] wh = Dense.gaussian(H, H, 0.7, random);
         LinearCell cell = new LinearCell(Dense.gaussian(2, H, 1, random), wh);
@@ -66,8 +73,8 @@ class JacobianProbeTest {
             Var term = u.outputs().get(t).times(tape.constant(c.get(t))).sum();
             loss = loss == null ? term : loss.plus(term);
         }
-        tape.backward(loss);
-        double[] norms = GradientFlow.outputGradientNorms(u);
+        Gradients gradients = tape.backward(loss);
+        double[] norms = GradientFlow.outputGradientNorms(gradients, u);
         for (int t = 0; t < T; t++) {
             double[][] expected = new double[B][H];
             for (int s = t; s < T; s++) {
@@ -81,13 +88,14 @@ class JacobianProbeTest {
             Dense.assertClose(expected, u.outputs().get(t).grad(), 1e-12, "∂L/∂h_" + t);
             assertEquals(Dense.frobenius(expected), norms[t], 1e-12 * Math.max(1, norms[t]));
         }
-        assertArrayEquals(norms, GradientFlow.stateGradientNorms(u, 0));
-        double[] wxGrad = cell.wx.grad().data.clone();
-        double[] whGrad = cell.wh.grad().data.clone();
-        JacobianProbe.exact(u.outputs(), cell.parameters());
-        JacobianProbe.random(u.outputs(), cell.parameters(), 5, new Random(1));
-        assertArrayEquals(wxGrad, cell.wx.grad().data);
-        assertArrayEquals(whGrad, cell.wh.grad().data);
+        assertArrayEquals(norms, GradientFlow.stateGradientNorms(gradients, u, 0));
+        double[] wxGrad = Layout.toRowMajorFlat(cell.wx.grad());
+        double[] whGrad = Layout.toRowMajorFlat(cell.wh.grad());
+        JacobianProbe.exact(u.outputs());
+        JacobianProbe.random(u.outputs(), 5, new Random(1));
+        assertArrayEquals(wxGrad, Layout.toRowMajorFlat(cell.wx.grad()));
+        assertArrayEquals(whGrad, Layout.toRowMajorFlat(cell.wh.grad()));
+        assertArrayEquals(norms, GradientFlow.outputGradientNorms(gradients, u), "the backward pass's gradients stay valid");
     }
 
     @Test
@@ -96,7 +104,7 @@ class JacobianProbeTest {
         RnnCell cell = new RnnCell("rnn", 2, H, RnnCell.Activation.TANH, random);
         Tape tape = new Tape();
         Unrolled<HiddenState> u = Unroll.run(cell, tape, inputs(tape, 2, 1, random), cell.initialState(tape, B));
-        StepJacobians j = JacobianProbe.exact(u.outputs(), cell.parameters());
+        StepJacobians j = JacobianProbe.exact(u.outputs());
         double[][] wh = Dense.of(cell.wh().value());
         for (int b = 0; b < B; b++) {
             for (int t = 0; t < T; t++) {
@@ -123,8 +131,8 @@ class JacobianProbeTest {
         Tape tape = new Tape();
         List<Var> xs = inputs(tape, 2, 0.5, random);
         Unrolled<HiddenState> u = Unroll.run(cell, tape, xs, cell.initialState(tape, B));
-        StepJacobians exact = JacobianProbe.exact(u.outputs(), cell.parameters());
-        ProbeEstimate estimate = JacobianProbe.random(u.outputs(), cell.parameters(), 1000, new Random(7));
+        StepJacobians exact = JacobianProbe.exact(u.outputs());
+        ProbeEstimate estimate = JacobianProbe.random(u.outputs(), 1000, new Random(7));
         assertEquals(1000, estimate.probes());
         for (int b = 0; b < B; b++) {
             for (int t = 0; t < T; t++) {
@@ -144,12 +152,12 @@ class JacobianProbeTest {
         Var x = tape.constant(new double[][] {{1}});
         HiddenState s0 = cell.initialState(tape, 1);
         HiddenState s1;
-        try (Tape.NoGrad ignored = tape.noGrad()) {
+        try (NoGrad ignored = tape.noGrad()) {
             s1 = cell.step(tape, x, s0);
         }
         HiddenState s2 = cell.step(tape, x, s1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> JacobianProbe.exact(List.of(s1.h(), s2.h()), List.<Parameter>of()));
+                () -> JacobianProbe.exact(List.of(s1.h(), s2.h())));
         assertTrue(e.getMessage().startsWith("Jacobian probe: output 0 [1×2] was not recorded with gradient"), e.getMessage());
     }
 }

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
-import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.MatrixStore;
+import org.tapegrad.op.Shape;
+import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 
 class InitializerTest {
@@ -22,28 +24,33 @@ class InitializerTest {
             Initializer.pytorchRecurrentDefault(16), Initializer.xavierUniform(), Initializer.xavierNormal(2),
             Initializer.orthogonal(), Initializer.orthogonal(1.5));
 
-    private static R064Store filled(Initializer init, int rows, int cols, long seed) {
-        R064Store w = R064Store.FACTORY.make(rows, cols);
-        init.fill(w, seed);
-        return w;
+    /** A {@code rows×cols} parameter initialized by {@code init} from {@code seed}, its value. */
+    private static MatrixStore<Double> filled(Initializer init, int rows, int cols, long seed) {
+        Parameter w = new Parameter("w", rows, cols);
+        init.initialize(w, seed);
+        return w.value();
+    }
+
+    /** Every element, row by row. */
+    private static double[] elements(MatrixStore<Double> m) {
+        return Layout.toRowMajorFlat(m);
     }
 
     @Test
     void sameSeedSameBitsOtherSeedOtherValues() {
         for (Initializer init : RANDOM) {
-            R064Store a = filled(init, 7, 5, 42);
-            R064Store b = filled(init, 7, 5, 42);
-            R064Store c = filled(init, 7, 5, 43);
-            assertArrayEquals(a.data, b.data, init.toString()); // assertArrayEquals on doubles compares bits
-            assertFalse(java.util.Arrays.equals(a.data, c.data), init.toString());
+            double[] a = elements(filled(init, 7, 5, 42));
+            double[] b = elements(filled(init, 7, 5, 42));
+            double[] c = elements(filled(init, 7, 5, 43));
+            assertArrayEquals(a, b, init.toString()); // assertArrayEquals on doubles compares bits
+            assertFalse(java.util.Arrays.equals(a, c), init.toString());
         }
     }
 
     @Test
     void drawsInRowMajorOrderFromTheGivenRandom() {
         Random reference = new Random(7);
-        R064Store w = R064Store.FACTORY.make(2, 3);
-        new UniformInit(0.5).fill(w, new Random(7));
+        MatrixStore<Double> w = new UniformInit(0.5).values(new Shape(2, 3), new Random(7));
         for (int i = 0; i < 2; i++) {
             for (int j = 0; j < 3; j++) {
                 assertEquals(0.5 * (2 * reference.nextDouble() - 1), w.doubleValue(i, j));
@@ -66,18 +73,18 @@ class InitializerTest {
 
     @Test
     void uniformCoversItsRangeAndNormalHasTheXavierSpread() {
-        R064Store u = filled(Initializer.uniform(1), 100, 100, 1);
-        double min = java.util.Arrays.stream(u.data).min().orElseThrow();
-        double max = java.util.Arrays.stream(u.data).max().orElseThrow();
+        double[] u = elements(filled(Initializer.uniform(1), 100, 100, 1));
+        double min = java.util.Arrays.stream(u).min().orElseThrow();
+        double max = java.util.Arrays.stream(u).max().orElseThrow();
         assertTrue(min < -0.99 && max > 0.99, "range " + min + " .. " + max);
 
-        R064Store n = filled(Initializer.xavierNormal(), 200, 300, 1);
+        double[] n = elements(filled(Initializer.xavierNormal(), 200, 300, 1));
         double sigma = Math.sqrt(2.0 / 500);
-        double mean = java.util.Arrays.stream(n.data).average().orElseThrow();
-        double sd = Math.sqrt(java.util.Arrays.stream(n.data).map(x -> (x - mean) * (x - mean)).sum() / n.data.length);
+        double mean = java.util.Arrays.stream(n).average().orElseThrow();
+        double sd = Math.sqrt(java.util.Arrays.stream(n).map(x -> (x - mean) * (x - mean)).sum() / n.length);
         // 60 000 draws: the sample standard deviation is within 1% of sigma with overwhelming probability.
         assertEquals(sigma, sd, 0.01 * sigma);
-        assertEquals(0, mean, 5 * sigma / Math.sqrt(n.data.length));
+        assertEquals(0, mean, 5 * sigma / Math.sqrt(n.length));
     }
 
     @Test
@@ -87,9 +94,9 @@ class InitializerTest {
     }
 
     private static void orthogonalHasOrthonormalColumnsOrRows(int rows, int cols, long seed) {
-        R064Store w = filled(Initializer.orthogonal(), rows, cols, seed);
-        assertEquals(rows, w.getRowDim());
-        assertEquals(cols, w.getColDim());
+        MatrixStore<Double> w = filled(Initializer.orthogonal(), rows, cols, seed);
+        assertEquals(rows, w.countRows());
+        assertEquals(cols, w.countColumns());
         boolean tall = rows >= cols;
         int k = Math.min(rows, cols);
         for (int a = 0; a < k; a++) {
@@ -105,7 +112,7 @@ class InitializerTest {
 
     @Test
     void orthogonalGainScalesAndSignsAreNotFixed() {
-        R064Store w = filled(Initializer.orthogonal(2), 6, 6, 3);
+        MatrixStore<Double> w = filled(Initializer.orthogonal(2), 6, 6, 3);
         double normOfColumn = 0;
         for (int i = 0; i < 6; i++) {
             normOfColumn += w.doubleValue(i, 0) * w.doubleValue(i, 0);
@@ -124,8 +131,7 @@ class InitializerTest {
         for (int i = 0; i < 5; i++) {
             norm += g[i][0] * g[i][0];
         }
-        R064Store q = R064Store.FACTORY.make(5, 3);
-        Initializer.orthogonal().fill(q, new Random(11));
+        MatrixStore<Double> q = Initializer.orthogonal().values(new Shape(5, 3), new Random(11));
         for (int i = 0; i < 5; i++) {
             assertEquals(g[i][0] / Math.sqrt(norm), q.doubleValue(i, 0), 1e-12);
         }
@@ -135,7 +141,7 @@ class InitializerTest {
     void nearbySeedsGiveUnrelatedFirstValues() {
         int positive = 0;
         for (long seed = 0; seed < 40; seed++) {
-            positive += filled(Initializer.uniform(1), 1, 1, seed).data[0] > 0 ? 1 : 0;
+            positive += filled(Initializer.uniform(1), 1, 1, seed).doubleValue(0, 0) > 0 ? 1 : 0;
         }
         // new Random(seed) for seeds 0..39 gives 40 almost equal first draws; mixed seeds a fair coin.
         assertTrue(positive > 5 && positive < 35, positive + " of 40 positive");
@@ -145,9 +151,9 @@ class InitializerTest {
     void constantsAndParameters() {
         Parameter p = new Parameter("b", 1, 4);
         Initializer.constant(0.25).initialize(p, new Random(0));
-        assertArrayEquals(new double[] {0.25, 0.25, 0.25, 0.25}, p.value().data);
+        assertArrayEquals(new double[] {0.25, 0.25, 0.25, 0.25}, elements(p.value()));
         Initializer.zeros().initialize(p, new Random(0));
-        assertArrayEquals(new double[4], p.value().data);
+        assertArrayEquals(new double[4], elements(p.value()));
     }
 
     @Test
@@ -159,8 +165,8 @@ class InitializerTest {
         assertThrows(IllegalArgumentException.class, () -> Initializer.orthogonal(Double.POSITIVE_INFINITY));
     }
 
-    private static void assertWithin(R064Store w, double bound) {
-        for (double x : w.data) {
+    private static void assertWithin(MatrixStore<Double> w, double bound) {
+        for (double x : elements(w)) {
             assertTrue(Math.abs(x) <= bound, x + " outside ±" + bound);
         }
     }

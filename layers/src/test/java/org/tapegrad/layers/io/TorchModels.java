@@ -51,10 +51,11 @@ final class TorchModels {
     static void randomize(TorchNetwork network, long seed) {
         Random random = new Random(seed);
         for (Parameter p : parameters(network)) {
-            double[] d = p.value().data;
-            for (int k = 0; k < d.length; k++) {
-                d[k] = random.nextDouble() - 0.5;
-            }
+            p.update((value, grad) -> {
+                for (int k = 0; k < value.length; k++) {
+                    value[k] = random.nextDouble() - 0.5;
+                }
+            });
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
+import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 
 /** The contract every optimizer shares: state per parameter, gradients untouched, validation, no allocation. */
@@ -24,11 +25,17 @@ class OptimizerTest {
 
     private static Parameter withGrad(String name, double... grad) {
         Parameter p = new Parameter(name, 1, grad.length);
-        for (int i = 0; i < grad.length; i++) {
-            p.value().data[i] = 0.5 + i;
-            p.grad().data[i] = grad[i];
-        }
+        p.update((value, g) -> {
+            for (int i = 0; i < value.length; i++) {
+                value[i] = 0.5 + i;
+            }
+        });
+        p.updateGrad(g -> System.arraycopy(grad, 0, g, 0, grad.length));
         return p;
+    }
+
+    private static double[] value(Parameter p) {
+        return Layout.toRowMajorFlat(p.value());
     }
 
     @Test
@@ -38,7 +45,7 @@ class OptimizerTest {
             Optimizer opt = make.get();
             opt.step(List.of(p));
             opt.step(List.of(p));
-            assertArrayEquals(new double[] {1, -2, 3}, p.grad().data, opt.toString());
+            assertArrayEquals(new double[] {1, -2, 3}, Layout.toRowMajorFlat(p.grad()), opt.toString());
         }
     }
 
@@ -51,17 +58,18 @@ class OptimizerTest {
             shared.step(List.of(early, late));
             shared.step(List.of(early, late));
             assertFalse(late.hasGrad(), "stepping must not create a gradient buffer");
-            assertArrayEquals(new double[] {0, 0}, late.value().data);
+            assertArrayEquals(new double[] {0, 0}, value(late));
 
             // From now on 'late' has a gradient: its first update must be that of a fresh optimizer.
-            late.grad().data[0] = 0.3;
-            late.grad().data[1] = -0.7;
+            late.updateGrad(g -> {
+                g[0] = 0.3;
+                g[1] = -0.7;
+            });
             Parameter twin = withGrad("twin", 0.3, -0.7);
-            twin.value().data[0] = 0;
-            twin.value().data[1] = 0;
+            twin.assign(new double[][] {{0, 0}});
             shared.step(List.of(early, late));
             make.get().step(List.of(twin));
-            assertArrayEquals(twin.value().data, late.value().data, shared.toString());
+            assertArrayEquals(value(twin), value(late), shared.toString());
         }
     }
 
@@ -79,8 +87,8 @@ class OptimizerTest {
                 separately.step(List.of(b2));
                 separately.step(List.of(a2));
             }
-            assertArrayEquals(a.value().data, a2.value().data);
-            assertArrayEquals(b.value().data, b2.value().data);
+            assertArrayEquals(value(a), value(a2));
+            assertArrayEquals(value(b), value(b2));
         }
     }
 
@@ -92,10 +100,10 @@ class OptimizerTest {
             opt.step(List.of(p));
             opt.reset();
             Parameter fresh = withGrad("w", 0.2, -0.1);
-            System.arraycopy(p.value().data, 0, fresh.value().data, 0, 2);
+            fresh.assign(p.value());
             opt.step(List.of(p));
             make.get().step(List.of(fresh));
-            assertArrayEquals(fresh.value().data, p.value().data, opt.toString());
+            assertArrayEquals(value(fresh), value(p), opt.toString());
         }
     }
 
@@ -105,7 +113,7 @@ class OptimizerTest {
         sgd.setLearningRate(0.5);
         Parameter p = withGrad("w", 2);
         sgd.step(List.of(p));
-        assertEquals(0.5 - 0.5 * 2, p.value().data[0]);
+        assertEquals(0.5 - 0.5 * 2, p.value().doubleValue(0, 0));
         assertThrows(IllegalArgumentException.class, () -> sgd.setLearningRate(0));
     }
 

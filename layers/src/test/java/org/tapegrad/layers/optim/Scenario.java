@@ -29,7 +29,7 @@ record Scenario(int rows, int cols, double[] initial, List<double[]> gradients) 
 
     Parameter parameter() {
         Parameter p = new Parameter("w", rows, cols);
-        System.arraycopy(initial, 0, p.value().data, 0, initial.length);
+        p.update((value, grad) -> System.arraycopy(initial, 0, value, 0, initial.length));
         return p;
     }
 
@@ -37,11 +37,13 @@ record Scenario(int rows, int cols, double[] initial, List<double[]> gradients) 
     double[] run(Optimizer optimizer) {
         Parameter p = parameter();
         for (double[] g : gradients) {
-            System.arraycopy(g, 0, p.grad().data, 0, g.length);
+            p.updateGrad(grad -> System.arraycopy(g, 0, grad, 0, g.length));
             optimizer.step(List.of(p));
             p.zeroGrad();
         }
-        return p.value().data.clone();
+        double[][] values = new double[1][];
+        p.readValue(value -> values[0] = value.clone());
+        return values[0];
     }
 
     @Override

@@ -32,14 +32,14 @@ class BidirectionalTest {
     void eachSequenceIsReversedWithinItsOwnLength() {
         Tape tape = new Tape();
         int[] lengths = {4, 2, 1};
-        List<Var> reversed = Bidirectional.reverseWithin(tape, labelled(tape, 4, 3), lengths);
+        List<Var> reversed = Bidirectional.reverseWithin(labelled(tape, 4, 3), lengths);
         double[][] expected = {{30, 11, 2}, {20, 1, 12}, {10, 21, 22}, {0, 31, 32}}; // [t][b]; padded steps keep their own row
         for (int t = 0; t < 4; t++) {
             for (int b = 0; b < 3; b++) {
                 assertEquals(expected[t][b], reversed.get(t).get(b, 0), "step " + t + " row " + b);
             }
         }
-        List<Var> twice = Bidirectional.reverseWithin(tape, reversed, lengths);
+        List<Var> twice = Bidirectional.reverseWithin(reversed, lengths);
         for (int t = 0; t < 4; t++) {
             assertArrayEquals(labelled(tape, 4, 3).get(t).toArray()[0], twice.get(t).toArray()[0]);
         }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.tapegrad.layers.SequenceModel;
 import org.tapegrad.layers.SequenceModel.Kind;
+import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
@@ -139,7 +140,7 @@ class VariableLengthProperties {
         }
         Run result = new Run(outputs, loss.item(), zeros(model.parameters()));
         for (int k = 0; k < result.grads().size(); k++) {
-            result.grads().set(k, model.parameters().get(k).grad().data.clone());
+            result.grads().set(k, Layout.toRowMajorFlat(model.parameters().get(k).grad()));
         }
         tape.reset();
         return result;
@@ -148,7 +149,7 @@ class VariableLengthProperties {
     static List<double[]> zeros(List<Parameter> parameters) {
         List<double[]> z = new ArrayList<>();
         for (Parameter p : parameters) {
-            z.add(new double[p.value().data.length]);
+            z.add(new double[p.size()]);
         }
         return z;
     }

@@ -9,6 +9,7 @@ import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.cell.RnnCell;
 import org.tapegrad.layers.loss.Reduction;
 import org.tapegrad.layers.loss.SequenceSquaredError;
+import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
@@ -87,12 +88,12 @@ final class TbpttFixtures<S extends CellState> {
         return chunk -> loss(chunk.tape(), chunk.outputs(), chunk.start());
     }
 
-    /** Copies of every parameter's gradient, in {@link #parameters()} order; then zeroes them. */
+    /** Copies of every parameter's gradient (row by row), in {@link #parameters()} order; then zeroes them. */
     double[][] takeGradients() {
         List<Parameter> ps = parameters();
         double[][] g = new double[ps.size()][];
         for (int k = 0; k < ps.size(); k++) {
-            g[k] = ps.get(k).grad().data.clone();
+            g[k] = Layout.toRowMajorFlat(ps.get(k).grad());
             ps.get(k).zeroGrad();
         }
         return g;
@@ -100,10 +101,11 @@ final class TbpttFixtures<S extends CellState> {
 
     static Parameter gaussian(String name, int rows, int cols, double scale, Random random) {
         Parameter p = new Parameter(name, rows, cols);
-        double[] d = p.value().data;
-        for (int i = 0; i < d.length; i++) {
-            d[i] = scale * random.nextGaussian() / Math.sqrt(rows);
-        }
+        p.update((value, grad) -> {
+            for (int i = 0; i < value.length; i++) {
+                value[i] = scale * random.nextGaussian() / Math.sqrt(rows);
+            }
+        });
         return p;
     }
 

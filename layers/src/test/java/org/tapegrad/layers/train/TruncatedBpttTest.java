@@ -141,11 +141,11 @@ class TruncatedBpttTest {
             chunks[0]++;
             loss[0] += r.loss();
             for (Parameter p : f.parameters()) {
-                double[] w = p.value().data;
-                double[] g = p.grad().data;
-                for (int i = 0; i < w.length; i++) {
-                    w[i] -= rate * g[i];
-                }
+                p.update((w, g) -> {
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] -= rate * g[i];
+                    }
+                });
                 p.zeroGrad();
             }
         });
