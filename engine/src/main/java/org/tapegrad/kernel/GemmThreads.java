@@ -33,8 +33,6 @@ final class GemmThreads {
      */
     static final long MIN_PARALLEL_WORK = 1L << 23;
 
-    /** The configured number of threads, including the caller, between 1 and the number of cores. */
-    static final int THREADS = configured();
 
     private GemmThreads() {
     }
@@ -44,9 +42,9 @@ final class GemmThreads {
         void compute(int from, int to);
     }
 
-    /** Caps a requested thread count to what the machine and the configuration allow. */
+    /** Caps a requested thread count to what the machine and the configuration allow (read when a kernel is made). */
     static int cap(int requested) {
-        return Math.max(1, Math.min(requested, THREADS));
+        return Math.max(1, Math.min(requested, configured()));
     }
 
     /**
@@ -54,7 +52,7 @@ final class GemmThreads {
      * {@code align}, in parallel when {@code work} is large enough; returns when all blocks are done.
      */
     static void forColumns(int n, int align, long work, int threads, ColumnBlock body) {
-        int t = Math.min(cap(threads), (n + align - 1) / align);
+        int t = Math.min(threads, (n + align - 1) / align);
         if (t <= 1 || work < MIN_PARALLEL_WORK) {
             body.compute(0, n);
             return;
@@ -95,7 +93,13 @@ final class GemmThreads {
         }
     }
 
-    private static int configured() {
+    /**
+     * The configured number of threads, including the caller, between 1 and the number of cores: read from the
+     * system property on every call (a kernel reads it once, when it is made), so nothing is fixed when the class
+     * loads and a bad value is an {@link IllegalArgumentException} where the kernel is made, not a class that fails
+     * to initialize.
+     */
+    static int configured() {
         int cores = Runtime.getRuntime().availableProcessors();
         String value = System.getProperty(PROPERTY);
         int requested = cores;
@@ -114,7 +118,7 @@ final class GemmThreads {
 
     /** Holder so the threads exist only once a product is actually split. */
     private static final class Pool {
-        static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(Math.max(1, THREADS - 1), r -> {
+        static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()) - 1), r -> {
             Thread thread = new Thread(r, "tapegrad-gemm");
             thread.setDaemon(true);
             return thread;

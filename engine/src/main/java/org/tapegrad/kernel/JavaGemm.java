@@ -20,7 +20,7 @@ public final class JavaGemm implements GemmKernel {
 
     /** The kernel with the configured number of threads ({@code tapegrad.threads}). */
     public JavaGemm() {
-        this(GemmThreads.THREADS);
+        this(GemmThreads.configured());
     }
 
     /** The kernel with at most {@code threads} threads (capped by the configuration and the cores). */

@@ -30,9 +30,27 @@ public record Kernels(GemmKernel gemm, ActivationKernel activations) {
         Objects.requireNonNull(activations, "activation kernel");
     }
 
-    /** The kernels chosen by the system properties (or the best available), the same value on every call. */
+    private static volatile Kernels defaults;
+
+    /**
+     * The kernels chosen by the system properties (or the best available), read on the first call; the same value on
+     * every call after it.
+     *
+     * @throws IllegalArgumentException naming the property, for a value that names no kernel (and on every call
+     *         until it is fixed: nothing is cached then)
+     */
     public static Kernels defaults() {
-        return Defaults.KERNELS;
+        Kernels k = defaults;
+        if (k == null) {
+            synchronized (Kernels.class) {
+                if (defaults == null) {
+                    defaults = new Kernels(gemm(System.getProperty(GEMM_PROPERTY), GemmThreads.configured()),
+                            activations(System.getProperty(ACTIVATIONS_PROPERTY)));
+                }
+                k = defaults;
+            }
+        }
+        return k;
     }
 
     /** These kernels with another GEMM. */
@@ -96,7 +114,7 @@ public record Kernels(GemmKernel gemm, ActivationKernel activations) {
      * of cores), capped at the number of cores.
      */
     public static int maxThreads() {
-        return GemmThreads.THREADS;
+        return GemmThreads.configured();
     }
 
     @Override
@@ -126,11 +144,5 @@ public record Kernels(GemmKernel gemm, ActivationKernel activations) {
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new IllegalStateException(className + " cannot run in this JVM: " + e, e);
         }
-    }
-
-    /** Holder: the properties are read when defaults() is first called, not when the class loads. */
-    private static final class Defaults {
-        static final Kernels KERNELS = new Kernels(gemm(System.getProperty(GEMM_PROPERTY), GemmThreads.THREADS),
-                activations(System.getProperty(ACTIVATIONS_PROPERTY)));
     }
 }

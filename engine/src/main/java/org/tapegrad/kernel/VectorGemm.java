@@ -34,7 +34,7 @@ public final class VectorGemm implements GemmKernel {
 
     /** The kernel with the configured number of threads ({@code tapegrad.threads}). */
     public VectorGemm() {
-        this(GemmThreads.THREADS);
+        this(GemmThreads.configured());
     }
 
     /** The kernel with at most {@code threads} threads (capped by the configuration and the cores). */

@@ -46,6 +46,24 @@ class KernelsTest {
     }
 
     @Test
+    void aBadThreadCountIsAOneLineErrorWhereAKernelIsMadeNotAFailedClass() {
+        String before = System.getProperty("tapegrad.threads");
+        try {
+            System.setProperty("tapegrad.threads", "many");
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new JavaGemm());
+            assertEquals("tapegrad.threads=many: expected a positive whole number of threads", e.getMessage());
+            System.setProperty("tapegrad.threads", "1");
+            assertEquals("java", new JavaGemm().name(), "the same class works once the property is fixed");
+        } finally {
+            if (before == null) {
+                System.clearProperty("tapegrad.threads");
+            } else {
+                System.setProperty("tapegrad.threads", before);
+            }
+        }
+    }
+
+    @Test
     void defaultsAreOneValue() {
         assertSame(Kernels.defaults(), Kernels.defaults());
         assertSame(Kernels.defaults(), new Tape().kernels());
