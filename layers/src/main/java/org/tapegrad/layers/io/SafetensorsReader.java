@@ -42,12 +42,16 @@ public final class SafetensorsReader {
         this.requireChecksum = requireChecksum;
     }
 
-    /** A reader that verifies the {@code tapegrad.sha256} checksum when the file has one. */
+    /**
+     * A reader that verifies the {@code tapegrad.sha256} checksum of every file written by tapegrad (one with any
+     * {@code tapegrad.} metadata entry, which is then rejected without a checksum) and reads other tools' files
+     * unverified; {@link WeightFile#provenance()} says which it was.
+     */
     public static SafetensorsReader create() {
         return new SafetensorsReader(false);
     }
 
-    /** A reader that also rejects files without a {@code tapegrad.sha256} checksum (files written by tapegrad). */
+    /** A reader that also rejects files of other tools, i.e. every file without a {@code tapegrad.sha256} checksum. */
     public static SafetensorsReader requiringChecksum() {
         return new SafetensorsReader(true);
     }
@@ -86,6 +90,14 @@ public final class SafetensorsReader {
             throw new WeightFileException(file, "has no " + Checksum.KEY + " checksum in __metadata__, and one is"
                     + " required");
         }
+        if (expectedSum == null) {
+            for (String key : header.metadata().keySet()) {
+                if (key.startsWith(Checksum.PREFIX)) {
+                    throw new WeightFileException(file, "was written by tapegrad (its metadata has '" + key + "') but has no "
+                            + Checksum.KEY + " checksum; tapegrad always writes one, so the file was altered");
+                }
+            }
+        }
         Checksum checksum = expectedSum == null ? null : new Checksum(entries, header.metadata());
         Map<String, WeightTensor> tensors = new LinkedHashMap<>();
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(size - dataStart, 1)))
@@ -101,7 +113,8 @@ public final class SafetensorsReader {
                         + " but the contents hash to " + actual + " (file corrupted)");
             }
         }
-        return new WeightFile(tensors, header.metadata());
+        return new WeightFile(tensors, header.metadata(),
+                checksum != null ? WeightFile.Provenance.TAPEGRAD_VERIFIED : WeightFile.Provenance.OTHER_TOOL_UNVERIFIED);
     }
 
     private static double[] decode(Path file, FileChannel channel, long dataStart, TensorEntry e, ByteBuffer chunk,
