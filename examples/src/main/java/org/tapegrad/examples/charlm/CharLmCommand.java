@@ -117,13 +117,13 @@ public final class CharLmCommand implements Callable<Integer> {
         if (from != null) {
             continueFrom(from.checkpoint().configuration());
         }
-        requireMemory();
         Corpus corpus = text == null ? Corpus.generated(validFraction) : Corpus.read(text, validFraction, (int) Math.min(Integer.MAX_VALUE, bptt + 2L));
         CharTrainer trainer = new CharTrainer(batch, bptt, clip);
         if (corpus.train().length < trainer.minimumTextLength()) {
             throw new UserInputException("--batch " + batch + " and --bptt " + bptt + " need at least " + batch + " × " + (bptt + 1L) + " = "
                     + trainer.minimumTextLength() + " training characters; " + corpus.name() + " has " + corpus.train().length);
         }
+        requireMemory(corpus.vocabulary().size());
         if (from != null) {
             requireSame("the vocabulary", from.checkpoint().configuration().get("vocabulary"), Checkpoint.vocabulary(corpus.vocabulary().codePoints()));
             requireSame("the training text (SHA-256 of its characters)", from.checkpoint().configuration().get("text"), digest(corpus.train()));
@@ -283,13 +283,12 @@ public final class CharLmCommand implements Callable<Integer> {
      * their gradients and two optimizer moments, the tape of one chunk (about 32 numbers per hidden unit and 6 per
      * character of the vocabulary, per step and stream), the sample.
      */
-    private void requireMemory() {
+    private void requireMemory(int vocabulary) {
         long gates = (cell == CellKind.LSTM ? 4L : 3L) * hidden;
         String sizes = "--hidden " + hidden + " with --embedding " + embedding + ", --batch " + batch + ", --bptt " + bptt;
         MemoryEstimate.requireMatrix(sizes, "recurrent H×" + (cell == CellKind.LSTM ? "4" : "3") + "H", hidden, gates);
         MemoryEstimate.requireMatrix(sizes, "input E×" + (cell == CellKind.LSTM ? "4" : "3") + "H", embedding, gates);
         MemoryEstimate.requireMatrix(sizes, "chunk's B×" + (cell == CellKind.LSTM ? "4" : "3") + "H", batch, gates);
-        double vocabulary = 256; // an upper estimate before the text is read; the generated corpus has fewer
         double parameters = vocabulary * embedding + gates * ((double) embedding + hidden + 2) + (hidden + 1.0) * vocabulary;
         double tape = (double) batch * bptt * (32.0 * hidden + 6 * vocabulary + 2.0 * embedding);
         MemoryEstimate.requireHeap(sizes, 8 * (4 * parameters + tape) + 4.0 * sampleLength,

@@ -86,16 +86,15 @@ public final class SafetensorsReader {
         List<TensorEntry> entries = DataLayout.check(file, header.entries(), size - dataStart);
 
         String expectedSum = header.metadata().get(Checksum.KEY);
-        if (expectedSum == null && requireChecksum) {
-            throw new WeightFileException(file, "has no " + Checksum.KEY + " checksum in __metadata__, and one is"
-                    + " required");
-        }
         if (expectedSum == null) {
             for (String key : header.metadata().keySet()) {
                 if (key.startsWith(Checksum.PREFIX)) {
                     throw new WeightFileException(file, "was written by tapegrad (its metadata has '" + key + "') but has no "
                             + Checksum.KEY + " checksum; tapegrad always writes one, so the file was altered");
                 }
+            }
+            if (requireChecksum) {
+                throw new WeightFileException(file, "has no " + Checksum.KEY + " checksum in __metadata__, and one is required");
             }
         }
         Checksum checksum = expectedSum == null ? null : new Checksum(entries, header.metadata());
