@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code flow}: vanishing and exploding gradients, measured on the tape, against THEORY.md §1. */
+/** {@code flow}: vanishing and exploding gradients, measured on the tape, against docs/theory.md §1. */
 @Command(name = "flow", mixinStandardHelpOptions = true,
         description = {"Vanishing and exploding gradients: ‖∂L/∂h_t‖ against the distance T − t (loss at the last step) for "
                 + "tanh RNNs with ‖W_h‖₂ = 0.5, 1.0, 1.5, sigmoid and relu RNNs (‖W_h‖₂ = 1), LSTM with forget bias 0 and 1, and both GRUs; "

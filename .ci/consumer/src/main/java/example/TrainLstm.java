@@ -1,0 +1,52 @@
+package example;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.tapegrad.layers.Linear;
+import org.tapegrad.layers.cell.LstmCell;
+import org.tapegrad.layers.cell.LstmState;
+import org.tapegrad.layers.optim.Adam;
+import org.tapegrad.layers.seq.Unroll;
+import org.tapegrad.tape.Parameter;
+import org.tapegrad.tape.Tape;
+import org.tapegrad.tape.Var;
+
+/** A user's program: an LSTM learns to output the running mean of its inputs; exits 1 unless the loss falls. */
+public final class TrainLstm {
+
+    public static void main(String[] args) {
+        Random r = new Random(1);
+        LstmCell lstm = new LstmCell("lstm", 1, 8, 1.0, r);
+        Linear head = new Linear("head", 8, 1, true, r);
+        List<Parameter> params = new ArrayList<>(lstm.parameters());
+        params.addAll(head.parameters());
+        Adam adam = Adam.of(0.02);
+        double first = Double.NaN;
+        double last = Double.NaN;
+        for (int it = 0; it < 200; it++) {
+            Tape tape = new Tape();
+            List<Var> xs = new ArrayList<>();
+            double sum = 0;
+            double[][] target = new double[1][1];
+            for (int t = 0; t < 5; t++) {
+                double x = r.nextDouble();
+                sum += x;
+                xs.add(tape.constant(new double[][] {{x}}));
+            }
+            target[0][0] = sum / 5;
+            List<Var> hs = Unroll.run(lstm, tape, xs, lstm.initialState(tape, 1)).outputs();
+            Var loss = head.apply(hs.get(hs.size() - 1)).squaredError(tape.constant(target)).sum();
+            tape.backward(loss);
+            adam.step(params);
+            params.forEach(Parameter::zeroGrad);
+            last = loss.item();
+            if (it < 20) {
+                first = Double.isNaN(first) ? last : first + last;
+            }
+        }
+        System.out.printf("tapegrad consumer: mean loss of the first 20 steps %.4f, last step %.6f%n", first / 20, last);
+        System.exit(last < first / 20 ? 0 : 1);
+    }
+}
