@@ -24,7 +24,7 @@ class HandComputedTest {
         assertEquals(0.5, b.grad().get(0, 0), 1e-12);
     }
 
-    /** THEORY.md §4: the first step of the "dogs" RNN, in row-vector form (weights transposed). */
+    /** docs/theory.md §4: the first step of the "dogs" RNN, in row-vector form (weights transposed). */
     @Test
     void dogsFirstStep() {
         double[][] wxh = {{0.6, 0.8, 0.4, 0.8}, {0.2, 0.2, 0.8, 0.7}, {0.9, 0.8, 0.1, 0.2}};

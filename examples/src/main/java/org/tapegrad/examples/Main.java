@@ -41,7 +41,16 @@ public final class Main implements Runnable {
     /** Runs the tool with the given streams and returns its exit code; {@code main} without the {@code System.exit}. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         String[] effective = args.length == 0 ? new String[] {"tour"} : args;
-        int code = commandLine(out, err).execute(effective);
+        int code;
+        try {
+            code = commandLine(out, err).execute(effective);
+        } catch (OutOfMemoryError e) {
+            // Every command estimates its memory before allocating; this is the last line of defence for what the
+            // estimate missed. picocli's handlers see Exceptions only, so the Error is caught here.
+            err.println("error: out of memory (the heap holds " + org.tapegrad.examples.cli.MemoryEstimate.size(Runtime.getRuntime().maxMemory())
+                    + "); choose smaller sizes or give java a larger -Xmx");
+            code = org.tapegrad.examples.cli.ExitCodes.BAD_INPUT;
+        }
         out.flush();
         err.flush();
         return code;

@@ -9,7 +9,7 @@ import org.tapegrad.kernel.Kernels;
 
 /**
  * A hand-written LSTM forward and backpropagation through time, the reference the tape's overhead is measured
- * against. Same math as THEORY.md §2 (fused gates, PyTorch order i, f, g, o), run on the {@link Kernels} it is given
+ * against. Same math as docs/theory.md §2 (fused gates, PyTorch order i, f, g, o), run on the {@link Kernels} it is given
  * (the tape's, {@code tape.kernels()}, for a fair comparison); the element-wise gate math is one raw loop over
  * {@code R064Store.data} per step and direction, and every buffer is allocated once in the constructor. The weights
  * are raw stores too: hand it copies of the parameters' values ({@code R064Store.FACTORY.copy(p.value())}).

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.tapegrad.examples.cli.Checks;
+import org.tapegrad.examples.cli.MemoryEstimate;
 import org.tapegrad.examples.cli.OutputFolder;
 import org.tapegrad.examples.io.CsvTable;
 import org.tapegrad.examples.io.LineChart;
@@ -67,6 +68,26 @@ public final class AddingCommand implements Callable<Integer> {
 
     private List<AddingTrainer.Run> runs = List.of();
 
+    /**
+     * Refuses sizes that cannot be held before allocating: the widest cell's matrices (LSTM, 4H gates), the tape of one
+     * batch at the longest T (about 32 numbers per hidden unit per step and sequence, values and gradients), the
+     * batch and the test set.
+     */
+    private void requireMemory() {
+        long longest = 0;
+        for (int t : lengths) {
+            longest = Math.max(longest, t);
+        }
+        String sizes = "--batch " + batch + " with --hidden " + hidden + ", --lengths up to " + longest + ", --test-size " + testSize;
+        MemoryEstimate.requireMatrix(sizes, "recurrent H×4H", hidden, 4L * hidden);
+        MemoryEstimate.requireMatrix(sizes, "batch's B×4H", batch, 4L * hidden);
+        MemoryEstimate.requireMatrix(sizes, "test set's N×T", testSize, longest);
+        double parameters = 4.0 * hidden * (hidden + 3) + hidden + 1;
+        double tape = (double) batch * longest * (32.0 * hidden + 8);
+        double data = 2.0 * longest * ((double) batch + testSize) + (double) testSize * longest * 4 * hidden / Math.max(1, longest);
+        MemoryEstimate.requireHeap(sizes, 8 * (4 * parameters + tape + data), "parameters with gradients and Adam's moments, the tape of one batch, the data");
+    }
+
     @Override
     public Integer call() {
         for (int t : lengths) {
@@ -80,6 +101,7 @@ public final class AddingCommand implements Callable<Integer> {
         Checks.positive(spec, "--test-size", testSize);
         Checks.positive(spec, "--lr", learningRate);
         Checks.positive(spec, "--clip", clip);
+        requireMemory();
         Path folder = output.prepare();
         PrintWriter out = spec.commandLine().getOut();
 

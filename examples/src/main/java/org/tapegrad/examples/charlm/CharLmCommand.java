@@ -4,12 +4,16 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import org.tapegrad.examples.cli.Checks;
+import org.tapegrad.examples.cli.MemoryEstimate;
 import org.tapegrad.examples.cli.OutputFolder;
 import org.tapegrad.examples.cli.UserInputException;
 import org.tapegrad.examples.io.AtomicFiles;
@@ -20,6 +24,7 @@ import org.tapegrad.examples.model.CellKind;
 import org.tapegrad.layers.optim.Adam;
 import org.tapegrad.layers.optim.Optimizer;
 import org.tapegrad.layers.optim.RmsProp;
+import org.tapegrad.layers.train.CarriedState;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,7 +95,9 @@ public final class CharLmCommand implements Callable<Integer> {
     @Option(names = "--sample-length", paramLabel = "N", defaultValue = "400", description = "Characters to sample at the end (default: ${DEFAULT-VALUE}).")
     private int sampleLength;
 
-    @Option(names = "--resume", paramLabel = "FILE", description = "Continue from a checkpoint written by an earlier run.")
+    @Option(names = "--resume", paramLabel = "FILE", description = {"Continue from a checkpoint written by an earlier run, exactly as if it had not stopped "
+            + "(weights, optimizer moments, carried stream states, iteration). The options that define the run come from the checkpoint; "
+            + "given again they must agree with it. --lr overrides the checkpoint's learning rate; --iterations counts the iterations to add."})
     private Path resume;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -106,34 +113,44 @@ public final class CharLmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        Checkpoint from = resume == null ? null : Checkpoint.read(resume);
-        if (from != null && from.cell() != cell && spec.commandLine().getParseResult().hasMatchedOption("--cell")) {
-            throw new UserInputException("checkpoint " + resume + " holds a " + from.cell() + " model, not " + cell);
+        Checkpoint.Loaded from = resume == null ? null : Checkpoint.read(resume);
+        if (from != null) {
+            continueFrom(from.checkpoint().configuration());
         }
-        Corpus corpus = text == null ? Corpus.generated(validFraction) : Corpus.read(text, validFraction, bptt + 2);
+        Corpus corpus = text == null ? Corpus.generated(validFraction) : Corpus.read(text, validFraction, (int) Math.min(Integer.MAX_VALUE, bptt + 2L));
+        CharTrainer trainer = new CharTrainer(batch, bptt, clip);
+        if (corpus.train().length < trainer.minimumTextLength()) {
+            throw new UserInputException("--batch " + batch + " and --bptt " + bptt + " need at least " + batch + " × " + (bptt + 1L) + " = "
+                    + trainer.minimumTextLength() + " training characters; " + corpus.name() + " has " + corpus.train().length);
+        }
+        requireMemory(corpus.vocabulary().size());
+        if (from != null) {
+            requireSame("the vocabulary", from.checkpoint().configuration().get("vocabulary"), Checkpoint.vocabulary(corpus.vocabulary().codePoints()));
+            requireSame("the training text (SHA-256 of its characters)", from.checkpoint().configuration().get("text"), digest(corpus.train()));
+        }
         Path folder = output.prepare();
         PrintWriter out = spec.commandLine().getOut();
 
-        CellKind kind = from != null ? from.cell() : cell;
-        int h = from != null ? from.hidden() : hidden;
-        int e = from != null ? from.embedding() : embedding;
-        if (from != null && !Arrays.equals(from.codePoints(), corpus.vocabulary().codePoints())) {
-            throw new UserInputException("checkpoint " + resume + " was trained on a text with another vocabulary (" + from.codePoints().length
-                    + " characters; this text has " + corpus.vocabulary().size() + ")");
-        }
-        CharModel<?> model = CharModel.create(kind, corpus.vocabulary().size(), e, h, seed);
-        long start = 0;
-        if (from != null) {
-            Checkpoint.loadWeights(model, resume);
-            start = from.iteration();
-        }
+        CharModel<?> model = CharModel.create(cell, corpus.vocabulary().size(), embedding, hidden, seed);
         Optimizer optimizer = optimizerKind == OptimizerKind.ADAM ? Adam.of(learningRate) : RmsProp.of(learningRate);
-        CharTrainer trainer = new CharTrainer(batch, bptt, clip);
+        long start = 0;
+        CarriedState carried = null;
+        if (from != null) {
+            from.restore(model, optimizer);
+            if (explicit("--lr")) {
+                optimizer.setLearningRate(learningRate); // documented: --lr overrides the checkpoint's learning rate
+            }
+            learningRate = optimizer.learningRate();
+            start = from.checkpoint().iteration();
+            carried = from.checkpoint().carried();
+        }
+        Map<String, String> configuration = configuration(corpus);
         int[] valid = Arrays.copyOf(corpus.valid(), Math.min(corpus.valid().length, validChars));
         out.printf("charlm — %s: %d training and %d validation characters, vocabulary %d; %s H = %d, E = %d, %d parameters; "
                 + "TBPTT k = %d over %d streams, %s lr %s, clip %s%s%n", corpus.name(), corpus.train().length, valid.length, corpus.vocabulary().size(),
-                kind.label(), h, e, model.parameters().stream().mapToLong(p -> p.shape().size()).sum(), bptt, batch, optimizerKind.name().toLowerCase(Locale.ROOT),
-                learningRate, clip, from == null ? "" : "; resumed at iteration " + start);
+                cell.label(), hidden, embedding, model.parameters().stream().mapToLong(p -> p.shape().size()).sum(), bptt, batch,
+                optimizerKind.name().toLowerCase(Locale.ROOT), learningRate, clip,
+                from == null ? "" : "; resumed at iteration " + start + " (" + from.file().file() + ": written by tapegrad, checksum verified)");
 
         CsvTable log = new CsvTable("iteration", "train_nats_per_char", "train_bits_per_char", "valid_nats_per_char", "valid_bits_per_char");
         List<double[]> trainCurve = new ArrayList<>();
@@ -144,7 +161,7 @@ public final class CharLmCommand implements Callable<Integer> {
             long end = start + iterations;
             for (long done = start; done < end;) {
                 long span = Math.min(evalEvery - done % evalEvery, end - done);
-                trainer.train(model, corpus.train(), optimizer, done, span, (it, nats) -> {
+                carried = trainer.train(model, corpus.train(), optimizer, done, span, carried, (it, nats) -> {
                     window[0] += nats;
                     window[1]++;
                     lastTrain = nats;
@@ -161,7 +178,7 @@ public final class CharLmCommand implements Callable<Integer> {
                 trainCurve.add(new double[] {done, bits(train)});
                 validCurve.add(new double[] {done, bits(v)});
                 log.add(done, train, bits(train), v, bits(v));
-                new Checkpoint(kind, e, h, corpus.vocabulary().codePoints(), done).save(model, checkpoint);
+                new Checkpoint(configuration, done, carried).save(model, optimizer, checkpoint);
                 progress.message(String.format(Locale.ROOT, "valid %.3f bits/char", bits(v)));
             }
         }
@@ -184,6 +201,112 @@ public final class CharLmCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The options that define the run, saved in every checkpoint and compared on resume. */
+    private Map<String, String> configuration(Corpus corpus) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("cell", cell.name().toLowerCase(Locale.ROOT));
+        c.put("hidden", Integer.toString(hidden));
+        c.put("embedding", Integer.toString(embedding));
+        c.put("batch", Integer.toString(batch));
+        c.put("bptt", Integer.toString(bptt));
+        c.put("optimizer", optimizerKind.name().toLowerCase(Locale.ROOT));
+        c.put("clip", Double.toString(clip));
+        c.put("valid-fraction", Double.toString(validFraction));
+        c.put("seed", Long.toString(seed));
+        c.put("vocabulary", Checkpoint.vocabulary(corpus.vocabulary().codePoints()));
+        c.put("text", digest(corpus.train()));
+        return c;
+    }
+
+    /**
+     * Takes every option that defines the run from the checkpoint's configuration. An option given on the command line
+     * must agree with it (an error names both values); options left out take the checkpoint's value. The values are
+     * then range-checked like options.
+     */
+    private void continueFrom(Map<String, String> saved) {
+        cell = resumed("--cell", cell, saved, v -> CellKind.valueOf(v.toUpperCase(Locale.ROOT)));
+        hidden = resumed("--hidden", hidden, saved, Integer::valueOf);
+        embedding = resumed("--embedding", embedding, saved, Integer::valueOf);
+        batch = resumed("--batch", batch, saved, Integer::valueOf);
+        bptt = resumed("--bptt", bptt, saved, Integer::valueOf);
+        optimizerKind = resumed("--optimizer", optimizerKind, saved, v -> OptimizerKind.valueOf(v.toUpperCase(Locale.ROOT)));
+        clip = resumed("--clip", clip, saved, Double::valueOf);
+        validFraction = resumed("--valid-fraction", validFraction, saved, Double::valueOf);
+        seed = resumed("--seed", seed, saved, Long::valueOf);
+        try {
+            validate();
+        } catch (ParameterException e) {
+            throw new UserInputException("checkpoint " + resume + " holds an invalid configuration: " + e.getMessage().replace("invalid value for --", ""), e);
+        }
+    }
+
+    private <T> T resumed(String option, T current, Map<String, String> saved, Function<String, T> parse) {
+        String key = option.substring(2);
+        String text = saved.get(key);
+        if (text == null) {
+            throw new UserInputException("checkpoint " + resume + " has no '" + key + "' in its configuration");
+        }
+        T fromCheckpoint;
+        try {
+            fromCheckpoint = parse.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("checkpoint " + resume + " has a malformed configuration: " + key + " = '" + text + "'", e);
+        }
+        if (explicit(option) && !fromCheckpoint.equals(current)) {
+            throw new UserInputException(option + " " + show(current) + " conflicts with the checkpoint " + resume + ", which was trained with "
+                    + option + " " + show(fromCheckpoint) + " (leave " + option + " out to continue that run, or drop --resume to start a new one)");
+        }
+        return fromCheckpoint;
+    }
+
+    private void requireSame(String what, String saved, String now) {
+        if (!now.equals(saved)) {
+            throw new UserInputException("checkpoint " + resume + " was trained on another text: " + what + " differs ("
+                    + abbreviate(saved) + " in the checkpoint, " + abbreviate(now) + " now)");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "none" : s.length() > 24 ? s.substring(0, 24) + "…" : s;
+    }
+
+    private static String show(Object value) {
+        return value instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(value);
+    }
+
+    private boolean explicit(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /**
+     * Refuses sizes a matrix cannot hold and runs the heap cannot hold, before anything is allocated: parameters with
+     * their gradients and two optimizer moments, the tape of one chunk (about 32 numbers per hidden unit and 6 per
+     * character of the vocabulary, per step and stream), the sample.
+     */
+    private void requireMemory(int vocabulary) {
+        long gates = (cell == CellKind.LSTM ? 4L : 3L) * hidden;
+        String sizes = "--hidden " + hidden + " with --embedding " + embedding + ", --batch " + batch + ", --bptt " + bptt;
+        MemoryEstimate.requireMatrix(sizes, "recurrent H×" + (cell == CellKind.LSTM ? "4" : "3") + "H", hidden, gates);
+        MemoryEstimate.requireMatrix(sizes, "input E×" + (cell == CellKind.LSTM ? "4" : "3") + "H", embedding, gates);
+        MemoryEstimate.requireMatrix(sizes, "chunk's B×" + (cell == CellKind.LSTM ? "4" : "3") + "H", batch, gates);
+        double parameters = vocabulary * embedding + gates * ((double) embedding + hidden + 2) + (hidden + 1.0) * vocabulary;
+        double tape = (double) batch * bptt * (32.0 * hidden + 6 * vocabulary + 2.0 * embedding);
+        MemoryEstimate.requireHeap(sizes, 8 * (4 * parameters + tape) + 4.0 * sampleLength,
+                "parameters with gradients and optimizer moments, and the tape of one chunk");
+    }
+
+    /** A short digest of the training text, so that a checkpoint is not continued on another text by mistake. */
+    static String digest(int[] text) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * text.length);
+            bytes.asIntBuffer().put(text);
+            return java.util.HexFormat.of().formatHex(sha.digest(bytes.array()), 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+    }
+
     private void validate() {
         if (cell != CellKind.LSTM && cell != CellKind.GRU) {
             throw new ParameterException(spec.commandLine(), "invalid value for --cell: " + cell + " (charlm uses lstm or gru)");
@@ -196,7 +319,10 @@ public final class CharLmCommand implements Callable<Integer> {
         Checks.positive(spec, "--lr", learningRate);
         Checks.positive(spec, "--clip", clip);
         Checks.inRange(spec, "--valid-fraction", validFraction, 0.001, 0.5);
-        Checks.positive(spec, "--valid-chars", validChars);
+        if (validChars < 2) {
+            throw new ParameterException(spec.commandLine(), "invalid value for --valid-chars: " + validChars
+                    + " (must be at least 2: validation predicts each character from the one before)");
+        }
         Checks.positive(spec, "--eval-every", evalEvery);
         Checks.positive(spec, "--temperature", temperature);
         Checks.nonNegative(spec, "--sample-length", sampleLength);

@@ -7,6 +7,7 @@ import org.tapegrad.layers.loss.Reduction;
 import org.tapegrad.layers.loss.SequenceCrossEntropy;
 import org.tapegrad.layers.optim.GradientClipping;
 import org.tapegrad.layers.optim.Optimizer;
+import org.tapegrad.layers.train.CarriedState;
 import org.tapegrad.layers.train.Chunk;
 import org.tapegrad.layers.train.TruncatedBptt;
 import org.tapegrad.tape.NoGrad;
@@ -17,7 +18,9 @@ import org.tapegrad.tape.Var;
 /**
  * Trains a {@link CharModel} with truncated BPTT: the training text is cut into B contiguous streams read side by
  * side; every chunk of k characters per stream is one iteration (backward through those k steps, clip the global
- * gradient norm, one optimizer step), and the state is carried to the next chunk.
+ * gradient norm, one optimizer step), and the state is carried to the next chunk. The state starts from zero at the
+ * start of every pass over the streams and only there, so where training stands is a function of the iteration and
+ * the carried state alone: stopping for an evaluation or a checkpoint, or resuming, changes nothing.
  *
  * @param batch B streams
  * @param bptt k, steps per chunk
@@ -30,8 +33,19 @@ public record CharTrainer(int batch, int bptt, double clip) {
         void iteration(long iteration, double natsPerChar);
     }
 
-    /** Runs {@code iterations} iterations starting at {@code startIteration} (which fixes where in the streams). */
-    public <S extends CellState> void train(CharModel<S> model, int[] text, Optimizer optimizer, long startIteration, long iterations, Listener listener) {
+    /** The fewest training characters B streams of at least k + 1 characters need. */
+    public long minimumTextLength() {
+        return (long) batch * (bptt + 1);
+    }
+
+    /**
+     * Runs {@code iterations} iterations starting at {@code startIteration} (which fixes where in the streams).
+     *
+     * @param carried the state the previous iteration left (null at the start of a pass, and ignored there)
+     * @return the state to carry into the iteration after the last one run
+     */
+    public <S extends CellState> CarriedState train(CharModel<S> model, int[] text, Optimizer optimizer, long startIteration, long iterations,
+            CarriedState carried, Listener listener) {
         int streamLength = text.length / batch;
         if (streamLength < bptt + 1) {
             throw new IllegalArgumentException("the training text (" + text.length + " characters) is too short for " + batch
@@ -43,13 +57,17 @@ public record CharTrainer(int batch, int bptt, double clip) {
         TruncatedBptt<S> tbptt = TruncatedBptt.every(model.cell(), bptt);
         long it = startIteration;
         long end = startIteration + iterations;
+        CarriedState state = carried;
         while (it < end) {
-            // One pass over the streams starting at the chunk this iteration falls in; the state starts at zero.
+            // The rest of the pass this iteration falls in; a new pass starts from the zero state.
             int firstChunk = (int) (it % chunksPerPass);
+            if (firstChunk == 0) {
+                state = null;
+            }
             int chunks = (int) Math.min(chunksPerPass - firstChunk, end - it);
             int offset = firstChunk * bptt;
             long[] counter = {it};
-            tbptt.run(tape, chunks * bptt, (tp, t) -> model.embedding().lookup(tp, ids(text, streamLength, offset + t)), null,
+            state = tbptt.run(tape, chunks * bptt, (tp, t) -> model.embedding().lookup(tp, ids(text, streamLength, offset + t)), state,
                     chunk -> loss(model, chunk, text, streamLength, offset), result -> {
                         GradientClipping.clipByGlobalNorm(params, clip);
                         optimizer.step(params);
@@ -58,9 +76,13 @@ public record CharTrainer(int batch, int bptt, double clip) {
                     });
             it = counter[0];
         }
+        return state;
     }
 
-    /** Loss in nats per character of {@code text} read as one stream (no gradient), in chunks of {@code bptt}. */
+    /**
+     * Loss in nats per character of {@code text} read as one stream (no gradient), in chunks of {@code bptt}, on its own
+     * tape from its own zero state: it reads the weights and changes nothing training uses.
+     */
     public <S extends CellState> double evaluate(CharModel<S> model, int[] text) {
         Tape tape = new Tape();
         TruncatedBptt<S> tbptt = TruncatedBptt.every(model.cell(), bptt);

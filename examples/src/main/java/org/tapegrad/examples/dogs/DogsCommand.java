@@ -19,9 +19,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dogs}: the worked toy of THEORY.md §4, forward, BPTT and one SGD step, printed. */
+/** {@code dogs}: the worked toy of docs/theory.md §4, forward, BPTT and one SGD step, printed. */
 @Command(name = "dogs", mixinStandardHelpOptions = true,
-        description = {"The toy RNN of THEORY.md §4: reads d, o, g and predicts o, g, s.",
+        description = {"The toy RNN of docs/theory.md §4: reads d, o, g and predicts o, g, s.",
             "Prints hidden states and predictions, the cross-entropy of \"dogs\", the BPTT gradients of W_hh, W_xh, W_hy "
                 + "and the matrices after one SGD step. Writes dogs-steps.csv and dogs-matrices.csv."})
 public final class DogsCommand implements Callable<Integer> {
@@ -47,7 +47,7 @@ public final class DogsCommand implements Callable<Integer> {
 
         DogsToy toy = new DogsToy();
         List<DogsToy.Step> steps = toy.forwardBackward();
-        out.println("dogs — THEORY.md §4: sigmoid RNN, H = 3, vocabulary {d, o, g, s}, no biases, h0 = 0");
+        out.println("dogs — docs/theory.md §4: sigmoid RNN, H = 3, vocabulary {d, o, g, s}, no biases, h0 = 0");
         out.println();
         DogsToy.Step first = steps.get(0);
         out.println("reading 'd':  h_1 = " + MatrixText.vector(first.hidden(), 2) + "   ŷ_1 = " + MatrixText.vector(first.prediction(), 2));

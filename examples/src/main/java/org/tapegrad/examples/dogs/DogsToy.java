@@ -9,12 +9,12 @@ import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
 /**
- * The toy RNN of THEORY.md §4: vocabulary {d, o, g, s} one-hot, three sigmoid hidden units, no biases, h₀ = 0, softmax
+ * The toy RNN of docs/theory.md §4: vocabulary {d, o, g, s} one-hot, three sigmoid hidden units, no biases, h₀ = 0, softmax
  * outputs, trained to predict the next character of "dogs" (inputs d, o, g; targets o, g, s).
  *
- * <p>THEORY.md writes it in the column convention, {@code h_t = σ(W_hh h_{t−1} + W_xh x_t)}, {@code ŷ_t = softmax(W_hy h_t)}.
+ * <p>docs/theory.md writes it in the column convention, {@code h_t = σ(W_hh h_{t−1} + W_xh x_t)}, {@code ŷ_t = softmax(W_hy h_t)}.
  * The tape works with row vectors, so each step is recorded as {@code h_t = σ(x_t·W_xhᵀ + h_{t−1}·W_hhᵀ)} with the
- * transposed product {@link Var#matmulBT}: the parameters hold the matrices exactly as printed in THEORY.md,
+ * transposed product {@link Var#matmulBT}: the parameters hold the matrices exactly as printed in docs/theory.md,
  * and their gradients come out in the same orientation.
  */
 public final class DogsToy {
@@ -24,11 +24,11 @@ public final class DogsToy {
     /** The training word: the inputs are its first three characters, the targets its last three. */
     public static final String WORD = "dogs";
 
-    /** THEORY.md §4, 3×3. */
+    /** docs/theory.md §4, 3×3. */
     public static final double[][] W_HH = {{0.1, 0.5, 0.1}, {0.5, 0.9, 0.3}, {0.3, 0.2, 0.1}};
-    /** THEORY.md §4, 3×4 (hidden × vocabulary). */
+    /** docs/theory.md §4, 3×4 (hidden × vocabulary). */
     public static final double[][] W_XH = {{0.6, 0.8, 0.4, 0.8}, {0.2, 0.2, 0.8, 0.7}, {0.9, 0.8, 0.1, 0.2}};
-    /** THEORY.md §4, 4×3 (vocabulary × hidden). */
+    /** docs/theory.md §4, 4×3 (vocabulary × hidden). */
     public static final double[][] W_HY = {{0.9, 0.8, 0.3}, {0.2, 0.3, 0.4}, {0.6, 0.9, 0.1}, {0.5, 0.0, 0.3}};
 
     private final Parameter whh = Parameter.of("W_hh", W_HH);
@@ -43,7 +43,7 @@ public final class DogsToy {
     public record Forward(List<Step> steps, Var totalLoss) {
     }
 
-    /** The three weight matrices, as THEORY.md names them. */
+    /** The three weight matrices, as docs/theory.md names them. */
     public List<Parameter> parameters() {
         return List.of(whh, wxh, why);
     }

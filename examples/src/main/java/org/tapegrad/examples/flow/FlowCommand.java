@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.tapegrad.examples.cli.Checks;
+import org.tapegrad.examples.cli.MemoryEstimate;
 import org.tapegrad.examples.cli.OutputFolder;
 import org.tapegrad.examples.io.Progress;
 
@@ -15,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code flow}: vanishing and exploding gradients, measured on the tape, against THEORY.md §1. */
+/** {@code flow}: vanishing and exploding gradients, measured on the tape, against docs/theory.md §1. */
 @Command(name = "flow", mixinStandardHelpOptions = true,
         description = {"Vanishing and exploding gradients: ‖∂L/∂h_t‖ against the distance T − t (loss at the last step) for "
                 + "tanh RNNs with ‖W_h‖₂ = 0.5, 1.0, 1.5, sigmoid and relu RNNs (‖W_h‖₂ = 1), LSTM with forget bias 0 and 1, and both GRUs; "
@@ -47,6 +48,20 @@ public final class FlowCommand implements Callable<Integer> {
     private List<FlowExperiment.Result> results = List.of();
     private List<LstmCellPath> cellPaths = List.of();
 
+    /**
+     * Refuses sizes that cannot be held before allocating: the H×4H matrices of the LSTM, and the tape of the T-step
+     * unroll (about 32 numbers per hidden unit per step and sequence, values and gradients), plus the H×H Jacobian
+     * probes.
+     */
+    private void requireMemory() {
+        String sizes = "--hidden " + hidden + " with --steps " + steps + ", --batch " + batch;
+        MemoryEstimate.requireMatrix(sizes, "recurrent H×4H", hidden, 4L * hidden);
+        MemoryEstimate.requireMatrix(sizes, "step's B×4H", batch, 4L * hidden);
+        double tape = (double) steps * batch * 32.0 * hidden;
+        double matrices = 12.0 * hidden * hidden + (double) steps * hidden * 4;
+        MemoryEstimate.requireHeap(sizes, 8 * (tape + matrices), "the tape of the unrolled sequence and the models' matrices");
+    }
+
     @Override
     public Integer call() {
         if (Checks.positive(spec, "--steps", steps) < 2) {
@@ -54,6 +69,7 @@ public final class FlowCommand implements Callable<Integer> {
         }
         Checks.positive(spec, "--hidden", hidden);
         Checks.positive(spec, "--batch", batch);
+        requireMemory();
         Path folder = output.prepare();
         PrintWriter out = spec.commandLine().getOut();
 

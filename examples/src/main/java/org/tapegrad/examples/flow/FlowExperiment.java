@@ -11,7 +11,7 @@ import org.tapegrad.layers.diag.SpectralNorm;
 
 /**
  * Runs every {@link FlowModel} on the same random input sequence and collects the measured curves with their decay
- * rates and, for vanilla RNNs, THEORY.md §1's bound.
+ * rates and, for vanilla RNNs, docs/theory.md §1's bound.
  *
  * @param steps T
  * @param inputSize I (input values uniform in [−1, 1])

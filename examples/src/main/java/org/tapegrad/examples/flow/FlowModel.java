@@ -8,7 +8,7 @@ import org.tapegrad.layers.cell.Cell;
  * One recurrent model of the gradient-flow comparison.
  *
  * @param name short label for tables, CSV columns and legends
- * @param gamma {@code max f'} of the activation (1 for tanh and relu, 1/4 for sigmoid) where THEORY.md §1's bound
+ * @param gamma {@code max f'} of the activation (1 for tanh and relu, 1/4 for sigmoid) where docs/theory.md §1's bound
  *     {@code (γ‖W_h‖₂)^{T−t}} applies; NaN for gated cells
  * @param factory builds the cell for input size I and hidden size H from a seeded random source
  */
@@ -20,7 +20,7 @@ public record FlowModel(String name, double gamma, Factory factory) {
         Cell<?> build(int inputSize, int hiddenSize, Random random);
     }
 
-    /** Whether THEORY.md §1's bound applies (a vanilla RNN). */
+    /** Whether docs/theory.md §1's bound applies (a vanilla RNN). */
     public boolean bounded() {
         return !Double.isNaN(gamma);
     }

@@ -16,7 +16,7 @@ import org.tapegrad.tape.Var;
  * over T steps, let {@code L = Σ_b h_T[b]·v} (a fixed unit readout v, so {@code ∂L/∂h_T} is the same for every
  * example), take its gradients once ({@link Tape#gradients}, which leaves the cell's parameters alone), and read
  * {@code ‖∂L/∂h_t‖} (Frobenius norm over the batch) for every t with the layers'
- * {@link org.tapegrad.layers.diag.GradientFlow}. THEORY.md §1 bounds the ratio
+ * {@link org.tapegrad.layers.diag.GradientFlow}. docs/theory.md §1 bounds the ratio
  * {@code ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖} by {@code (γ‖W_h‖₂)^{T−t}} for a vanilla RNN.
  */
 public final class GradientFlow {

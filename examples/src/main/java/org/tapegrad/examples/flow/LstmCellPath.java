@@ -12,7 +12,7 @@ import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
 /**
- * The LSTM's additive path, THEORY.md §2: along the cell state alone {@code ∂C_T/∂C_t = Π_{k=t+1..T} diag(f_k)}.
+ * The LSTM's additive path, docs/theory.md §2: along the cell state alone {@code ∂C_T/∂C_t = Π_{k=t+1..T} diag(f_k)}.
  * Compares that product of forget gates with the measured total derivative, which also has terms through the gates
  * and h.
  *

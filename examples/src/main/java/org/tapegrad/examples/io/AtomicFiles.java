@@ -12,7 +12,8 @@ import java.nio.file.StandardCopyOption;
 /**
  * Writes a file so that it is either absent, or complete: the bytes go to a hidden temporary file in the same folder
  * (same file system, so the rename is atomic) which is then moved over the target. An interrupted run therefore never
- * leaves a half-written CSV or PNG that looks finished.
+ * leaves a half-written CSV or PNG that looks finished; the hidden {@code .<name>.<random>.part} file a killed run leaves
+ * behind is removed by the next write of the same file.
  */
 public final class AtomicFiles {
 
@@ -35,6 +36,7 @@ public final class AtomicFiles {
         Path folder = target.toAbsolutePath().getParent();
         Path tmp = null;
         try {
+            removeStale(folder, target.getFileName().toString());
             tmp = Files.createTempFile(folder, "." + target.getFileName() + ".", ".part");
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
                 writer.writeTo(out);
@@ -58,6 +60,16 @@ public final class AtomicFiles {
     /** Writes a UTF-8 text file atomically. */
     public static Path writeString(Path target, String text) {
         return write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static void removeStale(Path folder, String name) throws IOException {
+        String prefix = "." + name + ".";
+        try (java.nio.file.DirectoryStream<Path> stale = Files.newDirectoryStream(folder,
+                p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".part"))) {
+            for (Path p : stale) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** Temporary files are created owner-only (0600); results are ordinary files (0644) like any other output. */

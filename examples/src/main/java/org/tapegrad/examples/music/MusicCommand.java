@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.tapegrad.examples.cli.Checks;
+import org.tapegrad.examples.cli.MemoryEstimate;
 import org.tapegrad.examples.cli.OutputFolder;
 import org.tapegrad.examples.io.CsvTable;
 import org.tapegrad.examples.io.LineChart;
@@ -73,6 +74,26 @@ public final class MusicCommand implements Callable<Integer> {
     private List<MusicTrainer.Result> results = List.of();
     private double[] baseline;
 
+    /**
+     * Refuses sizes that cannot be held before allocating: the largest cell's H×4H matrix, and the tape of one batch of
+     * the longest sequences (about 32 numbers per hidden unit and 4 per key, per step and sequence).
+     */
+    private void requireMemory(PianoRolls rolls) {
+        int units = hidden != null ? hidden : 100;
+        long longest = 0;
+        for (List<double[][]> split : List.of(rolls.train(), rolls.valid(), rolls.test())) {
+            for (double[][] sequence : split) {
+                longest = Math.max(longest, sequence.length);
+            }
+        }
+        String sizes = "--hidden " + units + " with --batch " + batch + " and sequences of up to " + longest + " steps";
+        MemoryEstimate.requireMatrix(sizes, "recurrent H×4H", units, 4L * units);
+        MemoryEstimate.requireMatrix(sizes, "input 88×4H", PianoRolls.PITCHES, 4L * units);
+        double parameters = 4.0 * units * (units + PianoRolls.PITCHES + 1) + (units + 1.0) * PianoRolls.PITCHES;
+        double tape = (double) Math.min(batch, rolls.train().size()) * longest * (32.0 * units + 4 * PianoRolls.PITCHES);
+        MemoryEstimate.requireHeap(sizes, 8 * (4 * parameters + tape), "parameters with gradients and RMSprop's averages, and the tape of one batch");
+    }
+
     @Override
     public Integer call() {
         if (hidden != null) {
@@ -90,6 +111,7 @@ public final class MusicCommand implements Callable<Integer> {
         if (maxSequences != null) {
             rolls = rolls.firstSequences(maxSequences);
         }
+        requireMemory(rolls);
         Path folder = output.prepare();
         PrintWriter out = spec.commandLine().getOut();
 

@@ -1,7 +1,10 @@
 package org.tapegrad.examples.music;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +19,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 
 /**
  * Polyphonic music as binary piano rolls, read from the JSON format of {@code shared/data/README.md}:
@@ -52,22 +58,13 @@ public record PianoRolls(List<double[][]> train, List<double[][]> valid, List<do
     }
 
     /**
-     * Reads and validates a file.
+     * Reads and validates a file, as strict JSON in UTF-8.
      *
      * @throws UserInputException naming the file and the first problem found (missing, not JSON, a split absent or
      *     empty, a note that is not an integer in 21–108, an empty sequence)
      */
     public static PianoRolls load(Path file) {
-        JsonElement root;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = JsonParser.parseReader(r);
-        } catch (NoSuchFileException e) {
-            throw new UserInputException("music data file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new UserInputException("cannot read music data file " + file + ": " + e.getMessage(), e);
-        } catch (JsonParseException e) {
-            throw new UserInputException("music data file " + file + " is not valid JSON: " + rootMessage(e), e);
-        }
+        JsonElement root = strictJson(file);
         if (!root.isJsonObject()) {
             throw new UserInputException(where(file, null) + "expected a JSON object {\"train\":[...],\"valid\":[...],\"test\":[...]}");
         }
@@ -118,6 +115,37 @@ public record PianoRolls(List<double[][]> train, List<double[][]> valid, List<do
         }
         double d = note.getAsDouble();
         return d == Math.rint(d) && Math.abs(d) < 1e6 ? (int) d : Integer.MIN_VALUE;
+    }
+
+    /**
+     * The file parsed as strict JSON (RFC 8259: quoted keys, no comments, no trailing content) from strict UTF-8; a
+     * folder, a binary file and malformed JSON each get a message naming the file and what was expected.
+     */
+    private static JsonElement strictJson(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new UserInputException("music data file " + file + " is a folder; expected a JSON file");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (NoSuchFileException e) {
+            throw new UserInputException("music data file " + file + " does not exist");
+        } catch (CharacterCodingException e) {
+            throw new UserInputException("music data file " + file + " is not UTF-8 text (a binary file?); expected JSON");
+        } catch (IOException e) {
+            throw new UserInputException("cannot read music data file " + file + ": " + e.getMessage(), e);
+        }
+        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+            reader.setStrictness(Strictness.STRICT);
+            JsonElement root = JsonParser.parseReader(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new UserInputException("music data file " + file + " is not valid JSON: content after the top-level value");
+            }
+            return root;
+        } catch (JsonParseException | IOException | IllegalStateException e) {
+            throw new UserInputException("music data file " + file + " is not valid JSON: " + rootMessage(e), e);
+        }
     }
 
     private static String where(Path file, String at) {

@@ -26,7 +26,7 @@ class CharLmCommandTest {
         CharModel<?> model = CharModel.create(CellKind.GRU, 4, 8, 16, 1);
         CharTrainer trainer = new CharTrainer(4, 8, 5.0);
         double before = trainer.evaluate(model, text);
-        trainer.train(model, text, Adam.of(0.02), 0, 150, (it, nats) -> { });
+        trainer.train(model, text, Adam.of(0.02), 0, 150, null, (it, nats) -> { });
         double after = trainer.evaluate(model, text);
         assertTrue(before > 0.8 * Math.log(4), "untrained ≈ uniform: " + before);
         assertTrue(after < 0.5 * Math.log(4), "trained: " + after + " nats/char vs uniform " + Math.log(4));
@@ -41,7 +41,7 @@ class CharLmCommandTest {
         assertEquals(0, first.exitCode(), first.err());
         Path ckpt = dir.resolve("a/charlm.safetensors");
         assertTrue(Files.isRegularFile(ckpt));
-        assertEquals(20, Checkpoint.read(ckpt).iteration());
+        assertEquals(20, Checkpoint.read(ckpt).checkpoint().iteration());
         List<String> log = Files.readAllLines(dir.resolve("a/charlm.csv"));
         assertEquals(3, log.size(), "header + evaluations at 10 and 20");
         String[] cells = log.get(2).split(",");
@@ -51,7 +51,7 @@ class CharLmCommandTest {
         CliRun resumed = CliRun.of(concat(common, "--iterations", "10", "--resume", ckpt.toString(), "--out", dir.resolve("b").toString()));
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertTrue(resumed.out().contains("resumed at iteration 20"), resumed.out());
-        assertEquals(30, Checkpoint.read(dir.resolve("b/charlm.safetensors")).iteration());
+        assertEquals(30, Checkpoint.read(dir.resolve("b/charlm.safetensors")).checkpoint().iteration());
         // The resumed model starts from the trained weights: its first validation is no worse than where run A ended.
         double endA = Double.parseDouble(log.get(2).split(",")[3]);
         double endB = Double.parseDouble(Files.readAllLines(dir.resolve("b/charlm.csv")).get(1).split(",")[3]);
@@ -65,13 +65,13 @@ class CharLmCommandTest {
         assertTrue(rnn.err().contains("lstm or gru"), rnn.err());
 
         CliRun missing = CliRun.of("charlm", "--text", dir.resolve("none.txt").toString(), "--out", dir.toString());
-        assertEquals(1, missing.exitCode());
+        assertEquals(2, missing.exitCode());
         assertEquals(1, missing.errLines().size(), missing.err());
         assertTrue(missing.err().contains("none.txt"), missing.err());
 
         Path junk = Files.writeString(dir.resolve("junk.safetensors"), "not a checkpoint");
         CliRun bad = CliRun.of("charlm", "--resume", junk.toString(), "--out", dir.toString());
-        assertEquals(1, bad.exitCode());
+        assertEquals(2, bad.exitCode());
         assertEquals(1, bad.errLines().size(), bad.err());
         assertTrue(bad.err().contains("junk.safetensors"), bad.err());
     }

@@ -10,7 +10,7 @@ import org.tapegrad.check.GradientCheck;
 import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 
-/** The "dogs" toy against THEORY.md §4, an independent column-convention forward pass, and finite differences. */
+/** The "dogs" toy against docs/theory.md §4, an independent column-convention forward pass, and finite differences. */
 class DogsToyTest {
 
     @Test
@@ -94,7 +94,7 @@ class DogsToyTest {
         assertEquals(true, lossAfter < lossBefore, "one small SGD step lowers the loss: " + lossBefore + " → " + lossAfter);
     }
 
-    // ---- THEORY.md §4 in its own column convention, plain Java --------------------------------------------------
+    // ---- docs/theory.md §4 in its own column convention, plain Java --------------------------------------------------
 
     private static double columnLoss(double[][] whh, double[][] wxh, double[][] why) {
         double[] h = new double[3];

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The measured gradient flow obeys THEORY.md §1 at T = 200. */
+/** The measured gradient flow obeys docs/theory.md §1 at T = 200. */
 class FlowExperimentTest {
 
     static final int T = 200;
@@ -78,7 +78,7 @@ class FlowExperimentTest {
         LstmCellPath one = e.cellPath(1.0);
         assertEquals(1.0, zero.measured()[0], 1e-12);
         for (int d = 1; d < T; d++) {
-            // 0 < f < 1, so the product along the cell path can only shrink: it never explodes (THEORY.md §2).
+            // 0 < f < 1, so the product along the cell path can only shrink: it never explodes (docs/theory.md §2).
             assertTrue(zero.forgetProduct()[d] < zero.forgetProduct()[d - 1], "d=" + d);
             assertTrue(one.forgetProduct()[d] < one.forgetProduct()[d - 1], "d=" + d);
             assertTrue(one.forgetProduct()[d] > zero.forgetProduct()[d], "d=" + d);

@@ -80,13 +80,13 @@ class MusicCommandTest {
     @Test
     void missingAndMalformedDataFilesAreOneLineErrors() throws IOException {
         CliRun missing = CliRun.of("music", "--data", dir.resolve("nope.json").toString(), "--out", dir.toString());
-        assertEquals(1, missing.exitCode());
+        assertEquals(2, missing.exitCode());
         assertEquals(1, missing.errLines().size(), missing.err());
         assertTrue(missing.err().contains("nope.json") && missing.err().contains("does not exist"), missing.err());
 
         Path bad = Files.writeString(dir.resolve("bad.json"), "{\"train\": [[[60]]], \"valid\": oops}");
         CliRun malformed = CliRun.of("music", "--data", bad.toString(), "--out", dir.resolve("out").toString());
-        assertEquals(1, malformed.exitCode());
+        assertEquals(2, malformed.exitCode());
         assertEquals(1, malformed.errLines().size(), malformed.err());
         assertTrue(malformed.err().contains("bad.json"), malformed.err());
         assertFalse(Files.exists(dir.resolve("out/music-summary.csv")), "nothing written");

@@ -12,7 +12,7 @@ import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
 /**
- * GRU, THEORY.md §3, in either of its two formulations ({@link Variant}). Both fuse the input side of all three
+ * GRU, docs/theory.md §3, in either of its two formulations ({@link Variant}). Both fuse the input side of all three
  * blocks into one matmul: {@code x·wx} is {@code B×3H} with column blocks r (reset), z (update), candidate.
  *
  * <p><b>The z convention is mirrored between the variants</b>, as in the literature: in

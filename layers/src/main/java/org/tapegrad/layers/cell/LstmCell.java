@@ -12,7 +12,7 @@ import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
 /**
- * LSTM, THEORY.md §2, with the four gates fused: {@code z = x·wx + h·wh + b} is {@code B×4H}, and its column blocks
+ * LSTM, docs/theory.md §2, with the four gates fused: {@code z = x·wx + h·wh + b} is {@code B×4H}, and its column blocks
  * {@code [kH, (k+1)H)} are, in PyTorch's order, k = 0 input gate i, 1 forget gate f, 2 candidate g, 3 output gate o:
  *
  * <pre>
@@ -51,7 +51,7 @@ public final class LstmCell implements Cell<LstmState> {
     /**
      * As {@link #LstmCell(String, int, int, Random)}, then the forget-gate block of {@code b} set to
      * {@code forgetBias}: 1.0 starts with {@code f ≈ σ(1) ≈ 0.73}, so the cell state, and its gradient, survive
-     * longer from the first update on (THEORY.md §2, "the additive path").
+     * longer from the first update on (docs/theory.md §2, "the additive path").
      */
     public LstmCell(String name, int inputSize, int hiddenSize, double forgetBias, Random random) {
         this(name, inputSize, hiddenSize, random);

@@ -10,7 +10,7 @@ import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
 /**
- * Vanilla RNN, THEORY.md §1: {@code h_t = f(x_t·W_x + h_{t−1}·W_h + b)} with f = tanh, sigmoid or relu.
+ * Vanilla RNN, docs/theory.md §1: {@code h_t = f(x_t·W_x + h_{t−1}·W_h + b)} with f = tanh, sigmoid or relu.
  *
  * <p>Parameters: {@code <name>.wx} ({@code I×H}), {@code <name>.wh} ({@code H×H}), {@code <name>.b} ({@code 1×H}).
  * PyTorch's {@code nn.RNN} keeps {@code weight_ih} ({@code H×I}) = {@code wxᵀ}, {@code weight_hh} = {@code whᵀ} and

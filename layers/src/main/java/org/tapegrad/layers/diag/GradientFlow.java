@@ -24,7 +24,7 @@ public final class GradientFlow {
 
     /**
      * {@code ‖∂L/∂s_t‖_F} of part {@code part} of the state after every step, e.g. part 1 of an LSTM state is the cell
-     * {@code c_t}, whose gradient shows the additive path of THEORY.md §2.
+     * {@code c_t}, whose gradient shows the additive path of docs/theory.md §2.
      */
     public static double[] stateGradientNorms(Gradients gradients, Unrolled<?> unrolled, int part) {
         return gradientNorms(gradients, unrolled.states().stream().map(s -> {

@@ -6,7 +6,7 @@ import org.tapegrad.tape.Parameter;
 
 /**
  * The spectral norm ‖A‖₂ (largest singular value) of a matrix, by ojAlgo's SVD. For the recurrent matrix of a vanilla
- * RNN, THEORY.md §1: {@code ‖∂h_T/∂h_t‖₂ ≤ (γ‖W_h‖₂)^{T−t}} with γ = max f' (1 for tanh, 1/4 for sigmoid), so
+ * RNN, docs/theory.md §1: {@code ‖∂h_T/∂h_t‖₂ ≤ (γ‖W_h‖₂)^{T−t}} with γ = max f' (1 for tanh, 1/4 for sigmoid), so
  * {@code γ‖W_h‖₂ < 1} guarantees vanishing gradients.
  */
 public final class SpectralNorm {

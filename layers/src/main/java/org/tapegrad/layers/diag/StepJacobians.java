@@ -5,7 +5,7 @@ import org.ojalgo.matrix.store.R064Store;
 
 /**
  * The Jacobians {@code ∂h_T/∂h_t} of an unrolled recording, one per batch row b and step t (0-based, so the distance
- * is {@code T − 1 − t}), in THEORY.md's row-vector convention: {@code J(j, i) = ∂h_T[i] / ∂h_t[j]}, an
+ * is {@code T − 1 − t}), in docs/theory.md's row-vector convention: {@code J(j, i) = ∂h_T[i] / ∂h_t[j]}, an
  * {@code H_t×H_T} matrix with {@code dh_T = dh_t · J}; for a vanilla RNN {@code J = Π_{k=t+1..T−1} W_h·diag(f'(z_k))}.
  * Norms are invariant under transposition, so the convention matters only when reading the matrices.
  */

@@ -14,7 +14,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Replaces a file atomically: the contents go to a temporary file in the same directory, are forced to disk, and the
  * temporary file is then moved over the target with {@code ATOMIC_MOVE} (falling back to {@code REPLACE_EXISTING}
  * where the file system cannot). A reader therefore sees the old file or the complete new one, never a partial one;
- * after a crash at most a stray {@code .*.tmp} file is left.
+ * after a crash (a {@code kill -9} mid-write) a stray {@code .<name>.<random>.tmp} file is left, and the next write of
+ * the same target removes it. One writer per target is assumed: a second process writing the same file at the same
+ * time could have its temporary file removed and would then fail, never leave a partial target.
  */
 final class AtomicFiles {
 
@@ -28,6 +30,7 @@ final class AtomicFiles {
     static void write(Path target, Contents contents) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
+        removeStaleTemporaries(directory, absolute.getFileName().toString());
         Path temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".tmp");
         boolean moved = false;
         try {
@@ -47,6 +50,17 @@ final class AtomicFiles {
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temporary);
+            }
+        }
+    }
+
+    /** Deletes the temporary files earlier, interrupted writes of {@code name} left behind. */
+    static void removeStaleTemporaries(Path directory, String name) throws IOException {
+        String prefix = "." + name + ".";
+        try (java.nio.file.DirectoryStream<Path> stale = Files.newDirectoryStream(directory,
+                p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".tmp"))) {
+            for (Path p : stale) {
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -10,16 +10,22 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An optional SHA-256 integrity check that tapegrad stores as the metadata entry {@value #KEY}. Safetensors itself
+ * The SHA-256 integrity check that tapegrad stores as the metadata entry {@value #KEY}. Safetensors itself
  * has no checksum, so without it a flipped byte in the data section is read back as a wrong weight. The digest covers
  * what the reader derives from the file: every tensor's name, dtype, shape and offsets (in data order), every other
  * metadata entry (sorted by key) and the raw data bytes — so a corruption anywhere is caught, not just in the data.
- * Files from other tools lack the entry and are read unchecked unless the reader requires it.
+ * Files from other tools lack the entry (and every other {@code tapegrad.} entry) and are read unchecked; a file with any
+ * {@code tapegrad.} entry but no digest is rejected, since tapegrad never writes one without the other.
  */
 final class Checksum {
 
     /** The metadata key holding the lower-case hex digest. */
     static final String KEY = "tapegrad.sha256";
+    /** Every metadata key tapegrad writes starts with this; a file with such a key is tapegrad's and must have its digest. */
+    static final String PREFIX = "tapegrad.";
+    /** Written with every checksum, so that a file whose checksum entry was renamed away still reads as tapegrad's. */
+    static final String WRITER_KEY = "tapegrad.writer";
+    static final String WRITER = "tapegrad";
 
     private final MessageDigest digest;
 

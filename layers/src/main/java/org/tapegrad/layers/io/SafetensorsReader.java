@@ -42,12 +42,16 @@ public final class SafetensorsReader {
         this.requireChecksum = requireChecksum;
     }
 
-    /** A reader that verifies the {@code tapegrad.sha256} checksum when the file has one. */
+    /**
+     * A reader that verifies the {@code tapegrad.sha256} checksum of every file written by tapegrad (one with any
+     * {@code tapegrad.} metadata entry, which is then rejected without a checksum) and reads other tools' files
+     * unverified; {@link WeightFile#provenance()} says which it was.
+     */
     public static SafetensorsReader create() {
         return new SafetensorsReader(false);
     }
 
-    /** A reader that also rejects files without a {@code tapegrad.sha256} checksum (files written by tapegrad). */
+    /** A reader that also rejects files of other tools, i.e. every file without a {@code tapegrad.sha256} checksum. */
     public static SafetensorsReader requiringChecksum() {
         return new SafetensorsReader(true);
     }
@@ -82,9 +86,16 @@ public final class SafetensorsReader {
         List<TensorEntry> entries = DataLayout.check(file, header.entries(), size - dataStart);
 
         String expectedSum = header.metadata().get(Checksum.KEY);
-        if (expectedSum == null && requireChecksum) {
-            throw new WeightFileException(file, "has no " + Checksum.KEY + " checksum in __metadata__, and one is"
-                    + " required");
+        if (expectedSum == null) {
+            for (String key : header.metadata().keySet()) {
+                if (key.startsWith(Checksum.PREFIX)) {
+                    throw new WeightFileException(file, "was written by tapegrad (its metadata has '" + key + "') but has no "
+                            + Checksum.KEY + " checksum; tapegrad always writes one, so the file was altered");
+                }
+            }
+            if (requireChecksum) {
+                throw new WeightFileException(file, "has no " + Checksum.KEY + " checksum in __metadata__, and one is required");
+            }
         }
         Checksum checksum = expectedSum == null ? null : new Checksum(entries, header.metadata());
         Map<String, WeightTensor> tensors = new LinkedHashMap<>();
@@ -101,7 +112,8 @@ public final class SafetensorsReader {
                         + " but the contents hash to " + actual + " (file corrupted)");
             }
         }
-        return new WeightFile(tensors, header.metadata());
+        return new WeightFile(tensors, header.metadata(),
+                checksum != null ? WeightFile.Provenance.TAPEGRAD_VERIFIED : WeightFile.Provenance.OTHER_TOOL_UNVERIFIED);
     }
 
     private static double[] decode(Path file, FileChannel channel, long dataStart, TensorEntry e, ByteBuffer chunk,

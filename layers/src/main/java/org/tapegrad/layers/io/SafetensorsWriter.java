@@ -36,7 +36,10 @@ public final class SafetensorsWriter {
         return new SafetensorsWriter(true);
     }
 
-    /** A writer that writes plain safetensors without tapegrad's checksum entry. */
+    /**
+     * A writer of plain safetensors without tapegrad's entries, as another tool would write (for tests and for
+     * exchange with tools that reject unknown metadata); metadata keys starting with {@code tapegrad.} are refused.
+     */
     public static SafetensorsWriter withoutChecksum() {
         return new SafetensorsWriter(false);
     }
@@ -49,6 +52,16 @@ public final class SafetensorsWriter {
      */
     public void write(Path file, WeightFile contents) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>(contents.metadata());
+        if (checksum) {
+            metadata.put(Checksum.WRITER_KEY, Checksum.WRITER);
+        } else {
+            for (String key : metadata.keySet()) {
+                if (key != null && key.startsWith(Checksum.PREFIX)) {
+                    throw new IllegalArgumentException("metadata key '" + key + "': keys starting with '" + Checksum.PREFIX
+                            + "' mark a file written by tapegrad, which readers then require to carry a checksum");
+                }
+            }
+        }
         List<TensorEntry> entries = layout(contents, metadata);
         if (checksum) {
             Checksum sum = new Checksum(entries, metadata);

@@ -33,7 +33,7 @@ public final class Adagrad extends PerParameterOptimizer<Adagrad.Accumulator> {
     }
 
     private Adagrad(Builder b) {
-        super(NAME, b.learningRate, size -> new Accumulator(size, b.initialAccumulator));
+        super(NAME, b.learningRate);
         this.learningRateDecay = HyperParameters.nonNegative(NAME, "learningRateDecay", b.learningRateDecay);
         this.initialAccumulator = HyperParameters.nonNegative(NAME, "initialAccumulator", b.initialAccumulator);
         this.epsilon = HyperParameters.positive(NAME, "epsilon", b.epsilon);
@@ -51,7 +51,25 @@ public final class Adagrad extends PerParameterOptimizer<Adagrad.Accumulator> {
     }
 
     @Override
-    void update(double[] theta, double[] grad, Accumulator acc) {
+    protected Accumulator newState(int size) {
+        return new Accumulator(size, initialAccumulator);
+    }
+
+    @Override
+    protected SlotValues exportState(Accumulator acc) {
+        return SlotValues.of(acc.steps, "sum_of_squares", acc.sumOfSquares.clone());
+    }
+
+    @Override
+    protected Accumulator importState(int size, SlotValues saved) {
+        Accumulator acc = new Accumulator(size, 0);
+        saved.copyInto("sum_of_squares", acc.sumOfSquares);
+        acc.steps = saved.steps();
+        return acc;
+    }
+
+    @Override
+    protected void update(double[] theta, double[] grad, Accumulator acc) {
         long t = ++acc.steps;
         double eta = learningRate() / (1 + (t - 1) * learningRateDecay);
         double[] sum = acc.sumOfSquares;

@@ -36,7 +36,7 @@ public final class Adam extends PerParameterOptimizer<Adam.Moments> {
     }
 
     private Adam(Builder b) {
-        super(NAME, b.learningRate, Moments::new);
+        super(NAME, b.learningRate);
         this.beta1 = HyperParameters.unitInterval(NAME, "beta1", b.beta1);
         this.beta2 = HyperParameters.unitInterval(NAME, "beta2", b.beta2);
         this.epsilon = HyperParameters.positive(NAME, "epsilon", b.epsilon);
@@ -55,7 +55,26 @@ public final class Adam extends PerParameterOptimizer<Adam.Moments> {
     }
 
     @Override
-    void update(double[] theta, double[] grad, Moments moments) {
+    protected Moments newState(int size) {
+        return new Moments(size);
+    }
+
+    @Override
+    protected SlotValues exportState(Moments moments) {
+        return SlotValues.of(moments.steps, "first", moments.first.clone(), "second", moments.second.clone());
+    }
+
+    @Override
+    protected Moments importState(int size, SlotValues saved) {
+        Moments moments = new Moments(size);
+        saved.copyInto("first", moments.first);
+        saved.copyInto("second", moments.second);
+        moments.steps = saved.steps();
+        return moments;
+    }
+
+    @Override
+    protected void update(double[] theta, double[] grad, Moments moments) {
         long t = ++moments.steps;
         double stepSize = learningRate() / (1 - Math.pow(beta1, t));
         double secondCorrectionRoot = Math.sqrt(1 - Math.pow(beta2, t));

@@ -41,4 +41,19 @@ public interface Optimizer {
 
     /** Forgets all per-parameter state, as if the optimizer had just been built. */
     void reset();
+
+    /**
+     * Its state as data keyed by parameter name (a copy: later steps do not change it), to be saved with a checkpoint.
+     * Optimizers extending {@link PerParameterOptimizer} get this from the base class.
+     */
+    OptimizerState state();
+
+    /**
+     * Replaces all state by {@code state} (and sets its learning rate), matching saved parameters to
+     * {@code parameters} by name, so that the next step is the one that would have followed where the state was taken.
+     *
+     * @throws IllegalArgumentException if the state is of another optimizer, names a parameter not in the list, or a
+     *         slot does not fit its parameter; nothing is changed then
+     */
+    void loadState(OptimizerState state, List<Parameter> parameters);
 }

@@ -30,6 +30,7 @@ public final class RmsProp extends PerParameterOptimizer<RmsProp.Averages> {
         final double[] square;
         final double[] mean;
         final double[] velocity;
+        long steps;
 
         Averages(int size, boolean centered, boolean momentum) {
             square = new double[size];
@@ -39,7 +40,7 @@ public final class RmsProp extends PerParameterOptimizer<RmsProp.Averages> {
     }
 
     private RmsProp(Builder b) {
-        super(NAME, b.learningRate, size -> new Averages(size, b.centered, b.momentum > 0));
+        super(NAME, b.learningRate);
         this.decay = HyperParameters.unitInterval(NAME, "decay", b.decay);
         this.epsilon = HyperParameters.positive(NAME, "epsilon", b.epsilon);
         this.momentum = HyperParameters.unitInterval(NAME, "momentum", b.momentum);
@@ -58,7 +59,40 @@ public final class RmsProp extends PerParameterOptimizer<RmsProp.Averages> {
     }
 
     @Override
-    void update(double[] theta, double[] grad, Averages avg) {
+    protected Averages newState(int size) {
+        return new Averages(size, centered, momentum > 0);
+    }
+
+    @Override
+    protected SlotValues exportState(Averages avg) {
+        java.util.Map<String, double[]> arrays = new java.util.LinkedHashMap<>();
+        arrays.put("square", avg.square.clone());
+        if (avg.mean != null) {
+            arrays.put("mean", avg.mean.clone());
+        }
+        if (avg.velocity != null) {
+            arrays.put("velocity", avg.velocity.clone());
+        }
+        return new SlotValues(arrays, avg.steps);
+    }
+
+    @Override
+    protected Averages importState(int size, SlotValues saved) {
+        Averages avg = newState(size);
+        saved.copyInto("square", avg.square);
+        if (avg.mean != null) {
+            saved.copyInto("mean", avg.mean);
+        }
+        if (avg.velocity != null) {
+            saved.copyInto("velocity", avg.velocity);
+        }
+        avg.steps = saved.steps();
+        return avg;
+    }
+
+    @Override
+    protected void update(double[] theta, double[] grad, Averages avg) {
+        avg.steps++;
         double eta = learningRate();
         double[] s = avg.square;
         double[] a = avg.mean;

@@ -33,7 +33,7 @@ public final class Sgd extends PerParameterOptimizer<Sgd.Buffer> {
     }
 
     private Sgd(Builder b) {
-        super(NAME, b.learningRate, Buffer::new);
+        super(NAME, b.learningRate);
         this.momentum = HyperParameters.unitInterval(NAME, "momentum", b.momentum);
         this.dampening = HyperParameters.closedUnitInterval(NAME, "dampening", b.dampening);
         this.nesterov = b.nesterov;
@@ -55,12 +55,31 @@ public final class Sgd extends PerParameterOptimizer<Sgd.Buffer> {
     }
 
     @Override
-    boolean keepsState() {
+    protected Buffer newState(int size) {
+        return new Buffer(size);
+    }
+
+    @Override
+    protected SlotValues exportState(Buffer buffer) {
+        return SlotValues.of(buffer.started ? 1 : 0, "velocity", buffer.velocity.clone());
+    }
+
+    /** Only whether the buffer has started matters to the rule, so a step count above 0 means started. */
+    @Override
+    protected Buffer importState(int size, SlotValues saved) {
+        Buffer buffer = new Buffer(size);
+        saved.copyInto("velocity", buffer.velocity);
+        buffer.started = saved.steps() > 0;
+        return buffer;
+    }
+
+    @Override
+    protected boolean keepsState() {
         return momentum != 0;
     }
 
     @Override
-    void update(double[] theta, double[] grad, Buffer buffer) {
+    protected void update(double[] theta, double[] grad, Buffer buffer) {
         double eta = learningRate();
         if (buffer == null) {
             for (int i = 0; i < theta.length; i++) {

@@ -51,6 +51,26 @@ public final class CarriedState {
         return state;
     }
 
+    /**
+     * A state from saved values (e.g. read from a checkpoint), copied: every part {@code B×H} with the same B.
+     *
+     * @throws IllegalArgumentException if there is no part or the parts have different row counts
+     */
+    public static CarriedState of(List<? extends MatrixStore<Double>> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("a carried state needs at least one part");
+        }
+        List<R064Store> copies = new ArrayList<>(values.size());
+        for (MatrixStore<Double> v : values) {
+            if (v.getRowDim() != values.get(0).getRowDim()) {
+                throw new IllegalArgumentException("carried state parts have " + values.get(0).getRowDim() + " and " + v.getRowDim()
+                        + " rows; every part has one row per sequence");
+            }
+            copies.add(R064Store.FACTORY.copy(v));
+        }
+        return new CarriedState(copies);
+    }
+
     /** Number of parts, e.g. 1 for an RNN or GRU, 2 for an LSTM. */
     public int size() {
         return parts.size();

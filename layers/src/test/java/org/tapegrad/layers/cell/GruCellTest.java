@@ -16,7 +16,7 @@ import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
 /**
- * Both GRU formulas of THEORY.md §3 on small fixed matrices, against scalar arithmetic written from the formulas
+ * Both GRU formulas of docs/theory.md §3 on small fixed matrices, against scalar arithmetic written from the formulas
  * (independent of the tape), and the difference between them: same weights, different outputs; the z mirror alone
  * accounts for nothing once the reset gate is held open.
  */

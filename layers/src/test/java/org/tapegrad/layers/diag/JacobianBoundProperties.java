@@ -21,7 +21,7 @@ import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
 /**
- * THEORY.md §1: {@code ‖∂h_T/∂h_t‖₂ ≤ (γ‖W_h‖₂)^{T−t}} with γ = 1 for tanh and 1/4 for sigmoid, for any weights
+ * docs/theory.md §1: {@code ‖∂h_T/∂h_t‖₂ ≤ (γ‖W_h‖₂)^{T−t}} with γ = 1 for tanh and 1/4 for sigmoid, for any weights
  * and inputs (the Jacobian measured by {@link JacobianProbe#exact}, ‖W_h‖₂ by {@link SpectralNorm}).
  */
 class JacobianBoundProperties {

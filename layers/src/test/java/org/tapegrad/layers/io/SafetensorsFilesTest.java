@@ -2,6 +2,7 @@ package org.tapegrad.layers.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -166,6 +167,43 @@ class SafetensorsFilesTest {
         WeightFileException e = assertThrows(WeightFileException.class,
                 () -> SafetensorsReader.requiringChecksum().read(f));
         assertTrue(e.getMessage().contains(Checksum.KEY), e.getMessage());
+    }
+
+    @Test
+    void aTapegradFileWhoseChecksumKeyWasRenamedAndOneDataByteFlippedIsRejected() throws IOException {
+        Path f = dir.resolve("renamed.safetensors");
+        SafetensorsWriter.create().write(f, Map.of("x", WeightTensor.vector(1.0, 2.0, 3.0)), Map.of());
+        byte[] bytes = Files.readAllBytes(f);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int key = text.indexOf(Checksum.KEY);
+        bytes[key + Checksum.KEY.length() - 1] = 'X'; // "tapegrad.sha25X": the same length, so the header still parses
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(f, bytes);
+        WeightFileException e = assertThrows(WeightFileException.class, () -> SafetensorsReader.create().read(f));
+        assertTrue(e.getMessage().contains("written by tapegrad") && e.getMessage().contains(Checksum.KEY), e.getMessage());
+    }
+
+    @Test
+    void theReaderSaysWhetherItVerifiedTheFile() throws IOException {
+        Path ours = dir.resolve("ours.safetensors");
+        Path theirs = dir.resolve("theirs.safetensors");
+        SafetensorsWriter.create().write(ours, Map.of("x", WeightTensor.vector(1.0)), Map.of());
+        SafetensorsWriter.withoutChecksum().write(theirs, Map.of("x", WeightTensor.vector(1.0)), Map.of("format", "pt"));
+        assertEquals(WeightFile.Provenance.TAPEGRAD_VERIFIED, SafetensorsReader.create().read(ours).provenance());
+        assertEquals(WeightFile.Provenance.OTHER_TOOL_UNVERIFIED, SafetensorsReader.create().read(theirs).provenance());
+        assertThrows(IllegalArgumentException.class,
+                () -> SafetensorsWriter.withoutChecksum().write(theirs, Map.of("x", WeightTensor.vector(1.0)), Map.of("tapegrad.kind", "x")));
+    }
+
+    @Test
+    void staleTemporaryFilesOfInterruptedWritesAreRemovedByTheNextWrite() throws IOException {
+        Path f = dir.resolve("w.safetensors");
+        Path stale1 = Files.writeString(dir.resolve(".w.safetensors.123.tmp"), "partial");
+        Path stale2 = Files.writeString(dir.resolve(".w.safetensors.456.tmp"), "partial");
+        Path other = Files.writeString(dir.resolve(".v.safetensors.789.tmp"), "another file's");
+        SafetensorsWriter.create().write(f, Map.of("x", WeightTensor.vector(1.0)), Map.of());
+        assertFalse(Files.exists(stale1) || Files.exists(stale2), "stale temporaries of w.safetensors removed");
+        assertTrue(Files.exists(other), "temporaries of other files are left alone");
     }
 
     private Path tooShort() throws IOException {

@@ -46,6 +46,7 @@ class SafetensorsRoundTripProperties {
 
         assertEquals(original.metadata(), withoutChecksum(read.metadata()));
         assertEquals(checksum, read.metadata().containsKey(Checksum.KEY));
+        assertEquals(checksum ? WeightFile.Provenance.TAPEGRAD_VERIFIED : WeightFile.Provenance.OTHER_TOOL_UNVERIFIED, read.provenance());
         assertEquals(original.tensors().keySet(), read.tensors().keySet());
         for (Map.Entry<String, WeightTensor> e : original.tensors().entrySet()) {
             WeightTensor expected = e.getValue();
@@ -73,6 +74,7 @@ class SafetensorsRoundTripProperties {
     private static Map<String, String> withoutChecksum(Map<String, String> metadata) {
         Map<String, String> copy = new java.util.LinkedHashMap<>(metadata);
         copy.remove(Checksum.KEY);
+        copy.remove(Checksum.WRITER_KEY);
         return copy;
     }
 }
