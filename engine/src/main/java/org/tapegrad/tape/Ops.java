@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.tapegrad.op.Affine;
 import org.tapegrad.op.ColumnConcat;
 import org.tapegrad.op.ProductSum;
+import org.tapegrad.op.RowConcat;
 import org.tapegrad.op.RowSelect;
 
 /**
@@ -42,6 +43,14 @@ public final class Ops {
             throw new IllegalArgumentException("concat_columns: needs at least one input");
         }
         return parts[0].tape().apply(ColumnConcat.INSTANCE, parts);
+    }
+
+    /** Rows of {@code parts} stacked top to bottom: {@code [a; b; …]}; all must have the same number of columns. */
+    public static Var concatRows(Var... parts) {
+        if (parts.length == 0) {
+            throw new IllegalArgumentException("concat_rows: needs at least one input");
+        }
+        return parts[0].tape().apply(RowConcat.INSTANCE, parts);
     }
 
     /** Row i of the result is row i of {@code ifTrue} where {@code rowMask[i]}, else row i of {@code ifFalse}. */

@@ -60,6 +60,8 @@ public final class OpTable {
         }));
         rows.add(OpSpec.of("concat_columns with fan-out", (m, k, n) -> shapes(m, n, m, k), List.of(ANY, ANY),
                 (x, c) -> Ops.concatColumns(x[0], x[1], x[0])));
+        rows.add(OpSpec.of("concat_rows with fan-out", (m, k, n) -> shapes(m, n, k, n), List.of(ANY, ANY),
+                (x, c) -> Ops.concatRows(x[0], x[1], x[0])));
         rows.add(unary("gather_rows, repeated indices", ANY, (x, c) -> {
             int[] indices = new int[1 + c[0] % 7];
             for (int i = 0; i < indices.length; i++) {

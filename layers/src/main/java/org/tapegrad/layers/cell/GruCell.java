@@ -21,7 +21,7 @@ import org.tapegrad.tape.Var;
  * That is only a renaming (z ↔ 1−z, i.e. negated z weights); where the reset gate is applied is what makes the two
  * different models.
  */
-public final class GruCell implements Cell<HiddenState> {
+public final class GruCell implements Cell<HiddenState>, TorchParameters {
 
     /** Which GRU. */
     public enum Variant {
@@ -126,6 +126,17 @@ public final class GruCell implements Cell<HiddenState> {
     @Override
     public List<Parameter> parameters() {
         return variant == Variant.RESET_BEFORE_MATMUL ? List.of(wx, wh, whCandidate, b) : List.of(wx, wh, b, bh);
+    }
+
+    /** PyTorch's {@code weight_ih} = {@code wxᵀ}, {@code weight_hh} = {@code whᵀ}, {@code bias_ih} = {@code b}, {@code bias_hh} = {@code bh}. */
+    @Override
+    public List<TorchBlock> torchBlocks() {
+        if (variant != Variant.LINEAR_BEFORE_RESET) {
+            throw new IllegalArgumentException("GruCell variant " + variant + " (reset before the matmul) has no PyTorch equivalent;"
+                    + " nn.GRU computes LINEAR_BEFORE_RESET");
+        }
+        return List.of(new TorchBlock.Transposed("weight_ih", wx), new TorchBlock.Transposed("weight_hh", wh),
+                new TorchBlock.Vector("bias_ih", b), new TorchBlock.Vector("bias_hh", bh));
     }
 
     @Override

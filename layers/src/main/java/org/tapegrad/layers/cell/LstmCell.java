@@ -26,7 +26,7 @@ import org.tapegrad.tape.Var;
  * {@code weight_hh} ({@code 4H×H}) = {@code whᵀ} and two biases whose sum is {@code b} (see
  * {@link org.tapegrad.layers.io.TorchLayout}).
  */
-public final class LstmCell implements Cell<LstmState> {
+public final class LstmCell implements Cell<LstmState>, TorchParameters {
 
     private final int inputSize;
     private final int hiddenSize;
@@ -91,6 +91,15 @@ public final class LstmCell implements Cell<LstmState> {
     @Override
     public List<Parameter> parameters() {
         return List.of(wx, wh, b);
+    }
+
+    /**
+     * PyTorch's {@code weight_ih} = {@code wxᵀ}, {@code weight_hh} = {@code whᵀ}, and {@code bias_ih + bias_hh} = {@code b}.
+     */
+    @Override
+    public List<TorchBlock> torchBlocks() {
+        return List.of(new TorchBlock.Transposed("weight_ih", wx), new TorchBlock.Transposed("weight_hh", wh),
+                new TorchBlock.Summed("bias_ih", "bias_hh", b));
     }
 
     @Override

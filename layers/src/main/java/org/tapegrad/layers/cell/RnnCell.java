@@ -16,7 +16,7 @@ import org.tapegrad.tape.Var;
  * PyTorch's {@code nn.RNN} keeps {@code weight_ih} ({@code H×I}) = {@code wxᵀ}, {@code weight_hh} = {@code whᵀ} and
  * two biases whose sum is {@code b}.
  */
-public final class RnnCell implements Cell<HiddenState> {
+public final class RnnCell implements Cell<HiddenState>, TorchParameters {
 
     /** The non-linearity f. */
     public enum Activation { TANH, SIGMOID, RELU }
@@ -75,6 +75,18 @@ public final class RnnCell implements Cell<HiddenState> {
     @Override
     public List<Parameter> parameters() {
         return List.of(wx, wh, b);
+    }
+
+    /**
+     * PyTorch's {@code weight_ih} = {@code wxᵀ}, {@code weight_hh} = {@code whᵀ}, and {@code bias_ih + bias_hh} = {@code b}.
+     */
+    @Override
+    public List<TorchBlock> torchBlocks() {
+        if (activation == Activation.SIGMOID) {
+            throw new IllegalArgumentException("an RnnCell with sigmoid activation has no PyTorch equivalent (nn.RNN offers tanh and relu)");
+        }
+        return List.of(new TorchBlock.Transposed("weight_ih", wx), new TorchBlock.Transposed("weight_hh", wh),
+                new TorchBlock.Summed("bias_ih", "bias_hh", b));
     }
 
     @Override

@@ -25,6 +25,8 @@ final class HeaderParser {
     static final String METADATA = "__metadata__";
     /** Largest tensor tapegrad can hold: a Java array of doubles. */
     private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    /** Highest rank read; the reference implementation has no limit, this one bounds what a hostile header can make us hold. */
+    static final int MAX_RANK = 32;
 
     private final Path file;
 
@@ -36,6 +38,9 @@ final class HeaderParser {
     }
 
     Header parse(String json) throws WeightFileException {
+        if (json.startsWith("\uFEFF")) {
+            throw fail("header starts with a byte-order mark (U+FEFF); a safetensors header is JSON without one");
+        }
         try (JsonReader reader = new JsonReader(new StringReader(json))) {
             reader.setStrictness(Strictness.STRICT);
             if (reader.peek() != JsonToken.BEGIN_OBJECT) {
@@ -89,15 +94,19 @@ final class HeaderParser {
         String dtypeName = null;
         long[] shape = null;
         long[] offsets = null;
+        Set<String> fields = new HashSet<>();
         reader.beginObject();
         while (reader.hasNext()) {
             String key = reader.nextName();
+            if (!fields.add(key)) {
+                throw fail("tensor '" + name + "' names field '" + key + "' twice");
+            }
             switch (key) {
                 case "dtype" -> {
                     expect(reader, JsonToken.STRING, "dtype of tensor '" + name + "' must be a string");
                     dtypeName = reader.nextString();
                 }
-                case "shape" -> shape = integers(reader, name, "shape", 3);
+                case "shape" -> shape = integers(reader, name, "shape", MAX_RANK + 1);
                 case "data_offsets" -> offsets = integers(reader, name, "data_offsets", 3);
                 default -> throw fail("tensor '" + name + "' has an unknown field '" + key + "'");
             }
@@ -115,9 +124,6 @@ final class HeaderParser {
         DType dtype = DType.parse(dtypeName);
         if (dtype == null) {
             throw fail("tensor '" + name + "' has dtype '" + dtypeName + "'; tapegrad reads F64 and F32 only");
-        }
-        if (shape.length < 1 || shape.length > 2) {
-            throw fail("tensor '" + name + "' has rank " + shape.length + "; tapegrad reads 1-D and 2-D tensors only");
         }
         long elements = 1;
         int[] dims = new int[shape.length];

@@ -8,15 +8,18 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * Reads safetensors files of F64/F32 tensors of rank 1 or 2 (see {@link WeightTensor} for how 1-D is viewed).
+ * Reads safetensors files of F64/F32 tensors of any rank (see {@link WeightTensor} for how they are seen as
+ * matrices), the whole file or only the tensors a name filter selects.
  *
  * <p>Layout: an 8-byte little-endian header length N, N bytes of UTF-8 JSON
  * {@code {"name": {"dtype", "shape", "data_offsets": [begin, end]}, …, "__metadata__": {…}}}, then the data,
@@ -24,17 +27,22 @@ import java.util.Map;
  *
  * <p>Every malformed file is rejected with a {@link WeightFileException} naming the file and the problem: shorter
  * than 8 bytes, a header length beyond the file or above {@value #MAX_HEADER_BYTES} bytes, a header that is not
- * UTF-8, not strict JSON or not an object, an unknown dtype, a rank other than 1 or 2, a byte count that does not
- * match shape × dtype, offsets that overlap, leave holes, run past the data or leave trailing bytes, and (when
+ * UTF-8, starts with a byte-order mark, is not strict JSON or not an object, names a field of an entry twice, an
+ * unknown dtype, a rank above {@value HeaderParser#MAX_RANK}, a byte count that does not match shape × dtype, offsets that overlap, leave holes, run past the data or leave trailing bytes, and (when
  * present or required) a wrong {@code tapegrad.sha256} checksum. Lengths are checked against the file size before
  * anything is allocated; reading is bounded by the file size, so it cannot hang on a regular file.
- * Reading an F32 file allocates twice its data size, for the widened doubles.
+ * Reading an F32 file allocates twice its data size, for the widened doubles. A header is parsed only if about
+ * {@value #HEAP_PER_HEADER_BYTE} times its length fits in the free heap (its bytes, its characters and the parser's
+ * tokens), so a large header is an error naming the file and the heap, not an {@code OutOfMemoryError}. A directory
+ * or an unreadable file is an error naming the file.
  */
 public final class SafetensorsReader {
 
     /** Upper bound on the JSON header, as in the reference implementation (100 MB). */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
     static final int CHUNK = 1 << 16;
+    /** Bytes of heap that parsing needs per header byte: the bytes, the decoded UTF-16 string and its copy, gson's tokens. */
+    static final long HEAP_PER_HEADER_BYTE = 6;
 
     private final boolean requireChecksum;
 
@@ -58,14 +66,43 @@ public final class SafetensorsReader {
 
     /** Reads a whole file. */
     public WeightFile read(Path file) throws IOException {
+        return read(file, name -> true);
+    }
+
+    /**
+     * Reads the tensors whose names {@code select} accepts; the others are neither decoded nor held (in a file with a
+     * tapegrad checksum their bytes are still streamed through the digest, which covers the whole file). The header
+     * and the layout of every tensor are validated as for a whole file.
+     */
+    public WeightFile read(Path file, Predicate<String> select) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new WeightFileException(file, "is a directory, not a safetensors file");
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(file, channel);
+            return read(file, channel, select);
         } catch (NoSuchFileException e) {
             throw new WeightFileException(file, "does not exist", e);
+        } catch (WeightFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new WeightFileException(file, "cannot be read: " + e.getMessage(), e);
         }
     }
 
-    private WeightFile read(Path file, FileChannel channel) throws IOException {
+    /** Rejects a header whose parsing would need more heap than {@code freeHeap} bytes. */
+    static void checkHeaderFitsHeap(Path file, long headerLength, long freeHeap) throws WeightFileException {
+        if (headerLength > freeHeap / HEAP_PER_HEADER_BYTE) {
+            throw new WeightFileException(file, "header of " + headerLength + " bytes needs about " + HEAP_PER_HEADER_BYTE * headerLength
+                    + " bytes of heap to parse, but only " + freeHeap + " are free (raise -Xmx, or the file is not what it claims)");
+        }
+    }
+
+    private static long freeHeap() {
+        Runtime r = Runtime.getRuntime();
+        return r.maxMemory() - (r.totalMemory() - r.freeMemory());
+    }
+
+    private WeightFile read(Path file, FileChannel channel, Predicate<String> select) throws IOException {
         long size = channel.size();
         if (size < 8) {
             throw new WeightFileException(file, "truncated: " + size + " bytes, fewer than the 8-byte header length");
@@ -80,6 +117,7 @@ public final class SafetensorsReader {
             throw new WeightFileException(file, "header length " + headerLength + " is larger than the "
                     + (size - 8) + " bytes that follow it (file truncated or not safetensors)");
         }
+        checkHeaderFitsHeap(file, headerLength, freeHeap());
         String json = utf8(file, readFully(file, channel, 8, (int) headerLength));
         HeaderParser.Header header = new HeaderParser(file).parse(json);
         long dataStart = 8 + headerLength;
@@ -102,8 +140,11 @@ public final class SafetensorsReader {
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(size - dataStart, 1)))
                 .order(ByteOrder.LITTLE_ENDIAN);
         for (TensorEntry e : entries) {
-            tensors.put(e.name(), WeightTensor.wrap(e.dtype(), e.shape(),
-                    decode(file, channel, dataStart, e, chunk, checksum)));
+            if (select.test(e.name())) {
+                tensors.put(e.name(), WeightTensor.wrap(e.dtype(), e.shape(), decode(file, channel, dataStart, e, chunk, checksum)));
+            } else if (checksum != null) {
+                digestOnly(file, channel, dataStart, e, chunk, checksum);
+            }
         }
         if (checksum != null) {
             String actual = checksum.hex();
@@ -136,6 +177,20 @@ public final class SafetensorsReader {
             position += (long) count * width;
         }
         return values;
+    }
+
+    private static void digestOnly(Path file, FileChannel channel, long dataStart, TensorEntry e, ByteBuffer chunk, Checksum checksum)
+            throws IOException {
+        long position = dataStart + e.begin();
+        long end = dataStart + e.end();
+        while (position < end) {
+            int count = (int) Math.min(end - position, chunk.capacity());
+            chunk.clear().limit(count);
+            fill(file, channel, position, chunk);
+            chunk.flip();
+            checksum.data(chunk);
+            position += count;
+        }
     }
 
     private static ByteBuffer readFully(Path file, FileChannel channel, long position, int length) throws IOException {

@@ -8,8 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
+import java.util.function.Predicate;
 
 import org.tapegrad.layers.cell.Cell;
+import org.tapegrad.layers.cell.RnnCell;
+import org.tapegrad.layers.net.CellFactory;
+import org.tapegrad.layers.net.RecurrentNetwork;
 import org.tapegrad.tape.Layout;
 
 /**
@@ -37,11 +42,11 @@ public final class TorchWeights {
 
     /** Saves a cell or a {@code StackedCell} of cells as an unprefixed one-direction network. */
     public static void save(Path file, Cell<?> cellOrStack, DType dtype) throws IOException {
-        save(file, TorchNetwork.of(cellOrStack), dtype, "");
+        save(file, RecurrentNetwork.of(cellOrStack), dtype, "");
     }
 
     /** Saves {@code network} without prefix. */
-    public static void save(Path file, TorchNetwork network, DType dtype) throws IOException {
+    public static void save(Path file, RecurrentNetwork network, DType dtype) throws IOException {
         save(file, network, dtype, "");
     }
 
@@ -53,7 +58,7 @@ public final class TorchWeights {
      * @throws IllegalArgumentException naming the file and the layer if a cell has no PyTorch equivalent (nothing is
      *         written then)
      */
-    public static void save(Path file, TorchNetwork network, DType dtype, String prefix) throws IOException {
+    public static void save(Path file, RecurrentNetwork network, DType dtype, String prefix) throws IOException {
         Objects.requireNonNull(dtype, "dtype");
         Objects.requireNonNull(prefix, "prefix");
         Map<String, int[]> shapes = shapes(network, (layer, reverse, problem) -> new IllegalArgumentException(
@@ -71,11 +76,11 @@ public final class TorchWeights {
 
     /** Loads an unprefixed file into a cell or a {@code StackedCell} of cells. */
     public static void load(Path file, Cell<?> cellOrStack) throws IOException {
-        load(file, TorchNetwork.of(cellOrStack), "");
+        load(file, RecurrentNetwork.of(cellOrStack), "");
     }
 
     /** Loads an unprefixed file into {@code network}. */
-    public static void load(Path file, TorchNetwork network) throws IOException {
+    public static void load(Path file, RecurrentNetwork network) throws IOException {
         load(file, network, "");
     }
 
@@ -87,20 +92,31 @@ public final class TorchWeights {
      *         bidirectional network's), if a cell has no PyTorch equivalent, or if the file is not valid safetensors;
      *         no parameter is changed then
      */
-    public static void load(Path file, TorchNetwork network, String prefix) throws IOException {
+    public static void load(Path file, RecurrentNetwork network, String prefix) throws IOException {
         Objects.requireNonNull(prefix, "prefix");
-        WeightFile contents = SafetensorsReader.create().read(file);
+        load(file, network, prefix, SafetensorsReader.create().read(file, name -> name.startsWith(prefix)).tensors());
+    }
+
+    /**
+     * Loads the network from the tensors of {@code file} whose names {@code select} accepts (names as in the file,
+     * no prefix), e.g. {@code name -> name.startsWith("weight_") || name.startsWith("bias_")} in a file that also
+     * holds inputs and outputs. Other tensors are not read.
+     *
+     * @throws WeightFileException as {@link #load(Path, RecurrentNetwork, String)}, for the selected tensors
+     */
+    public static void load(Path file, RecurrentNetwork network, Predicate<String> select) throws IOException {
+        Objects.requireNonNull(select, "select");
+        load(file, network, "", SafetensorsReader.create().read(file, select).tensors());
+    }
+
+    private static void load(Path file, RecurrentNetwork network, String prefix, Map<String, WeightTensor> selected) throws IOException {
         Map<String, WeightTensor> found = new LinkedHashMap<>();
-        contents.tensors().forEach((name, t) -> {
-            if (name.startsWith(prefix)) {
-                found.put(name.substring(prefix.length()), t);
-            }
-        });
+        selected.forEach((name, t) -> found.put(name.substring(prefix.length()), t));
         Map<String, int[]> expected = shapes(network, (layer, reverse, problem) -> new WeightFileException(file,
-                layerName(layer, reverse) + " cannot take PyTorch's tensors (" + describe(prefix, layer, reverse, found) + "): "
+                layerName(layer, reverse) + " cannot take PyTorch's tensors (" + describe(prefix, network.cell(layer, reverse), layer, reverse, found) + "): "
                         + problem.getMessage(), problem));
         forEachCell(network, (cell, layer, reverse) -> {
-            for (String name : TorchLayout.tensorNames(layer, reverse)) {
+            for (String name : TorchLayout.tensorNames(cell, layer, reverse)) {
                 WeightTensor t = found.get(name);
                 String want = Arrays.toString(expected.get(name));
                 if (t == null) {
@@ -128,6 +144,63 @@ public final class TorchWeights {
         forEachCell(network, (cell, layer, reverse) -> TorchLayout.loadLayer(values, cell, layer, reverse));
     }
 
+    /**
+     * A network built from the shapes of the tensors under {@code prefix} in {@code file} alone ({@link StateDictShape}:
+     * LSTM, GRU, or an RNN of {@code rnnActivation}, which the file cannot tell), loaded from them.
+     */
+    public static RecurrentNetwork build(Path file, String prefix, RnnCell.Activation rnnActivation) throws IOException {
+        Map<String, WeightTensor> found = underPrefix(file, prefix);
+        return build(file, prefix, StateDictShape.of(file, found).cells(rnnActivation));
+    }
+
+    /** {@link #build(Path, String, RnnCell.Activation)} with tanh RNN cells (PyTorch's default). */
+    public static RecurrentNetwork build(Path file, String prefix) throws IOException {
+        return build(file, prefix, RnnCell.Activation.TANH);
+    }
+
+    /**
+     * A network of {@code cells} (the user's own too) with the layers, directions, input and hidden size read off the
+     * file's {@code weight_ih_l<k>}/{@code weight_hh_l0} tensors under {@code prefix}, loaded from the file.
+     */
+    public static RecurrentNetwork build(Path file, String prefix, CellFactory cells) throws IOException {
+        Map<String, WeightTensor> found = underPrefix(file, prefix);
+        StateDictShape shape = StateDictShape.of(file, found);
+        RecurrentNetwork network = RecurrentNetwork.builder(cells, shape.inputSize(), shape.hiddenSize()).layers(shape.layers())
+                .bidirectional(shape.bidirectional()).build(new Random(0));   // every weight is overwritten by the load
+        Map<String, WeightTensor> prefixed = new LinkedHashMap<>();
+        found.forEach((name, t) -> prefixed.put(prefix + name, t));
+        load(file, network, prefix, prefixed);
+        return network;
+    }
+
+    /** The network's weights as PyTorch's {@code state_dict()} holds them: names, shapes (1-D biases), F64. */
+    public static Map<String, WeightTensor> stateDict(RecurrentNetwork network) {
+        return tensors(network, TorchLayout.export(network));
+    }
+
+    /**
+     * The accumulated gradients ({@code Parameter.grad()}) under PyTorch's names and shapes: what each tensor's
+     * {@code .grad} would hold after the same backward pass in PyTorch.
+     */
+    public static Map<String, WeightTensor> gradients(RecurrentNetwork network) {
+        return tensors(network, TorchLayout.exportGradients(network));
+    }
+
+    private static Map<String, WeightTensor> tensors(RecurrentNetwork network, Map<String, double[][]> values) {
+        Map<String, int[]> shapes = shapes(network, (layer, reverse, problem) -> problem);
+        Map<String, WeightTensor> out = new LinkedHashMap<>();
+        shapes.forEach((name, shape) -> out.put(name, shape.length == 1 ? WeightTensor.vector(values.get(name)[0]) : WeightTensor.of(values.get(name))));
+        return out;
+    }
+
+    private static Map<String, WeightTensor> underPrefix(Path file, String prefix) throws IOException {
+        Objects.requireNonNull(prefix, "prefix");
+        Map<String, WeightTensor> found = new LinkedHashMap<>();
+        SafetensorsReader.create().read(file, name -> name.startsWith(prefix)).tensors()
+                .forEach((name, t) -> found.put(name.substring(prefix.length()), t));
+        return found;
+    }
+
     // ---- plumbing ----------------------------------------------------------------------------------------------
 
     private interface CellVisitor<E extends Exception> {
@@ -139,7 +212,7 @@ public final class TorchWeights {
     }
 
     /** In {@code state_dict()} order: per layer, forward then reverse. */
-    private static <E extends Exception> void forEachCell(TorchNetwork network, CellVisitor<E> visitor) throws E {
+    private static <E extends Exception> void forEachCell(RecurrentNetwork network, CellVisitor<E> visitor) throws E {
         for (int l = 0; l < network.layers(); l++) {
             visitor.visit(network.cell(l, false), l, false);
             if (network.isBidirectional()) {
@@ -149,7 +222,7 @@ public final class TorchWeights {
     }
 
     /** PyTorch's names and shapes of all tensors of {@code network}, in {@code state_dict()} order. */
-    private static <E extends Exception> Map<String, int[]> shapes(TorchNetwork network, Problem<E> problem) throws E {
+    private static <E extends Exception> Map<String, int[]> shapes(RecurrentNetwork network, Problem<E> problem) throws E {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         forEachCell(network, (cell, layer, reverse) -> {
             try {
@@ -162,9 +235,15 @@ public final class TorchWeights {
     }
 
     /** The file's tensors of one layer with their shapes, for an error message. */
-    private static String describe(String prefix, int layer, boolean reverse, Map<String, WeightTensor> found) {
+    private static String describe(String prefix, Cell<?> cell, int layer, boolean reverse, Map<String, WeightTensor> found) {
         List<String> parts = new ArrayList<>();
-        for (String name : TorchLayout.tensorNames(layer, reverse)) {
+        List<String> names;
+        try {
+            names = TorchLayout.tensorNames(cell, layer, reverse);
+        } catch (IllegalArgumentException e) {
+            names = TorchLayout.tensorNames(layer, reverse);   // a cell without a layout: show what nn.RNN's would be
+        }
+        for (String name : names) {
             WeightTensor t = found.get(name);
             parts.add("'" + prefix + name + "' " + (t == null ? "absent" : "found " + t.shapeString()));
         }

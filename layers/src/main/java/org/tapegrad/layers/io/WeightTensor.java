@@ -7,10 +7,13 @@ import org.ojalgo.matrix.store.MatrixStore;
 import org.tapegrad.tape.Layout;
 
 /**
- * An immutable dense tensor of a weight file: 1-D {@code [n]} or 2-D {@code [rows, cols]}, values held as doubles in
- * row-major order, with the element type it has (or will have) on disk. A 1-D tensor {@code [n]} is viewed as a
- * {@code 1 × n} row vector by {@link #rows()}, {@link #cols()} and {@link #toStore()}, so it loads into a
- * tapegrad bias of shape {@code 1 × n}; its rank is kept so that it is written back as 1-D.
+ * An immutable dense tensor of a weight file, of any rank, values held as doubles in row-major order, with the
+ * element type it has (or will have) on disk. The engine's values are 2-D, so a tensor is seen as the matrix of its
+ * leading dimensions by its last ({@link #rows()}, {@link #cols()}, {@link #toStore()}): {@code [n]} as {@code 1×n}
+ * (it loads into a bias of shape {@code 1×n}), {@code [r, c]} as {@code r×c}, {@code [T, B, I]} as {@code (T·B)×I}
+ * (a time-major sequence, see {@code SequenceLayout}), a scalar {@code []} as {@code 1×1}. {@link #reshape} gives
+ * another view of the same values, {@link #values()} the flat array; the rank is kept so that a tensor is written
+ * back as it was read.
  *
  * <p>Equality compares dtype, shape and every value bit for bit ({@code NaN} equals {@code NaN}, {@code 0.0} differs
  * from {@code −0.0}).
@@ -54,6 +57,11 @@ public final class WeightTensor {
         return new WeightTensor(DType.F64, checkedShape(rows, cols), data);
     }
 
+    /** An F64 tensor of {@code shape} holding a copy of the row-major {@code values}. */
+    public static WeightTensor of(int[] shape, double... values) {
+        return new WeightTensor(DType.F64, new int[] {values.length}, values.clone()).reshape(shape);
+    }
+
     /** A 1-D F64 tensor {@code [n]} holding a copy of {@code values} ({@code n ≥ 1}). */
     public static WeightTensor vector(double... values) {
         if (values.length == 0) {
@@ -78,24 +86,49 @@ public final class WeightTensor {
         return dtype;
     }
 
-    /** 1 or 2. */
+    /** The number of dimensions (0 for a scalar). */
     public int rank() {
         return shape.length;
     }
 
-    /** The shape as stored: {@code [n]} or {@code [rows, cols]} (a copy). */
+    /** The shape as stored, e.g. {@code [n]}, {@code [rows, cols]} or {@code [T, B, I]} (a copy). */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Rows of the matrix view: 1 for a 1-D tensor. */
+    /** Rows of the matrix view: the product of all dimensions but the last (1 for rank 0 and 1). */
     public int rows() {
-        return shape.length == 1 ? 1 : shape[0];
+        return shape.length == 0 ? 1 : data.length / shape[shape.length - 1];
     }
 
-    /** Columns of the matrix view: n for a 1-D tensor {@code [n]}. */
+    /** Columns of the matrix view: the last dimension (1 for a scalar). */
     public int cols() {
-        return shape[shape.length - 1];
+        return shape.length == 0 ? 1 : shape[shape.length - 1];
+    }
+
+    /** The values in row-major order (a copy). */
+    public double[] values() {
+        return data.clone();
+    }
+
+    /**
+     * The same values seen with another shape of as many elements, e.g. {@code [T·B, I]} of a {@code [T, B, I]}
+     * tensor.
+     *
+     * @throws IllegalArgumentException if the element counts differ or a dimension is below 1
+     */
+    public WeightTensor reshape(int... newShape) {
+        long n = 1;
+        for (int d : newShape) {
+            if (d < 1) {
+                throw new IllegalArgumentException("reshape: dimension " + d + " in " + Arrays.toString(newShape) + "; every dimension must be >= 1");
+            }
+            n *= d;
+        }
+        if (n != data.length) {
+            throw new IllegalArgumentException("reshape: " + shapeString() + " has " + data.length + " elements, " + Arrays.toString(newShape) + " would have " + n);
+        }
+        return new WeightTensor(dtype, newShape.clone(), data);
     }
 
     /** Number of elements. */

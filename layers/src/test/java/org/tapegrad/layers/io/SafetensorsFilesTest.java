@@ -138,7 +138,9 @@ class SafetensorsFilesTest {
         assertRejected(file("{a:{" + ok + "}}", two), "not valid JSON");
         assertRejected(file("{\"a\":{" + ok + "}} x", two), "not valid JSON");
         assertRejected(file("{\"a\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}", two), "dtype 'I64'");
-        assertRejected(file("{\"a\":{\"dtype\":\"F64\",\"shape\":[1,1,2],\"data_offsets\":[0,16]}}", two), "rank 3");
+        assertRejected(file("{\"a\":{\"dtype\":\"F64\",\"shape\":[" + "1,".repeat(33) + "2],\"data_offsets\":[0,16]}}", two), "has more than 32 elements");
+        assertRejected(file("{\"a\":{" + ok + ",\"dtype\":\"F32\"}}", two), "names field 'dtype' twice");
+        assertRejected(file("\uFEFF{\"a\":{" + ok + "}}", two), "byte-order mark");
         assertRejected(file("{\"a\":{\"dtype\":\"F64\",\"shape\":[3],\"data_offsets\":[0,16]}}", two), "needs 24 bytes");
         assertRejected(file("{\"a\":{\"dtype\":\"F64\",\"shape\":[0],\"data_offsets\":[0,0]}}", two), "dimension 0");
         assertRejected(file("{\"a\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[8,24]}}", two), "beyond");
@@ -204,6 +206,72 @@ class SafetensorsFilesTest {
         SafetensorsWriter.create().write(f, Map.of("x", WeightTensor.vector(1.0)), Map.of());
         assertFalse(Files.exists(stale1) || Files.exists(stale2), "stale temporaries of w.safetensors removed");
         assertTrue(Files.exists(other), "temporaries of other files are left alone");
+    }
+
+    /** Fuzz finding: a directory was a bare "IOException: Is a directory"; now it names the file. */
+    @Test
+    void directoryIsRejectedNamingIt() throws IOException {
+        Path sub = Files.createDirectory(dir.resolve("weights.safetensors"));
+        assertRejected(sub, "is a directory");
+    }
+
+    /**
+     * Fuzz finding: a 99 MB header (under the 100 MB limit) ran a 256 MB heap out of memory. The bound is what parsing
+     * needs (6 bytes of heap per header byte) against the free heap; here checked against a stated free heap.
+     */
+    @Test
+    void headerLargerThanTheHeapCanParseIsRejectedNamingTheHeap() throws IOException {
+        Path f = dir.resolve("huge.safetensors");
+        WeightFileException e = assertThrows(WeightFileException.class,
+                () -> SafetensorsReader.checkHeaderFitsHeap(f, 99_000_000L, 256L << 20));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("594000000 bytes of heap")
+                && e.getMessage().contains("-Xmx"), e.getMessage());
+        SafetensorsReader.checkHeaderFitsHeap(f, 40_000_000L, 256L << 20);   // 240 MB of 256: fits
+    }
+
+    @Test
+    void tensorsOfAnyRankRoundTripAndAreSeenAsMatricesOfTheirLeadingDimensions() throws IOException {
+        double[] values = new double[2 * 3 * 4];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = k * 0.5 - 3;
+        }
+        Path f = dir.resolve("ranks.safetensors");
+        Map<String, WeightTensor> tensors = new java.util.LinkedHashMap<>();
+        tensors.put("input", WeightTensor.of(new int[] {2, 3, 4}, values));
+        tensors.put("scalar", WeightTensor.of(new int[0], 7.0));
+        tensors.put("bias", WeightTensor.vector(1, 2));
+        SafetensorsWriter.create().write(f, tensors, Map.of());
+        WeightFile read = SafetensorsReader.create().read(f);
+        assertEquals(tensors, read.tensors());
+        WeightTensor input = read.tensors().get("input");
+        assertArrayEquals(new int[] {2, 3, 4}, input.shape());
+        assertEquals(6, input.rows());
+        assertEquals(4, input.cols());
+        assertEquals(values[1 * 4 + 2], input.get(1, 2));          // row 1 of [T·B, I] is t = 0, b = 1
+        assertEquals(values[5 * 4 + 3], input.reshape(6, 4).get(5, 3));
+        assertArrayEquals(values, input.values());
+        assertEquals(7.0, read.tensors().get("scalar").get(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> input.reshape(5, 5));
+    }
+
+    /** Selecting by name returns only the selected tensors, from files with and without tapegrad's checksum. */
+    @Test
+    void selectsTensorsByNameAndStillVerifiesTheChecksum() throws IOException {
+        Path f = dir.resolve("mixed.safetensors");
+        Map<String, WeightTensor> tensors = new java.util.LinkedHashMap<>();
+        tensors.put("lstm.weight", WeightTensor.vector(1, 2, 3));
+        tensors.put("input", WeightTensor.of(new int[] {2, 1, 2}, 4, 5, 6, 7));
+        tensors.put("head.bias", WeightTensor.vector(8));
+        SafetensorsWriter.create().write(f, tensors, Map.of());
+        WeightFile only = SafetensorsReader.create().read(f, name -> name.startsWith("lstm."));
+        assertEquals(Map.of("lstm.weight", tensors.get("lstm.weight")), only.tensors());
+        assertEquals(WeightFile.Provenance.TAPEGRAD_VERIFIED, only.provenance());
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[bytes.length - 1] ^= 1;                                 // a flipped bit in an unselected tensor
+        Files.write(f, bytes);
+        assertRejected(f, "checksum mismatch");
+        WeightFileException e = assertThrows(WeightFileException.class, () -> SafetensorsReader.create().read(f, name -> name.equals("lstm.weight")));
+        assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
     }
 
     private Path tooShort() throws IOException {

@@ -1,5 +1,6 @@
 package org.tapegrad.layers.io;
 
+import org.tapegrad.layers.net.RecurrentNetwork;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -32,7 +33,7 @@ final class TorchModels {
     }
 
     /** A network as nn.&lt;kind&gt;(in, hidden, num_layers=layers, bidirectional=…) has it, with weights from {@code seed}. */
-    static TorchNetwork network(String kind, int layers, boolean bidirectional, int in, int hidden, long seed) {
+    static RecurrentNetwork network(String kind, int layers, boolean bidirectional, int in, int hidden, long seed) {
         Random random = new Random(seed);
         int directions = bidirectional ? 2 : 1;
         List<List<Cell<?>>> cells = List.of(new ArrayList<>(), new ArrayList<>());
@@ -42,13 +43,13 @@ final class TorchModels {
             }
         }
         if (bidirectional) {
-            return TorchNetwork.bidirectional(cells.get(0), cells.get(1));
+            return RecurrentNetwork.bidirectional(cells.get(0), cells.get(1));
         }
-        return layers == 1 ? TorchNetwork.of(cells.get(0).get(0)) : TorchNetwork.of(org.tapegrad.layers.cell.StackedCell.of(cells.get(0).toArray(Cell<?>[]::new)));
+        return layers == 1 ? RecurrentNetwork.of(cells.get(0).get(0)) : RecurrentNetwork.of(org.tapegrad.layers.cell.StackedCell.of(cells.get(0).toArray(Cell<?>[]::new)));
     }
 
     /** Sets every parameter uniform in [−0.5, 0.5), so that biases (zero or one at init for some cells) are not special. */
-    static void randomize(TorchNetwork network, long seed) {
+    static void randomize(RecurrentNetwork network, long seed) {
         Random random = new Random(seed);
         for (Parameter p : parameters(network)) {
             p.update((value, grad) -> {
@@ -59,7 +60,7 @@ final class TorchModels {
         }
     }
 
-    static List<Parameter> parameters(TorchNetwork network) {
+    static List<Parameter> parameters(RecurrentNetwork network) {
         List<Parameter> all = new ArrayList<>();
         for (int l = 0; l < network.layers(); l++) {
             all.addAll(network.cell(l, false).parameters());
@@ -71,7 +72,7 @@ final class TorchModels {
     }
 
     /** PyTorch's {@code output} for time-major input {@code x[t][b][i]}: {@code [t][b][D·H]}, from zero states. */
-    static double[][][] run(TorchNetwork network, double[][][] x) {
+    static double[][][] run(RecurrentNetwork network, double[][][] x) {
         Tape tape = new Tape();
         List<Var> steps = new ArrayList<>();
         for (double[][] step : x) {

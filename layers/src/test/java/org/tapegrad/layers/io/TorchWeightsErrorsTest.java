@@ -1,5 +1,6 @@
 package org.tapegrad.layers.io;
 
+import org.tapegrad.layers.net.RecurrentNetwork;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,20 +28,20 @@ class TorchWeightsErrorsTest {
     void hiddenSizeMismatchNamesTensorAndShapes() {
         Path file = TorchWeightsFromPyTorchTest.fixture("lstm.safetensors");
         LstmCell smaller = new LstmCell("lstm", 3, 4, new Random(1));
-        String message = rejected(() -> TorchWeights.load(file, smaller), TorchNetwork.of(smaller));
+        String message = rejected(() -> TorchWeights.load(file, smaller), RecurrentNetwork.of(smaller));
         assertContains(message, file.toString(), "'weight_ih_l0'", "expected shape [16, 3]", "found [20, 3]");
     }
 
     @Test
     void missingSecondLayerTensorIsNamedAndFirstLayerIsLeftAlone(@TempDir Path dir) throws Exception {
-        TorchNetwork stack = TorchModels.network("gru", 2, false, 3, 5, 1);
+        RecurrentNetwork stack = TorchModels.network("gru", 2, false, 3, 5, 1);
         Path file = dir.resolve("gru2.safetensors");
         TorchWeights.save(file, stack, DType.F64);
         Map<String, WeightTensor> tensors = new LinkedHashMap<>(SafetensorsReader.create().read(file).tensors());
         tensors.remove("weight_hh_l1");
         SafetensorsWriter.create().write(file, tensors, Map.of());
 
-        TorchNetwork target = TorchModels.network("gru", 2, false, 3, 5, 2);
+        RecurrentNetwork target = TorchModels.network("gru", 2, false, 3, 5, 2);
         String message = rejected(() -> TorchWeights.load(file, target), target);
         assertContains(message, file.toString(), "'weight_hh_l1'", "expected shape [15, 5]", "found none");
     }
@@ -49,7 +50,7 @@ class TorchWeightsErrorsTest {
     void gruVariantWithoutPyTorchCounterpartIsRejectedBothWays(@TempDir Path dir) throws Exception {
         Path file = TorchWeightsFromPyTorchTest.fixture("gru.safetensors");
         GruCell chung = new GruCell("gru", 3, 5, GruCell.Variant.RESET_BEFORE_MATMUL, new Random(1));
-        String message = rejected(() -> TorchWeights.load(file, chung), TorchNetwork.of(chung));
+        String message = rejected(() -> TorchWeights.load(file, chung), RecurrentNetwork.of(chung));
         assertContains(message, file.toString(), "layer 0", "RESET_BEFORE_MATMUL", "'weight_hh_l0' found [15, 5]", "'bias_hh_l0' found [15]");
 
         Path out = dir.resolve("chung.safetensors");
@@ -72,10 +73,10 @@ class TorchWeightsErrorsTest {
     @Test
     void deeperOrBidirectionalFilesDoNotLoadIntoSmallerNetworks() {
         Path file = TorchWeightsFromPyTorchTest.fixture("lstm_2layer_bidirectional.safetensors");
-        TorchNetwork oneLayer = TorchModels.network("lstm", 1, true, 3, 5, 1);
+        RecurrentNetwork oneLayer = TorchModels.network("lstm", 1, true, 3, 5, 1);
         assertContains(rejected(() -> TorchWeights.load(file, oneLayer), oneLayer), file.toString(), "not used", "'weight_ih_l1' [20, 10]",
                 "'bias_hh_l1_reverse' [20]");
-        TorchNetwork forwardOnly = TorchModels.network("lstm", 2, false, 3, 5, 1);
+        RecurrentNetwork forwardOnly = TorchModels.network("lstm", 2, false, 3, 5, 1);
         assertContains(rejected(() -> TorchWeights.load(file, forwardOnly), forwardOnly), file.toString(), "'weight_ih_l1'",
                 "expected shape [20, 5]", "found [20, 10]");
     }
@@ -83,13 +84,13 @@ class TorchWeightsErrorsTest {
     @Test
     void prefixSelectsTheModulesTensors() {
         Path file = TorchWeightsFromPyTorchTest.fixture("tagger_gru_f32.safetensors");
-        TorchNetwork gru = TorchModels.network("gru", 1, false, 3, 5, 1);
+        RecurrentNetwork gru = TorchModels.network("gru", 1, false, 3, 5, 1);
         assertContains(rejected(() -> TorchWeights.load(file, gru), gru), "missing tensor 'weight_ih_l0'", "gru.weight_ih_l0");
         assertContains(rejected(() -> TorchWeights.load(file, gru, "gru"), gru), "missing tensor 'gruweight_ih_l0'");
     }
 
     /** Asserts that {@code load} throws a WeightFileException and leaves {@code network}'s parameters as they were. */
-    private static String rejected(Executable load, TorchNetwork network) {
+    private static String rejected(Executable load, RecurrentNetwork network) {
         List<double[]> before = network == null ? List.of() : TorchModels.parameters(network).stream().map(p -> Layout.toRowMajorFlat(p.value())).toList();
         WeightFileException e = assertThrows(WeightFileException.class, load);
         if (network != null) {

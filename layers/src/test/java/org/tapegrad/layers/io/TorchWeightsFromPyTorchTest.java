@@ -1,5 +1,6 @@
 package org.tapegrad.layers.io;
 
+import org.tapegrad.layers.net.RecurrentNetwork;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,7 +73,7 @@ class TorchWeightsFromPyTorchTest {
         Fixture fixture = models();
         assertEquals(5, fixture.models.size());
         return fixture.models.stream().map(m -> DynamicTest.dynamicTest(m.name, () -> {
-            TorchNetwork network = TorchModels.network(m.kind, m.layers, m.bidirectional, m.input_size, m.hidden_size, 99);
+            RecurrentNetwork network = TorchModels.network(m.kind, m.layers, m.bidirectional, m.input_size, m.hidden_size, 99);
             TorchWeights.load(fixture(m.file), network, m.prefix);
             double[][][] ours = TorchModels.run(network, m.x);
             double diff = TorchModels.maxDiff(m.output, ours);

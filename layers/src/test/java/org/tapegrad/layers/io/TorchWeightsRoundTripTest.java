@@ -1,5 +1,6 @@
 package org.tapegrad.layers.io;
 
+import org.tapegrad.layers.net.RecurrentNetwork;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,9 +25,9 @@ class TorchWeightsRoundTripTest {
     @ParameterizedTest(name = "{0} layers={1} bidirectional={2} prefix=''{3}''")
     @CsvSource({"rnn_tanh, 2, false, ''", "rnn_relu, 1, true, ''", "lstm, 2, true, lstm.", "gru, 2, false, ''", "gru, 1, true, model.rnn."})
     void saveThenLoadIntoAFreshNetworkIsExact(String kind, int layers, boolean bidirectional, String prefix, @TempDir Path dir) throws Exception {
-        TorchNetwork saved = TorchModels.network(kind, layers, bidirectional, 3, 5, 1);
+        RecurrentNetwork saved = TorchModels.network(kind, layers, bidirectional, 3, 5, 1);
         TorchModels.randomize(saved, 2);
-        TorchNetwork fresh = TorchModels.network(kind, layers, bidirectional, 3, 5, 3);
+        RecurrentNetwork fresh = TorchModels.network(kind, layers, bidirectional, 3, 5, 3);
         Path file = dir.resolve("net.safetensors");
         TorchWeights.save(file, saved, DType.F64, prefix);
         TorchWeights.load(file, fresh, prefix);
@@ -48,7 +49,7 @@ class TorchWeightsRoundTripTest {
 
     @Test
     void fileHasPyTorchsNamesOrderShapesAndTransposedValues(@TempDir Path dir) throws Exception {
-        TorchNetwork network = TorchModels.network("lstm", 2, true, 3, 5, 1);
+        RecurrentNetwork network = TorchModels.network("lstm", 2, true, 3, 5, 1);
         TorchModels.randomize(network, 2);
         Path file = dir.resolve("lstm.safetensors");
         TorchWeights.save(file, network, DType.F64, "lstm.");
@@ -85,9 +86,9 @@ class TorchWeightsRoundTripTest {
 
     @Test
     void f32SavesFloatRoundedWeights(@TempDir Path dir) throws Exception {
-        TorchNetwork saved = TorchModels.network("gru", 1, false, 3, 5, 1);
+        RecurrentNetwork saved = TorchModels.network("gru", 1, false, 3, 5, 1);
         TorchModels.randomize(saved, 2);
-        TorchNetwork fresh = TorchModels.network("gru", 1, false, 3, 5, 3);
+        RecurrentNetwork fresh = TorchModels.network("gru", 1, false, 3, 5, 3);
         Path file = dir.resolve("gru32.safetensors");
         TorchWeights.save(file, saved, DType.F32);
         assertEquals(DType.F32, SafetensorsReader.create().read(file).tensors().get("bias_hh_l0").dtype());

@@ -1,5 +1,6 @@
 package org.tapegrad.layers.io;
 
+import org.tapegrad.layers.net.RecurrentNetwork;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,7 +56,7 @@ class TorchWeightsToPyTorchTest {
         List<Map<String, Object>> json = new ArrayList<>();
         long seed = 1;
         for (Case c : cases) {
-            TorchNetwork network = TorchModels.network(c.kind(), c.layers(), c.bidirectional(), I, H, seed);
+            RecurrentNetwork network = TorchModels.network(c.kind(), c.layers(), c.bidirectional(), I, H, seed);
             TorchModels.randomize(network, seed++);
             Path file = dir.resolve(c.name() + ".safetensors");
             TorchWeights.save(file, network, c.dtype(), c.prefix());
