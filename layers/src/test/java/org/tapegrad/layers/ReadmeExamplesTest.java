@@ -96,4 +96,27 @@ class ReadmeExamplesTest {
         tape.backward(loss);
         assertTrue(lstm.wx().grad().doubleValue(0, 0) != 0 || lstm.wx().grad().doubleValue(1, 0) != 0);
     }
+
+    /** "Networks": the snippet as written, with its shapes checked. */
+    @Test
+    void networkWithPyTorchsKnobs() {
+        int I = 3, H = 4, B = 2, T = 5;
+        long seed = 11;
+        Tape tape = new Tape();
+        Var x = tape.filled(B * T, I, 0.25);
+        int[] lengths = {5, 3};
+        Var h0 = tape.filled(2 * 2 * B, H, 0.1);
+        Var c0 = tape.filled(2 * 2 * B, H, -0.1);
+        org.tapegrad.layers.net.RecurrentNetwork net = org.tapegrad.layers.net.RecurrentNetwork
+                .builder(org.tapegrad.layers.net.CellFactory.lstm(), I, H)
+                .layers(2).bidirectional(true).dropout(0.2).layout(org.tapegrad.layers.net.SequenceLayout.BATCH_MAJOR).build(new Random(7));
+        org.tapegrad.layers.net.NetworkOutput out = net.run(tape, x, B, org.tapegrad.layers.net.NetworkOptions.defaults()
+                .withLengths(lengths).withInitial(h0, c0).withMode(org.tapegrad.layers.reg.Mode.training(seed)));
+        assertEquals(B * T, out.output().rows());
+        assertEquals(2 * H, out.output().cols());
+        assertEquals(2 * 2 * B, out.finalHidden().rows());
+        assertEquals(2 * 2 * B, out.finalPart(1).rows());
+        assertEquals(0.0, out.output().get(1 * T + 4, 0), "sequence 1 (length 3) is zero at step 4");
+        net.cell(1, true, LstmCell.class);
+    }
 }
