@@ -15,7 +15,7 @@ public final class CellKindConverter implements ITypeConverter<CellKind> {
     @Override
     public CellKind convert(String value) {
         for (CellKind k : CellKind.values()) {
-            if (k.name().equalsIgnoreCase(value.strip())) {
+            if (k.name().equalsIgnoreCase(value.strip().replace('-', '_'))) {
                 return k;
             }
         }

@@ -41,10 +41,13 @@ public final class MusicCommand implements Callable<Integer> {
     private Path data;
 
     @Option(names = "--cells", split = ",", paramLabel = "CELL", defaultValue = "rnn,gru,lstm",
-            description = "Cells to train, comma-separated from rnn, gru, lstm (default: ${DEFAULT-VALUE}).")
+            description = "Cells to train, comma-separated from rnn, gru, lstm and the zoo: peephole_v, peephole_nig, peephole_nfg, "
+                    + "peephole_nog, peephole_niaf, peephole_noaf, peephole_np, peephole_cifg, peephole_fgr, mgu, indrnn, sru, mogrifier, "
+                    + "layernorm_lstm (default: ${DEFAULT-VALUE}).")
     private List<CellKind> cells;
 
-    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units for every cell (default: 100 / 46 / 36 for rnn / gru / lstm).")
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units for every cell (default: 100 / 46 / 36 for rnn / gru / lstm, as the paper; a zoo cell gets the H "
+                    + "whose parameter count is nearest to the 36-unit LSTM's).")
     private Integer hidden;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "60", description = "At most this many epochs (default: ${DEFAULT-VALUE}).")

@@ -38,7 +38,25 @@ public record MusicTrainer(int maxEpochs, int patience, int batch, double learni
             case RNN -> 100;
             case GRU -> 46;
             case LSTM -> 36;
+            default -> budgetMatched(kind);
         };
+    }
+
+    /** The H whose model (cell and 88-key head) has the parameter count nearest to the LSTM of 36 units, the paper's budget. */
+    static int budgetMatched(CellKind kind) {
+        long target = parameters(CellKind.LSTM, 36);
+        int best = 1;
+        for (int h = 2; h <= 256; h++) {
+            if (Math.abs(parameters(kind, h) - target) < Math.abs(parameters(kind, best) - target)) {
+                best = h;
+            }
+        }
+        return best;
+    }
+
+    private static long parameters(CellKind kind, int hidden) {
+        long cell = kind.build("probe", PianoRolls.PITCHES, hidden, new Random(0)).parameters().stream().mapToLong(Parameter::size).sum();
+        return cell + (long) hidden * PianoRolls.PITCHES + PianoRolls.PITCHES;
     }
 
     /** Trains one model; {@code onBatch} is called after every training batch with the running train NLL. */

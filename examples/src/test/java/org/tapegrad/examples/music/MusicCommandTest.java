@@ -91,4 +91,17 @@ class MusicCommandTest {
         assertTrue(malformed.err().contains("bad.json"), malformed.err());
         assertFalse(Files.exists(dir.resolve("out/music-summary.csv")), "nothing written");
     }
+
+    /** Every zoo cell gets the H whose model is nearest the 36-unit LSTM's parameter count (21,256), within 2%. */
+    @Test
+    void zooCellsGetTheLstmsParameterBudget() {
+        for (CellKind kind : CellKind.values()) {
+            int h = MusicTrainer.defaultHidden(kind);
+            long params = new org.tapegrad.examples.model.StepModel(kind.build("c", PianoRolls.PITCHES, h, new Random(1)), PianoRolls.PITCHES,
+                    new Random(1)).parameterCount();
+            if (kind != CellKind.RNN && kind != CellKind.GRU) {
+                assertEquals(21_256, params, 21_256 * 0.02, kind + " with H = " + h);
+            }
+        }
+    }
 }
