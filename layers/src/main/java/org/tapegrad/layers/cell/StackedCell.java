@@ -21,7 +21,9 @@ import org.tapegrad.tape.Var;
  *
  * so {@code Unroll.run(stack, ...)} is the layer-by-layer unroll of PyTorch's {@code num_layers > 1}, computed step
  * by step. Layers may be of different kinds (e.g. an LSTM under a GRU). Parameters are the layers' parameters in
- * order; give the layers distinct names.
+ * order; give the layers distinct names. For PyTorch's whole {@code nn.LSTM} (bidirectional layers, dropout between
+ * layers, packed input, {@code h_n}) use {@link org.tapegrad.layers.net.RecurrentNetwork}, which runs layer by layer
+ * and gives the same outputs bit for bit; a stack stays useful where a state must be carried step by step (TBPTT).
  */
 public final class StackedCell implements Cell<StackedState> {
 

@@ -161,7 +161,7 @@ final class HeaderParser {
         reader.beginArray();
         while (reader.hasNext()) {
             if (n == limit) {
-                throw fail(field + " of tensor '" + name + "' has more than " + (limit - 1) + " elements");
+                throw fail(field + " of tensor '" + name + "' has more than " + (limit - 1) + (field.equals("shape") ? " dimensions" : " elements"));
             }
             expect(reader, JsonToken.NUMBER, field + " of tensor '" + name + "' must hold integers");
             String text = reader.nextString();

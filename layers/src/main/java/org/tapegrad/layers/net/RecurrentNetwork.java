@@ -3,7 +3,6 @@ package org.tapegrad.layers.net;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
 
 import org.tapegrad.layers.HasParameters;
 import org.tapegrad.layers.cell.Cell;
@@ -34,7 +33,7 @@ public final class RecurrentNetwork implements HasParameters {
     private final double dropout;
     private final SequenceLayout layout;
 
-    private RecurrentNetwork(List<? extends Cell<?>> forward, List<? extends Cell<?>> backward, double dropout, SequenceLayout layout) {
+    RecurrentNetwork(List<? extends Cell<?>> forward, List<? extends Cell<?>> backward, double dropout, SequenceLayout layout) {
         if (forward.isEmpty() || (!backward.isEmpty() && backward.size() != forward.size())) {
             throw new IllegalArgumentException("recurrent network: needs at least one layer and, when bidirectional, as many reverse as forward layers; got "
                     + forward.size() + " and " + backward.size());
@@ -60,8 +59,8 @@ public final class RecurrentNetwork implements HasParameters {
     }
 
     /** A builder of a network whose cells {@code cells} makes: {@code input} features in, {@code hidden} units per direction. */
-    public static Builder builder(CellFactory cells, int input, int hidden) {
-        return new Builder(cells, input, hidden);
+    public static NetworkBuilder builder(CellFactory cells, int input, int hidden) {
+        return new NetworkBuilder(cells, input, hidden);
     }
 
     /** A one-direction network of existing cells, bottom first (a {@link StackedCell}'s layers, or one cell). */
@@ -180,71 +179,5 @@ public final class RecurrentNetwork implements HasParameters {
     @Override
     public String toString() {
         return "a " + layers() + "-layer " + (isBidirectional() ? "bidirectional" : "one-direction") + " network";
-    }
-
-    /** PyTorch's constructor arguments; cells are made bottom first, per layer forward then reverse. */
-    public static final class Builder {
-        private final CellFactory cells;
-        private final int input;
-        private final int hidden;
-        private int layers = 1;
-        private boolean bidirectional;
-        private double dropout;
-        private SequenceLayout layout = SequenceLayout.TIME_MAJOR;
-        private String name = "rnn";
-
-        private Builder(CellFactory cells, int input, int hidden) {
-            this.cells = Objects.requireNonNull(cells, "cells");
-            if (input < 1 || hidden < 1) {
-                throw new IllegalArgumentException("recurrent network: input and hidden size must be at least 1, got " + input + ", " + hidden);
-            }
-            this.input = input;
-            this.hidden = hidden;
-        }
-
-        public Builder layers(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("recurrent network: layers must be at least 1, got " + n);
-            }
-            layers = n;
-            return this;
-        }
-
-        public Builder bidirectional(boolean on) {
-            bidirectional = on;
-            return this;
-        }
-
-        public Builder dropout(double p) {
-            dropout = p;
-            return this;
-        }
-
-        /** {@code batch_first=True} is {@link SequenceLayout#BATCH_MAJOR}. */
-        public Builder layout(SequenceLayout l) {
-            layout = Objects.requireNonNull(l, "layout");
-            return this;
-        }
-
-        /** The prefix of the cells' parameter names: {@code <name>.l0}, {@code <name>.l0_reverse}, … (default "rnn"). */
-        public Builder name(String n) {
-            name = Objects.requireNonNull(n, "name");
-            return this;
-        }
-
-        /** Builds the cells, drawing their weights from {@code random} in {@code state_dict()} order. */
-        public RecurrentNetwork build(Random random) {
-            List<Cell<?>> f = new ArrayList<>();
-            List<Cell<?>> b = new ArrayList<>();
-            int directions = bidirectional ? 2 : 1;
-            for (int l = 0; l < layers; l++) {
-                int in = l == 0 ? input : directions * hidden;
-                f.add(cells.create(name + ".l" + l, in, hidden, random));
-                if (bidirectional) {
-                    b.add(cells.create(name + ".l" + l + "_reverse", in, hidden, random));
-                }
-            }
-            return new RecurrentNetwork(f, b, dropout, layout);
-        }
     }
 }

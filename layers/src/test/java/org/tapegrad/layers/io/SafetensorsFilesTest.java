@@ -138,7 +138,7 @@ class SafetensorsFilesTest {
         assertRejected(file("{a:{" + ok + "}}", two), "not valid JSON");
         assertRejected(file("{\"a\":{" + ok + "}} x", two), "not valid JSON");
         assertRejected(file("{\"a\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}", two), "dtype 'I64'");
-        assertRejected(file("{\"a\":{\"dtype\":\"F64\",\"shape\":[" + "1,".repeat(33) + "2],\"data_offsets\":[0,16]}}", two), "has more than 32 elements");
+        assertRejected(file("{\"a\":{\"dtype\":\"F64\",\"shape\":[" + "1,".repeat(33) + "2],\"data_offsets\":[0,16]}}", two), "has more than 32 dimensions");
         assertRejected(file("{\"a\":{" + ok + ",\"dtype\":\"F32\"}}", two), "names field 'dtype' twice");
         assertRejected(file("\uFEFF{\"a\":{" + ok + "}}", two), "byte-order mark");
         assertRejected(file("{\"a\":{\"dtype\":\"F64\",\"shape\":[3],\"data_offsets\":[0,16]}}", two), "needs 24 bytes");
