@@ -1,63 +1,264 @@
 package org.tapegrad.kernel;
 
+import java.util.Objects;
+
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The same formulas as {@link ScalarActivations}, a vector of lanes at a time: the JDK's vector {@code EXP} is
- * about 5× faster per element than {@link Math#exp} here, and exp is most of the cost of a cell's gates. Results
- * agree with the scalar path to a few ulp (the vector exp is not bit-identical to {@code Math.exp}).
+ * {@link IeeeExp}'s formulas a vector of lanes at a time, operation for operation, so that every lane, the scalar tail
+ * and the {@code java} kernel give the same bits: results depend neither on the array's length or offset nor on the
+ * vector width, nor on whether the code runs interpreted (the Vector API's Java fallback) or compiled (C2's
+ * intrinsics). That rules out the JDK's vector {@code EXP}/{@code EXPM1}, which differ between the two: only
+ * exactly specified operations are used (add, mul, div, fma and integer operations on the lanes' bits).
+ *
+ * <p>The array goes by chunks of {@link #CHUNK} elements. A chunk whose |x| are all in the common range
+ * ({@code |x| ≤ 708} for exp and sigmoid, {@code ≤ 350} for tanh, no NaN) takes the vector formulas, where the clamps
+ * and special cases do nothing and are left out; any other chunk goes through {@link IeeeExp} element by element.
+ *
+ * <p>How the code is cut is about C2, measured on JDK 17 (a run of each kernel in a fresh JVM, 15–30 runs):
+ * <ul>
+ * <li>each vector loop is a method of its own, with its constants broadcast before the loop and no helper methods:
+ * past {@code NodeCountInliningCutoff} C2 stops inlining ordinary methods and delays the Vector API's, and a call
+ * left out of line boxes the vectors it passes. tanh's or sigmoid's ~60 operations in one loop, or two loops in one
+ * method, crossed it in a third of the runs, some vectors lost their exact type and the loop was boxed (5–20×
+ * slower), so they are cut into two passes over a chunk that meet in a per-thread scratch array;</li>
+ * <li>no pass is inlined into its caller: merged back into one compilation they fail the same way. A method of more
+ * than {@code FreqInlineSize} (325) bytes of bytecode is not inlined however hot; exp's and tanh's passes are that
+ * big (tanh's second with its argument checks), and sigmoid's second pass, smaller, is harmless inlined;</li>
+ * <li>the range check is a max over the chunk in a loop of its own, two instructions a vector: a compare-and-branch
+ * per vector in the formula's loop cost more (JDK 17 materializes masks) and stopped the loop's unrolling.</li>
+ * </ul>
  */
 public final class VectorActivations implements ActivationKernel {
 
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> L = S.withLanes(long.class);
+    private static final long EXP_FAST_BITS = Double.doubleToRawLongBits(IeeeExp.EXP_FAST_LIMIT);
+    private static final long TANH_FAST_BITS = Double.doubleToRawLongBits(IeeeExp.TANH_MAX_ABS);
+    private static final long SIGMOID_FAST_BITS = Double.doubleToRawLongBits(IeeeExp.SIGMOID_MAX_ABS);
+
+    /** Elements per range check and per pass, a multiple of every vector length: input, output and scratch stay in L1 (best of 128, 256, 512). */
+    private static final int CHUNK = 256;
+
+    /**
+     * The passes' scratch, two chunks' worth per thread. Allocated once: a fresh array per call cost tanh 25% in
+     * about half the JVM runs, the garbage moving {@code x} and {@code y} about (and 4 KiB to zero each call).
+     */
+    private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[2 * CHUNK]);
 
     @Override
     public String name() {
         return "vector";
     }
 
+    /** {@code y = e^x}: {@link IeeeExp#exp} per lane, with one normal factor {@code 2^k} (the same bits there). */
     @Override
     public void exp(double[] x, int xOff, double[] y, int yOff, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            DoubleVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(y, yOff + i);
+        int bound = S.loopBound(n);
+        for (int from = 0; from < bound; from += CHUNK) {
+            int to = Math.min(from + CHUNK, bound);
+            if (maxAbsBits(x, xOff + from, xOff + to) <= EXP_FAST_BITS) {
+                expVectors(x, xOff + from, y, yOff + from, to - from);
+            } else {
+                for (int i = from; i < to; i++) {
+                    y[yOff + i] = IeeeExp.exp(x[xOff + i]);
+                }
+            }
         }
-        for (; i < n; i++) {
-            y[yOff + i] = Math.exp(x[xOff + i]);
+        for (int i = bound; i < n; i++) {
+            y[yOff + i] = IeeeExp.exp(x[xOff + i]);
         }
     }
 
-    /** {@code tanh x = sign(x)·(−m)/(2 + m)} with {@code m = expm1(−2|x|)}: no cancellation near 0, exact ±1 far out. */
+    /** {@code tanh x = sign(x)·(−m)/(2 + m)}, {@code m = e^{−2|x|} − 1}, double-double: {@link IeeeExp#tanh} per lane. */
     @Override
     public void tanh(double[] x, int xOff, double[] y, int yOff, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i);
-            DoubleVector m = v.abs().mul(-2.0).lanewise(VectorOperators.EXPM1);
-            DoubleVector t = m.neg().div(m.add(2.0));
-            t.blend(t.neg(), v.compare(VectorOperators.LT, 0.0)).intoArray(y, yOff + i);
+        int bound = S.loopBound(n);
+        double[] scratch = SCRATCH.get();
+        for (int from = 0; from < bound; from += CHUNK) {
+            int to = Math.min(from + CHUNK, bound);
+            if (maxAbsBits(x, xOff + from, xOff + to) <= TANH_FAST_BITS) {
+                tanhExpm1(x, xOff + from, y, yOff + from, scratch, to - from);
+                tanhQuotient(y, yOff + from, scratch, to - from);
+            } else {
+                for (int i = from; i < to; i++) {
+                    y[yOff + i] = IeeeExp.tanh(x[xOff + i]);
+                }
+            }
         }
-        for (; i < n; i++) {
-            y[yOff + i] = ScalarActivations.tanh(x[xOff + i]);
+        for (int i = bound; i < n; i++) {
+            y[yOff + i] = IeeeExp.tanh(x[xOff + i]);
         }
     }
 
+    /** {@code σ(x) = 1/(1 + e^{−x})}, double-double: {@link IeeeExp#sigmoid} per lane. */
     @Override
     public void sigmoid(double[] x, int xOff, double[] y, int yOff, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i);
-            DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-            DoubleVector denominator = e.add(1.0);
-            VectorMask<Double> negative = v.compare(VectorOperators.LT, 0.0);
-            DoubleVector numerator = DoubleVector.broadcast(S, 1.0).blend(e, negative);
-            numerator.div(denominator).intoArray(y, yOff + i);
+        int bound = S.loopBound(n);
+        double[] scratch = SCRATCH.get();
+        for (int from = 0; from < bound; from += CHUNK) {
+            int to = Math.min(from + CHUNK, bound);
+            if (maxAbsBits(x, xOff + from, xOff + to) <= SIGMOID_FAST_BITS) {
+                sigmoidExp(x, xOff + from, y, yOff + from, scratch, to - from);
+                sigmoidQuotient(y, yOff + from, scratch, to - from);
+            } else {
+                for (int i = from; i < to; i++) {
+                    y[yOff + i] = IeeeExp.sigmoid(x[xOff + i]);
+                }
+            }
         }
-        for (; i < n; i++) {
-            y[yOff + i] = ScalarActivations.sigmoid(x[xOff + i]);
+        for (int i = bound; i < n; i++) {
+            y[yOff + i] = IeeeExp.sigmoid(x[xOff + i]);
+        }
+    }
+
+    /** {@code max bits(|x[i]|)}, {@code from ≤ i < to} (whole vectors), as longs: above {@code bits(limit)} iff some |x| > limit or NaN. */
+    private static long maxAbsBits(double[] x, int from, int to) {
+        LongVector max = LongVector.zero(L);
+        for (int i = from; i < to; i += S.length()) {
+            max = max.max(DoubleVector.fromArray(S, x, i).viewAsIntegralLanes().and(IeeeExp.ABS_BITS));
+        }
+        return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** {@code y[yo + i] = e^{x[xo + i]}} for {@code i < len}, all |x| ≤ 708: {@link IeeeExp#exp} with {@code s = 2^k}. */
+    private static void expVectors(double[] x, int xo, double[] y, int yo, int len) {
+        DoubleVector negLn2Hi = DoubleVector.broadcast(S, IeeeExp.NEG_LN2_HI);
+        DoubleVector negLn2Lo = DoubleVector.broadcast(S, IeeeExp.NEG_LN2_LO);
+        DoubleVector q0 = DoubleVector.broadcast(S, IeeeExp.Q0);
+        DoubleVector q1 = DoubleVector.broadcast(S, IeeeExp.Q1);
+        DoubleVector q2 = DoubleVector.broadcast(S, IeeeExp.Q2);
+        DoubleVector q3 = DoubleVector.broadcast(S, IeeeExp.Q3);
+        DoubleVector q4 = DoubleVector.broadcast(S, IeeeExp.Q4);
+        DoubleVector q5 = DoubleVector.broadcast(S, IeeeExp.Q5);
+        DoubleVector q6 = DoubleVector.broadcast(S, IeeeExp.Q6);
+        DoubleVector q7 = DoubleVector.broadcast(S, IeeeExp.Q7);
+        DoubleVector q8 = DoubleVector.broadcast(S, IeeeExp.Q8);
+        DoubleVector q9 = DoubleVector.broadcast(S, IeeeExp.Q9);
+        for (int i = 0; i < len; i += S.length()) {
+            DoubleVector v = DoubleVector.fromArray(S, x, xo + i);
+            DoubleVector t = v.fma(IeeeExp.INV_LN2, IeeeExp.SHIFTER);
+            DoubleVector k = t.sub(IeeeExp.SHIFTER);
+            DoubleVector rh = k.fma(negLn2Hi, v);
+            DoubleVector r = k.fma(negLn2Lo, rh);
+            DoubleVector rl = k.fma(negLn2Lo, rh.sub(r));
+            DoubleVector q = q9.fma(r, q8).fma(r, q7).fma(r, q6).fma(r, q5).fma(r, q4).fma(r, q3).fma(r, q2).fma(r, q1).fma(r, q0);
+            DoubleVector p = r.add(r.mul(q).fma(r, rl));
+            DoubleVector s = t.viewAsIntegralLanes().add(IeeeExp.BIAS - IeeeExp.SHIFTER_BITS)
+                    .lanewise(VectorOperators.LSHL, IeeeExp.EXPONENT_SHIFT).viewAsFloatingLanes();
+            p.fma(s, s).intoArray(y, yo + i);
+        }
+    }
+
+    /**
+     * tanh's first pass, {@link IeeeExp#tanh} up to {@code e^{r + rl} − 1 = ph + pl}: ph into {@code y}, pl into
+     * {@code scratch[i]}, and {@code t = SHIFTER + k} (positive) with x's sign bit into {@code scratch[len + i]},
+     * so that the second pass needs nothing from {@code x}, which may be {@code y}.
+     */
+    private static void tanhExpm1(double[] x, int xo, double[] y, int yo, double[] scratch, int len) {
+        DoubleVector negLn2Hi = DoubleVector.broadcast(S, IeeeExp.NEG_LN2_HI);
+        DoubleVector negLn2Lo = DoubleVector.broadcast(S, IeeeExp.NEG_LN2_LO);
+        DoubleVector q0 = DoubleVector.broadcast(S, IeeeExp.Q0);
+        DoubleVector q1 = DoubleVector.broadcast(S, IeeeExp.Q1);
+        DoubleVector q2 = DoubleVector.broadcast(S, IeeeExp.Q2);
+        DoubleVector q3 = DoubleVector.broadcast(S, IeeeExp.Q3);
+        DoubleVector q4 = DoubleVector.broadcast(S, IeeeExp.Q4);
+        DoubleVector q5 = DoubleVector.broadcast(S, IeeeExp.Q5);
+        DoubleVector q6 = DoubleVector.broadcast(S, IeeeExp.Q6);
+        DoubleVector q7 = DoubleVector.broadcast(S, IeeeExp.Q7);
+        DoubleVector q8 = DoubleVector.broadcast(S, IeeeExp.Q8);
+        DoubleVector q9 = DoubleVector.broadcast(S, IeeeExp.Q9);
+        for (int i = 0; i < len; i += S.length()) {
+            DoubleVector v = DoubleVector.fromArray(S, x, xo + i);
+            DoubleVector z = v.abs().mul(-2.0);
+            DoubleVector t = z.fma(IeeeExp.INV_LN2, IeeeExp.SHIFTER);
+            DoubleVector k = t.sub(IeeeExp.SHIFTER);
+            DoubleVector rh = k.fma(negLn2Hi, z);
+            DoubleVector r = k.fma(negLn2Lo, rh);
+            DoubleVector rl = k.fma(negLn2Lo, rh.sub(r));
+            DoubleVector q = q9.fma(r, q8).fma(r, q7).fma(r, q6).fma(r, q5).fma(r, q4).fma(r, q3).fma(r, q2).fma(r, q1).fma(r, q0);
+            DoubleVector w = r.mul(q).mul(r);
+            DoubleVector ph = r.add(w);
+            r.sub(ph).add(w).add(rl).intoArray(scratch, i);
+            ph.intoArray(y, yo + i);
+            LongVector sign = v.viewAsIntegralLanes().and(IeeeExp.SIGN_BIT);
+            t.viewAsIntegralLanes().or(sign).viewAsFloatingLanes().intoArray(scratch, len + i);
+        }
+    }
+
+    /** tanh's second pass, {@link IeeeExp#tanh} from {@code ph + pl} and {@code t} on: {@code y[yo + i] = tanh x}. */
+    private static void tanhQuotient(double[] y, int yo, double[] scratch, int len) {
+        // Cheap checks, which also keep this method above FreqInlineSize (see the class comment).
+        Objects.checkFromIndexSize(yo, len, y.length);
+        Objects.checkFromIndexSize(0, 2 * len, scratch.length);
+        if (len % S.length() != 0) {
+            throw new IllegalArgumentException("len " + len + " is not a multiple of the " + S.length() + " lanes");
+        }
+        DoubleVector minusOne = DoubleVector.broadcast(S, -1.0);
+        DoubleVector two = DoubleVector.broadcast(S, 2.0);
+        for (int i = 0; i < len; i += S.length()) {
+            DoubleVector ph = DoubleVector.fromArray(S, y, yo + i);
+            DoubleVector pl = DoubleVector.fromArray(S, scratch, i);
+            LongVector tAndSign = DoubleVector.fromArray(S, scratch, len + i).viewAsIntegralLanes();
+            DoubleVector s = tAndSign.and(IeeeExp.ABS_BITS).add(IeeeExp.BIAS - IeeeExp.SHIFTER_BITS)
+                    .lanewise(VectorOperators.LSHL, IeeeExp.EXPONENT_SHIFT).viewAsFloatingLanes();
+            DoubleVector sMinus1 = s.sub(1.0);
+            DoubleVector sMinus1Low = minusOne.sub(sMinus1).add(s);
+            DoubleVector mh = s.fma(ph, sMinus1);
+            DoubleVector ml = s.fma(pl, s.fma(ph, sMinus1.sub(mh)).add(sMinus1Low));
+            DoubleVector dh = mh.add(2.0);
+            DoubleVector dl = two.sub(dh).add(mh).add(ml);
+            DoubleVector quotient = mh.neg().div(dh);
+            DoubleVector remainder = quotient.fma(dh, mh).add(quotient.fma(dl, ml)).neg();
+            LongVector th = remainder.fma(quotient.fma(0.5, 0.5), quotient).viewAsIntegralLanes();
+            th.and(IeeeExp.ABS_BITS).or(tAndSign.and(IeeeExp.SIGN_BIT)).viewAsFloatingLanes().intoArray(y, yo + i);
+        }
+    }
+
+    /** sigmoid's first pass, {@link IeeeExp#sigmoid} up to {@code E = e^{−x} = eh + el}: eh into {@code y}, el into {@code scratch}. */
+    private static void sigmoidExp(double[] x, int xo, double[] y, int yo, double[] scratch, int len) {
+        DoubleVector negLn2Hi = DoubleVector.broadcast(S, IeeeExp.NEG_LN2_HI);
+        DoubleVector negLn2Lo = DoubleVector.broadcast(S, IeeeExp.NEG_LN2_LO);
+        DoubleVector q0 = DoubleVector.broadcast(S, IeeeExp.Q0);
+        DoubleVector q1 = DoubleVector.broadcast(S, IeeeExp.Q1);
+        DoubleVector q2 = DoubleVector.broadcast(S, IeeeExp.Q2);
+        DoubleVector q3 = DoubleVector.broadcast(S, IeeeExp.Q3);
+        DoubleVector q4 = DoubleVector.broadcast(S, IeeeExp.Q4);
+        DoubleVector q5 = DoubleVector.broadcast(S, IeeeExp.Q5);
+        DoubleVector q6 = DoubleVector.broadcast(S, IeeeExp.Q6);
+        DoubleVector q7 = DoubleVector.broadcast(S, IeeeExp.Q7);
+        DoubleVector q8 = DoubleVector.broadcast(S, IeeeExp.Q8);
+        DoubleVector q9 = DoubleVector.broadcast(S, IeeeExp.Q9);
+        for (int i = 0; i < len; i += S.length()) {
+            DoubleVector z = DoubleVector.fromArray(S, x, xo + i).neg();
+            DoubleVector t = z.fma(IeeeExp.INV_LN2, IeeeExp.SHIFTER);
+            DoubleVector k = t.sub(IeeeExp.SHIFTER);
+            DoubleVector r = k.fma(negLn2Lo, k.fma(negLn2Hi, z));
+            DoubleVector q = q9.fma(r, q8).fma(r, q7).fma(r, q6).fma(r, q5).fma(r, q4).fma(r, q3).fma(r, q2).fma(r, q1).fma(r, q0);
+            DoubleVector p = r.mul(q).fma(r, r);
+            DoubleVector s = t.viewAsIntegralLanes().add(IeeeExp.BIAS - IeeeExp.SHIFTER_BITS)
+                    .lanewise(VectorOperators.LSHL, IeeeExp.EXPONENT_SHIFT).viewAsFloatingLanes();
+            DoubleVector eh = p.fma(s, s);
+            p.fma(s, s.sub(eh)).intoArray(scratch, i);
+            eh.intoArray(y, yo + i);
+        }
+    }
+
+    /** sigmoid's second pass, {@link IeeeExp#sigmoid} from {@code E = eh + el} on: {@code y[yo + i] = σ(x)}. */
+    private static void sigmoidQuotient(double[] y, int yo, double[] scratch, int len) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        for (int i = 0; i < len; i += S.length()) {
+            DoubleVector eh = DoubleVector.fromArray(S, y, yo + i);
+            DoubleVector el = DoubleVector.fromArray(S, scratch, i);
+            DoubleVector dh = eh.add(1.0);
+            DoubleVector ev = dh.sub(1.0);
+            DoubleVector dl = one.sub(dh.sub(ev)).add(eh.sub(ev)).add(el);
+            DoubleVector quotient = one.div(dh);
+            DoubleVector remainder = quotient.neg().fma(dl, quotient.neg().fma(dh, one));
+            remainder.fma(quotient, quotient).intoArray(y, yo + i);
         }
     }
 }
