@@ -1,8 +1,5 @@
 package org.tapegrad.tape;
 
-import java.util.Arrays;
-import java.util.Objects;
-
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
 import org.tapegrad.op.Op;
@@ -41,7 +38,10 @@ final class Node<S> implements OpContext {
         Shape[] shapes = new Shape[inputs.length];
         boolean needsGrad = false;
         for (int i = 0; i < inputs.length; i++) {
-            Var in = Objects.requireNonNull(inputs[i], () -> op.name() + ": input is null");
+            Var in = inputs[i];
+            if (in == null) {
+                throw new NullPointerException(op.name() + ": input " + i + " is null");
+            }
             if (in.tape() != tape) {
                 throw new IllegalArgumentException(op.name() + ": input " + i + " belongs to another tape");
             }
@@ -49,9 +49,14 @@ final class Node<S> implements OpContext {
             shapes[i] = in.shape();
             needsGrad |= in.requiresGrad();
         }
-        Shape out = ShapeException.requireFits(op.name() + ": " + Arrays.toString(shapes), op.outputShape(shapes));
+        Shape out = op.outputShape(shapes);
+        if (!out.fitsInOneArray()) {
+            // The message is built only here: recording is on the hot path of every training step.
+            throw ShapeException.of(op.name(), "the output " + out + " would hold " + out.elements() + " elements; at most "
+                    + Shape.MAX_ELEMENTS + " fit in one value", shapes);
+        }
         Node<S> node = new Node<>(tape, op, inputs);   // a fresh varargs array, or the caller's own: not copied per op
-        node.output = new Var(tape, tape.take(out.rows(), out.cols()), needsGrad && recording, null);
+        node.output = new Var(tape, tape.take(out.rows(), out.cols()), needsGrad && recording, null, out);
         node.site = anomalyDetection ? Anomaly.callSite() : null;
         node.saved = op.forward(node);
         if (anomalyDetection) {

@@ -113,7 +113,9 @@ public final class Tape {
     /** {@link #gradients(Var, MatrixStore)}, then one explicit accumulation into each reached parameter's gradient. */
     public Gradients backward(Var output, MatrixStore<Double> seed) {
         Gradients g = gradients(output, seed);
-        for (Var leaf : leaves.parameterLeaves()) {
+        java.util.List<Var> parameterLeaves = leaves.parameterLeaves();
+        for (int i = 0, n = parameterLeaves.size(); i < n; i++) {
+            Var leaf = parameterLeaves.get(i);
             R064Store grad = g.storeOf(leaf);
             if (grad != null) {
                 leaf.parameter().accumulateGrad(grad);

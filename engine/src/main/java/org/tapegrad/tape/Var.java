@@ -39,9 +39,16 @@ public final class Var {
     private final R064Store value;
     private final boolean requiresGrad;
     private final Parameter parameter;
+    private Shape shape;
     private MatrixStore<Double> view;
 
     Var(Tape tape, R064Store value, boolean requiresGrad, Parameter parameter) {
+        this(tape, value, requiresGrad, parameter, null);
+    }
+
+    /** @param shape the value's shape when the caller has it at hand (null: made on first use) */
+    Var(Tape tape, R064Store value, boolean requiresGrad, Parameter parameter, Shape shape) {
+        this.shape = shape;
         this.tape = tape;
         this.generation = tape.generation();
         this.index = tape.nextValueIndex();
@@ -56,7 +63,10 @@ public final class Var {
     }
 
     public Shape shape() {
-        return new Shape(value.getRowDim(), value.getColDim());
+        if (shape == null) {
+            shape = new Shape(value.getRowDim(), value.getColDim());
+        }
+        return shape;
     }
 
     public int rows() {

@@ -16,7 +16,7 @@ class BadInputTest {
         Var column = t.filled(50000, 1, 1.0);
         Var row = t.filled(1, 50000, 1.0);
         ShapeException e = assertThrows(ShapeException.class, () -> column.matmul(row));
-        assertEquals("matmul: [[50000×1], [1×50000]]: [50000×50000] has 2500000000 elements; at most 2147483647 fit in one value", e.getMessage());
+        assertEquals("matmul: [50000×1], [1×50000]: the output [50000×50000] would hold 2500000000 elements; at most 2147483647 fit in one value", e.getMessage());
         assertEquals(0, t.size());
     }
 
