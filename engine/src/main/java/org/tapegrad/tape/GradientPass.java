@@ -7,23 +7,29 @@ import org.ojalgo.matrix.store.R064Store;
 
 /**
  * One reverse replay of a recording: the gradient of one output with respect to every value recorded before it,
- * in pooled buffers indexed by the values' positions on the tape. Nothing outside the pass is written.
+ * in pooled buffers indexed by the values' positions on the tape. Nothing outside the pass is written — unless it
+ * runs {@code intoParameters} (for {@link Tape#backward}): then a parameter's leaf accumulates straight into
+ * {@link Parameter#grad()}, which is backward's one explicit side effect, done without a second buffer and a second
+ * pass over every weight.
  */
 final class GradientPass {
 
     private final Tape tape;
     private final R064Store[] grads;
+    private final boolean intoParameters;
 
-    private GradientPass(Tape tape, int values) {
+    private GradientPass(Tape tape, int values, boolean intoParameters) {
         this.tape = tape;
         this.grads = new R064Store[values];
+        this.intoParameters = intoParameters;
     }
 
     /**
      * Seeds {@code ∂/∂output} with {@code seed} (ones for a null seed of a 1×1 output) and runs every recorded VJP
      * whose output the pass has reached, newest first.
      */
-    static GradientPass run(Tape tape, List<Node<?>> nodes, Var output, MatrixStore<Double> seed, boolean anomalyDetection) {
+    static GradientPass run(Tape tape, List<Node<?>> nodes, Var output, MatrixStore<Double> seed, boolean anomalyDetection,
+            boolean intoParameters) {
         tape.checkValid(output, "gradients");
         if (output.tape() != tape) {
             throw new IllegalArgumentException("gradients: the output belongs to another tape");
@@ -36,15 +42,16 @@ final class GradientPass {
         if (!output.requiresGrad()) {
             throw new IllegalArgumentException("gradients: the output " + output.shape() + " does not depend on anything that needs a gradient (only constants, detached values or noGrad results)");
         }
-        GradientPass pass = new GradientPass(tape, tape.valueCount());
+        GradientPass pass = new GradientPass(tape, tape.valueCount(), intoParameters);
         R064Store g = pass.accumulatorOf(output);
+        // Added, not set: when the output is itself a parameter's leaf, its buffer may already hold a gradient.
         if (seed == null) {
-            g.data[0] = 1.0;
+            g.data[0] += 1.0;
         } else {
             int rows = output.rows();
             for (int j = 0; j < output.cols(); j++) {
                 for (int i = 0; i < rows; i++) {
-                    g.data[i + j * rows] = seed.doubleValue(i, j);
+                    g.data[i + j * rows] += seed.doubleValue(i, j);
                 }
             }
         }
@@ -66,12 +73,16 @@ final class GradientPass {
         return grads[v.index()];
     }
 
-    /** The gradient buffer of {@code v}, zero-filled the first time it is asked for. */
+    /** The gradient buffer of {@code v}: zero-filled the first time it is asked for, or its parameter's gradient. */
     R064Store accumulatorOf(Var v) {
         R064Store g = grads[v.index()];
         if (g == null) {
-            g = tape.take(v.rows(), v.cols());
-            java.util.Arrays.fill(g.data, 0.0);
+            if (intoParameters && v.parameter() != null) {
+                g = v.parameter().gradStore();
+            } else {
+                g = tape.take(v.rows(), v.cols());
+                java.util.Arrays.fill(g.data, 0.0);
+            }
             grads[v.index()] = g;
         }
         return g;

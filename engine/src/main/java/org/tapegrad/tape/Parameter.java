@@ -213,7 +213,8 @@ public final class Parameter {
         return value;
     }
 
-    private R064Store gradStore() {
+    /** The accumulated gradient's own store, made (zero) on first use: what a backward pass adds into. */
+    R064Store gradStore() {
         gradView();
         return grad;
     }

@@ -102,25 +102,21 @@ public final class Tape {
      * other pass's result.
      */
     public Gradients gradients(Var output, MatrixStore<Double> seed) {
-        return new Gradients(this, GradientPass.run(this, nodes, output, seed, anomalyDetection));
+        return new Gradients(this, GradientPass.run(this, nodes, output, seed, anomalyDetection, false));
     }
 
-    /** {@link #gradients(Var, MatrixStore) gradients(loss, null)} of a {@code 1×1} loss, added into every parameter's {@link Parameter#grad()}. */
+    /** {@link #backward(Var, MatrixStore) backward(loss, null)} of a {@code 1×1} loss. */
     public Gradients backward(Var loss) {
         return backward(loss, null);
     }
 
-    /** {@link #gradients(Var, MatrixStore)}, then one explicit accumulation into each reached parameter's gradient. */
+    /**
+     * {@link #gradients(Var, MatrixStore)} with one explicit side effect: each reached parameter's gradient is added
+     * into its {@link Parameter#grad()} (accumulated in place during the replay, no second pass). The returned value
+     * gives the parameters' accumulated gradients and this pass's gradients of every other value.
+     */
     public Gradients backward(Var output, MatrixStore<Double> seed) {
-        Gradients g = gradients(output, seed);
-        java.util.List<Var> parameterLeaves = leaves.parameterLeaves();
-        for (int i = 0, n = parameterLeaves.size(); i < n; i++) {
-            Var leaf = parameterLeaves.get(i);
-            R064Store grad = g.storeOf(leaf);
-            if (grad != null) {
-                leaf.parameter().accumulateGrad(grad);
-            }
-        }
+        Gradients g = new Gradients(this, GradientPass.run(this, nodes, output, seed, anomalyDetection, true));
         lastBackward = g;
         return g;
     }

@@ -111,8 +111,8 @@ public final class Var {
 
     /**
      * The gradient of the output of the last {@link Tape#backward} on this recording with respect to this value
-     * (for a parameter's leaf: that pass's gradient, not the parameter's accumulated one); zero if the pass did not
-     * reach it. A diagnostic: use {@link Tape#gradients} to ask for gradients as a value.
+     * (for a parameter's leaf: the parameter's accumulated gradient, into which backward adds); zero if the pass did
+     * not reach it. A diagnostic: use {@link Tape#gradients} to ask for gradients as a value.
      *
      * @throws IllegalStateException before any backward pass on this recording, or if the value needs no gradient
      */
