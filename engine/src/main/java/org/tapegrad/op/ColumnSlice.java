@@ -9,15 +9,17 @@ public final class ColumnSlice implements Op<Void> {
 
     private final int from;
     private final int to;
+    private final String name;
 
     public ColumnSlice(int from, int to) {
         this.from = from;
         this.to = to;
+        this.name = "columns[" + from + ":" + to + "]";   // built once: shape checks name the op on every recording
     }
 
     @Override
     public String name() {
-        return "columns[" + from + ":" + to + "]";
+        return name;
     }
 
     @Override

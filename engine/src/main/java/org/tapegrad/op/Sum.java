@@ -19,15 +19,17 @@ public final class Sum implements Op<Void> {
 
     private final Axis axis;
     private final boolean mean;
+    private final String name;
 
     private Sum(Axis axis, boolean mean) {
         this.axis = axis;
         this.mean = mean;
+        this.name = (mean ? "mean" : "sum") + (axis == Axis.ALL ? "" : axis == Axis.PER_ROW ? "_rows" : "_columns");
     }
 
     @Override
     public String name() {
-        return (mean ? "mean" : "sum") + (axis == Axis.ALL ? "" : axis == Axis.PER_ROW ? "_rows" : "_columns");
+        return name;
     }
 
     @Override
