@@ -1,7 +1,6 @@
 package org.tapegrad.kernel;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,6 +14,8 @@ final class VectorSmallGemm {
 
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
     private static final int V = SPECIES.length();
+    /** Per-thread room for one vector's lanes (see {@link #sumInLaneOrder}). */
+    private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[V]);
     /** Columns of C per pass: four accumulators. */
     private static final int COLUMNS = 4;
 
@@ -97,6 +98,7 @@ final class VectorSmallGemm {
     private static void dotRow(double[] row, int rowOff, int k, double[] b, double[] c, int i, int m,
             boolean accumulate, int j0, int j1) {
         int kv = k - k % V;
+        double[] lanes = LANES.get();
         int j = j0;
         for (; j + COLUMNS <= j1; j += COLUMNS) {
             DoubleVector s0 = DoubleVector.zero(SPECIES);
@@ -111,10 +113,10 @@ final class VectorSmallGemm {
                 s2 = DoubleVector.fromArray(SPECIES, b, b0 + 2 * k + p).fma(x, s2);
                 s3 = DoubleVector.fromArray(SPECIES, b, b0 + 3 * k + p).fma(x, s3);
             }
-            double d0 = s0.reduceLanes(VectorOperators.ADD);
-            double d1 = s1.reduceLanes(VectorOperators.ADD);
-            double d2 = s2.reduceLanes(VectorOperators.ADD);
-            double d3 = s3.reduceLanes(VectorOperators.ADD);
+            double d0 = sumInLaneOrder(s0, lanes);
+            double d1 = sumInLaneOrder(s1, lanes);
+            double d2 = sumInLaneOrder(s2, lanes);
+            double d3 = sumInLaneOrder(s3, lanes);
             for (int p = kv; p < k; p++) {
                 double x = row[rowOff + p];
                 d0 = Math.fma(x, b[b0 + p], d0);
@@ -134,6 +136,21 @@ final class VectorSmallGemm {
             }
             put(c, i + j * m, s, accumulate);
         }
+    }
+
+    /**
+     * {@code v[0] + v[1] + … + v[V−1]}, added in that order. Not {@code reduceLanes(ADD)}: the Vector API leaves the
+     * order of a floating-point reduction open, and JDK 25's intrinsic adds in another order than its Java fallback
+     * (measured: the first, interpreted, call and a compiled one differed in the last bit), which would make results
+     * depend on the JIT tier.
+     */
+    private static double sumInLaneOrder(DoubleVector v, double[] lanes) {
+        v.intoArray(lanes, 0);
+        double s = lanes[0];
+        for (int l = 1; l < V; l++) {
+            s += lanes[l];
+        }
+        return s;
     }
 
     private static void store(DoubleVector v, double[] c, int at, boolean accumulate) {
