@@ -30,7 +30,7 @@ final class GradientPass {
      */
     static GradientPass run(Tape tape, List<Node<?>> nodes, Var output, MatrixStore<Double> seed, boolean anomalyDetection,
             boolean intoParameters) {
-        tape.checkValid(output, "gradients");
+        output.checkValid("gradients");
         if (output.tape() != tape) {
             throw new IllegalArgumentException("gradients: the output belongs to another tape");
         }

@@ -52,7 +52,7 @@ public final class Gradients {
         if (v.tape() != tape) {
             throw new IllegalArgumentException("gradients: the value " + v.shape() + " belongs to another tape");
         }
-        tape.checkValid(v, "gradients");
+        v.checkValid("gradients");
         if (!v.requiresGrad()) {
             throw new IllegalArgumentException("gradients: this " + v.shape() + " value needs no gradient (a constant, a detached value or a result recorded under noGrad)");
         }

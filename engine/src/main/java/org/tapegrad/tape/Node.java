@@ -45,7 +45,7 @@ final class Node<S> implements OpContext {
             if (in.tape() != tape) {
                 throw new IllegalArgumentException(op.name() + ": input " + i + " belongs to another tape");
             }
-            tape.checkValid(in, op.name());
+            in.checkValid(op.name());
             shapes[i] = in.shape();
             needsGrad |= in.requiresGrad();
         }

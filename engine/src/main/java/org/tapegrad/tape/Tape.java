@@ -182,8 +182,4 @@ public final class Tape {
     R064Store take(int rows, int cols) {
         return pool.take(rows, cols);
     }
-
-    void checkValid(Var v, String what) {
-        v.checkValid(what);
-    }
 }

@@ -117,7 +117,7 @@ public final class Var {
      * @throws IllegalStateException before any backward pass on this recording, or if the value needs no gradient
      */
     public MatrixStore<Double> grad() {
-        tape.checkValid(this, "grad()");
+        checkValid("grad()");
         if (!requiresGrad) {
             throw new IllegalStateException("grad(): this " + shape() + " value needs no gradient (a constant, a detached value or a result recorded under noGrad)");
         }
@@ -137,7 +137,7 @@ public final class Var {
     // ---- package-private plumbing -----------------------------------------------------------------------------
 
     R064Store store() {
-        tape.checkValid(this, "value");
+        checkValid("value");
         return value;
     }
 
