@@ -7,6 +7,10 @@ package org.tapegrad.kernel;
  * <p>Storage: {@code A} is {@code m×k} (leading dimension m) or, when {@code transA}, {@code k×m} (leading dimension
  * k); {@code B} is {@code k×n} or, when {@code transB}, {@code n×k}; {@code C} is {@code m×n}. Element (i, j) of an
  * r-row matrix is at {@code i + j·r}. {@code C} must not share its array with {@code A} or {@code B}.
+ *
+ * <p>Both precisions go through one kernel object, so {@code Kernels} stays one value whatever the tape's element
+ * type. The float overload has a plain-Java default (float products summed in float, k in increasing order) so that a
+ * kernel written for double only still runs float tapes; the built-in kernels override it.
  */
 public interface GemmKernel {
 
@@ -17,4 +21,23 @@ public interface GemmKernel {
      * @param accumulate add into {@code C} when true, overwrite it when false
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c, boolean accumulate);
+
+    /**
+     * The float32 product, same layout and contract as the double one.
+     *
+     * @param accumulate add into {@code C} when true, overwrite it when false
+     */
+    default void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < m; i++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    float x = transA ? a[p + i * k] : a[i + p * m];
+                    float y = transB ? b[j + p * n] : b[p + j * k];
+                    sum += x * y;
+                }
+                c[i + j * m] = accumulate ? c[i + j * m] + sum : sum;
+            }
+        }
+    }
 }
