@@ -17,6 +17,16 @@ public final class ColumnSlice implements Op<Void> {
         this.name = "columns[" + from + ":" + to + "]";   // built once: shape checks name the op on every recording
     }
 
+    /** First column taken. */
+    public int from() {
+        return from;
+    }
+
+    /** One past the last column taken. */
+    public int to() {
+        return to;
+    }
+
     @Override
     public String name() {
         return name;

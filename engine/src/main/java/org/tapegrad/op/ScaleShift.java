@@ -30,6 +30,16 @@ public final class ScaleShift extends ElementwiseUnary {
         return new ScaleShift("add_scalar", 1.0, c);
     }
 
+    /** The factor α of {@code α·x + β}. */
+    public double alpha() {
+        return alpha;
+    }
+
+    /** The shift β of {@code α·x + β}. */
+    public double beta() {
+        return beta;
+    }
+
     @Override
     void compute(double[] x, double[] y, Kernels kernels) {
         for (int i = 0; i < x.length; i++) {

@@ -32,6 +32,7 @@ public final class Tape {
     int noGradDepth;
     private boolean anomalyDetection;
     private Gradients lastBackward;
+    private RecordingListener listener;
 
     /** A tape on {@link Kernels#defaults()}. */
     public Tape() {
@@ -93,6 +94,9 @@ public final class Tape {
         if (node.output.requiresGrad()) {
             nodes.add(node);
         }
+        if (listener != null) {
+            listener.recorded(op, node.inputs, node.output);
+        }
         return node.output;
     }
 
@@ -124,6 +128,16 @@ public final class Tape {
     /** Suspends recording until the returned scope is closed (try-with-resources): ops compute, record nothing. */
     public NoGrad noGrad() {
         return new NoGrad(this);
+    }
+
+    /**
+     * Installs {@code l} (null: none) to be told of every op applied from now on, recorded for backward or not;
+     * returns the listener it replaces. This is how {@code org.tapegrad.fuse} traces one step of a cell.
+     */
+    public RecordingListener listen(RecordingListener l) {
+        RecordingListener previous = listener;
+        listener = l;
+        return previous;
     }
 
     /** Whether ops are currently recorded for backward. */

@@ -77,6 +77,11 @@ public final class Var {
         return value.getColDim();
     }
 
+    /** Whether this value is still usable: false once its tape has been {@link Tape#reset() reset}. */
+    public boolean isValid() {
+        return generation == tape.generation();
+    }
+
     /** Whether gradients flow into this value (false for constants, detached values and no-grad results). */
     public boolean requiresGrad() {
         return requiresGrad;

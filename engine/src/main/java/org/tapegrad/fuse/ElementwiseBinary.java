@@ -1,0 +1,163 @@
+package org.tapegrad.fuse;
+
+import org.tapegrad.kernel.Kernels;
+
+/**
+ * {@code y = a ∘ b} for ∘ one of + − ⊙ ÷, with {@code b} of {@code a}'s shape or a {@code 1×cols} row broadcast over
+ * the rows (a bias). VJPs: {@code ā += ȳ, b̄ ±= Σ ȳ} for + −; {@code ā += ȳ⊙b, b̄ += Σ ȳ⊙a} for ⊙;
+ * {@code ā += ȳ/b, b̄ −= Σ ȳ⊙y/b} for ÷ (the sums run over the broadcast rows).
+ */
+final class ElementwiseBinary extends Instruction {
+
+    enum Operator { ADD, SUBTRACT, MULTIPLY, DIVIDE }
+
+    private final Operator operator;
+    private final Ref a;
+    private final Ref b;
+    private final Ref y;
+    private final boolean rowBroadcast;
+
+    ElementwiseBinary(Operator operator, Ref a, Ref b, Ref y) {
+        this.operator = operator;
+        this.a = a;
+        this.b = b;
+        this.y = y;
+        this.rowBroadcast = b.rows() != a.rows();
+    }
+
+    @Override
+    void forward(double[][] values, Kernels kernels) {
+        double[] as = array(values, a);
+        double[] bs = array(values, b);
+        double[] ys = array(values, y);
+        int ao = a.offset();
+        int bo = b.offset();
+        int yo = y.offset();
+        int m = a.rows();
+        int cols = a.cols();
+        if (!rowBroadcast) {
+            forwardRun(as, ao, bs, bo, 1, ys, yo, m * cols);
+            return;
+        }
+        for (int j = 0; j < cols; j++) {
+            forwardRun(as, ao + j * m, bs, bo + j, 0, ys, yo + j * m, m);
+        }
+    }
+
+    /** {@code n} results; {@code b} advances by {@code bStride} (0: one broadcast element, 1: element-wise). */
+    private void forwardRun(double[] as, int ao, double[] bs, int bo, int bStride, double[] ys, int yo, int n) {
+        if (bStride == 1) {
+            switch (operator) {
+                case ADD -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] + bs[bo + i]; } }
+                case SUBTRACT -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] - bs[bo + i]; } }
+                case MULTIPLY -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] * bs[bo + i]; } }
+                case DIVIDE -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] / bs[bo + i]; } }
+            }
+            return;
+        }
+        double c = bs[bo];
+        switch (operator) {
+            case ADD -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] + c; } }
+            case SUBTRACT -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] - c; } }
+            case MULTIPLY -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] * c; } }
+            case DIVIDE -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] / c; } }
+        }
+    }
+
+    @Override
+    void backward(double[][] values, double[][] grads, Kernels kernels) {
+        double[] g = array(grads, y);
+        double[] da = array(grads, a);
+        double[] db = array(grads, b);
+        double[] as = array(values, a);
+        double[] bs = array(values, b);
+        double[] ys = array(values, y);
+        int m = a.rows();
+        int cols = a.cols();
+        int yo = y.offset();
+        int ao = a.offset();
+        int bo = b.offset();
+        if (!rowBroadcast) {
+            backwardSameShape(g, yo, da, db, as, ao, bs, bo, ys, m * cols);
+            return;
+        }
+        for (int j = 0; j < cols; j++) {
+            int col = j * m;
+            int bj = rowBroadcast ? bo + j : bo + col;
+            int step = rowBroadcast ? 0 : 1;
+            double bSum = 0;
+            for (int i = 0; i < m; i++) {
+                double gi = g[yo + col + i];
+                int bi = bj + step * i;
+                double gA;
+                double gB;
+                switch (operator) {
+                    case ADD -> { gA = gi; gB = gi; }
+                    case SUBTRACT -> { gA = gi; gB = -gi; }
+                    case MULTIPLY -> { gA = gi * bs[bi]; gB = gi * as[ao + col + i]; }
+                    default -> { double q = gi / bs[bi]; gA = q; gB = -q * ys[yo + col + i]; }
+                }
+                if (da != null) {
+                    da[ao + col + i] += gA;
+                }
+                if (db != null) {
+                    if (rowBroadcast) {
+                        bSum += gB;
+                    } else {
+                        db[bi] += gB;
+                    }
+                }
+            }
+            if (db != null && rowBroadcast) {
+                db[bj] += bSum;
+            }
+        }
+    }
+
+    /** The VJP without broadcast: one plain loop per operand, which the JIT vectorizes. */
+    private void backwardSameShape(double[] g, int yo, double[] da, double[] db, double[] as, int ao, double[] bs, int bo, double[] ys, int n) {
+        switch (operator) {
+            case ADD, SUBTRACT -> {
+                if (da != null) {
+                    for (int i = 0; i < n; i++) {
+                        da[ao + i] += g[yo + i];
+                    }
+                }
+                if (db != null) {
+                    double sign = operator == Operator.ADD ? 1.0 : -1.0;
+                    for (int i = 0; i < n; i++) {
+                        db[bo + i] += sign * g[yo + i];
+                    }
+                }
+            }
+            case MULTIPLY -> {
+                if (da != null) {
+                    for (int i = 0; i < n; i++) {
+                        da[ao + i] += g[yo + i] * bs[bo + i];
+                    }
+                }
+                if (db != null) {
+                    for (int i = 0; i < n; i++) {
+                        db[bo + i] += g[yo + i] * as[ao + i];
+                    }
+                }
+            }
+            case DIVIDE -> {
+                for (int i = 0; i < n; i++) {
+                    double q = g[yo + i] / bs[bo + i];
+                    if (da != null) {
+                        da[ao + i] += q;
+                    }
+                    if (db != null) {
+                        db[bo + i] -= q * ys[yo + i];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    String describe() {
+        return operator.name().toLowerCase(java.util.Locale.ROOT) + (rowBroadcast ? " (row broadcast) " : " ") + a.rows() + "×" + a.cols();
+    }
+}

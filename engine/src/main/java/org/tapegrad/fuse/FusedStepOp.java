@@ -1,0 +1,108 @@
+package org.tapegrad.fuse;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.op.Op;
+import org.tapegrad.op.OpContext;
+import org.tapegrad.op.Shape;
+import org.tapegrad.op.ShapeException;
+
+/**
+ * One whole step of a cell as a single tape op: runs the rewritten program's instructions forward and their VJPs in
+ * reverse; {@code y = [s₁ | s₂ | …]}, the new state parts side by side. The saved state is the step's buffer table:
+ * the inputs' arrays, the one arena every element-wise value of the step lives in, and the few whole buffers the
+ * products need.
+ */
+final class FusedStepOp implements Op<double[][]> {
+
+    private final String name;
+    private final Shape[] inputShapes;
+    private final Shape output;
+    private final Buffer[] buffers;      // indices 0..inputs-1 inputs, then output, then arena and own buffers
+    private final Instruction[] code;
+
+    FusedStepOp(String name, Shape[] inputShapes, Shape output, List<Buffer> buffers, List<Instruction> code) {
+        this.name = name;
+        this.inputShapes = inputShapes;
+        this.output = output;
+        this.buffers = buffers.toArray(new Buffer[0]);
+        this.code = code.toArray(new Instruction[0]);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Shape outputShape(Shape... in) {
+        if (!Arrays.equals(in, inputShapes)) {
+            throw ShapeException.of(name, "the step was fused for inputs " + Arrays.toString(inputShapes), in);
+        }
+        return output;
+    }
+
+    @Override
+    public double[][] forward(OpContext ctx) {
+        int inputs = inputShapes.length;
+        double[][] values = new double[buffers.length][];
+        for (int i = 0; i < inputs; i++) {
+            values[i] = ctx.input(i).data;
+        }
+        values[inputs] = ctx.output().data;
+        for (int b = inputs + 1; b < buffers.length; b++) {
+            values[b] = ctx.scratch(buffers[b].rows, buffers[b].cols).data;
+        }
+        for (Instruction instruction : code) {
+            instruction.forward(values, ctx.kernels());
+        }
+        return values;
+    }
+
+    @Override
+    public void backward(OpContext ctx, double[][] values) {
+        int inputs = inputShapes.length;
+        double[][] grads = new double[buffers.length][];
+        for (int i = 0; i < inputs; i++) {
+            grads[i] = ctx.needsGrad(i) ? ctx.inputGrad(i).data : null;
+        }
+        // The output's gradient also collects what the step's own later instructions send back (c_t feeds tanh(c_t)),
+        // so it is a copy: a VJP must not write into its output gradient.
+        R064Store outGrad = ctx.scratch(output.rows(), output.cols());
+        System.arraycopy(ctx.outputGrad().data, 0, outGrad.data, 0, outGrad.data.length);
+        grads[inputs] = outGrad.data;
+        for (int b = inputs + 1; b < buffers.length; b++) {
+            double[] g = ctx.scratch(buffers[b].rows, buffers[b].cols).data;
+            Arrays.fill(g, 0.0);
+            grads[b] = g;
+        }
+        for (int k = code.length - 1; k >= 0; k--) {
+            code[k].backward(values, grads, ctx.kernels());
+        }
+    }
+
+    /** The instructions, one per line. */
+    String describe() {
+        StringBuilder s = new StringBuilder();
+        for (Instruction i : code) {
+            s.append(i.describe()).append('\n');
+        }
+        return s.toString();
+    }
+
+    /** Number of product groups (GEMM instructions) per step. */
+    long products() {
+        return Arrays.stream(code).filter(i -> i instanceof ProductGroup).count();
+    }
+
+    /** Doubles a step keeps for backward beyond its inputs and output: the arena and the products' buffers. */
+    long savedElements() {
+        long n = 0;
+        for (int b = inputShapes.length + 1; b < buffers.length; b++) {
+            n += buffers[b].size();
+        }
+        return n;
+    }
+}

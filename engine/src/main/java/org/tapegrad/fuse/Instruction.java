@@ -1,0 +1,24 @@
+package org.tapegrad.fuse;
+
+import org.tapegrad.kernel.Kernels;
+
+/**
+ * One coarse operation of a fused step: a forward over the step's buffer table and its VJP over the gradient table
+ * (same indices; a null gradient array means "nothing needs this gradient", and a VJP skips it). Each instruction
+ * writes a fresh region in forward and <em>adds</em> into gradients in backward, like an {@link org.tapegrad.op.Op}.
+ */
+abstract class Instruction {
+
+    /** Computes this instruction's result from {@code values}. */
+    abstract void forward(double[][] values, Kernels kernels);
+
+    /** Adds this instruction's VJP into {@code grads}, reading the forward's {@code values}. */
+    abstract void backward(double[][] values, double[][] grads, Kernels kernels);
+
+    /** One line for {@link FusedStep#describe()}. */
+    abstract String describe();
+
+    static double[] array(double[][] table, Ref r) {
+        return table[r.buffer().index];
+    }
+}
