@@ -16,6 +16,7 @@ final class ElementwiseUnary extends Instruction {
     private final double beta;
     private final Ref x;
     private final Ref y;
+    private final boolean inPlace;
 
     /** {@code alpha}, {@code beta}: the constants of {@code AFFINE}, {@code y = α·x + β}; ignored otherwise. */
     ElementwiseUnary(Function function, double alpha, double beta, Ref x, Ref y) {
@@ -24,6 +25,18 @@ final class ElementwiseUnary extends Instruction {
         this.beta = beta;
         this.x = x;
         this.y = y;
+        this.inPlace = x.equals(y);
+        if (inPlace && !canRunInPlace(function)) {
+            throw new IllegalArgumentException(function + " needs its input in backward; it cannot overwrite it");
+        }
+    }
+
+    /**
+     * Whether {@code y} may overwrite {@code x} (when nothing else reads x): the VJP then needs only y, and x's
+     * gradient, read by no one else either, becomes {@code ȳ ⊙ f'(x)} in place.
+     */
+    static boolean canRunInPlace(Function function) {
+        return function != Function.LOG && function != Function.RELU;
     }
 
     @Override
@@ -63,6 +76,10 @@ final class ElementwiseUnary extends Instruction {
             return;
         }
         double[] g = array(grads, y);
+        if (inPlace) {
+            backwardInPlace(g, array(values, y), y.offset(), y.size());
+            return;
+        }
         double[] xs = array(values, x);
         double[] ys = array(values, y);
         int xo = x.offset();
@@ -104,9 +121,38 @@ final class ElementwiseUnary extends Instruction {
         }
     }
 
+    /** {@code x̄ = ȳ ⊙ f'(x)} over the one gradient region x and y share (x has no other consumer). */
+    private void backwardInPlace(double[] g, double[] ys, int o, int n) {
+        switch (function) {
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    double s = ys[o + i];
+                    g[o + i] *= s * (1.0 - s);
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    double t = ys[o + i];
+                    g[o + i] *= 1.0 - t * t;
+                }
+            }
+            case EXP -> {
+                for (int i = 0; i < n; i++) {
+                    g[o + i] *= ys[o + i];
+                }
+            }
+            case AFFINE -> {
+                for (int i = 0; i < n; i++) {
+                    g[o + i] *= alpha;
+                }
+            }
+            default -> throw new IllegalStateException(function + " does not run in place");
+        }
+    }
+
     @Override
     String describe() {
         return function == Function.AFFINE ? "affine(" + alpha + "·x + " + beta + ") " + x.rows() + "×" + x.cols()
-                : function.name().toLowerCase(java.util.Locale.ROOT) + " " + x.rows() + "×" + x.cols();
+                : function.name().toLowerCase(java.util.Locale.ROOT) + (inPlace ? " in place " : " ") + x.rows() + "×" + x.cols();
     }
 }

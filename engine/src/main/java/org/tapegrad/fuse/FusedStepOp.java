@@ -3,7 +3,6 @@ package org.tapegrad.fuse;
 import java.util.Arrays;
 import java.util.List;
 
-import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.op.Op;
 import org.tapegrad.op.OpContext;
 import org.tapegrad.op.Shape;
@@ -22,6 +21,11 @@ final class FusedStepOp implements Op<double[][]> {
     private final Shape output;
     private final Buffer[] buffers;      // indices 0..inputs-1 inputs, then output, then arena and own buffers
     private final Instruction[] code;
+    /**
+     * The gradients of the step's own buffers, reused from step to step of a backward pass (VJPs never nest, so one
+     * set per thread suffices): they stay in cache, where fresh pooled buffers per step would stream through memory.
+     */
+    private final ThreadLocal<double[][]> gradientWorkspace;
 
     FusedStepOp(String name, Shape[] inputShapes, Shape output, List<Buffer> buffers, List<Instruction> code) {
         this.name = name;
@@ -29,6 +33,13 @@ final class FusedStepOp implements Op<double[][]> {
         this.output = output;
         this.buffers = buffers.toArray(new Buffer[0]);
         this.code = code.toArray(new Instruction[0]);
+        this.gradientWorkspace = ThreadLocal.withInitial(() -> {
+            double[][] w = new double[this.buffers.length][];
+            for (int b = inputShapes.length; b < w.length; b++) {
+                w[b] = new double[this.buffers[b].size()];
+            }
+            return w;
+        });
     }
 
     @Override
@@ -68,15 +79,15 @@ final class FusedStepOp implements Op<double[][]> {
         for (int i = 0; i < inputs; i++) {
             grads[i] = ctx.needsGrad(i) ? ctx.inputGrad(i).data : null;
         }
+        double[][] workspace = gradientWorkspace.get();
         // The output's gradient also collects what the step's own later instructions send back (c_t feeds tanh(c_t)),
         // so it is a copy: a VJP must not write into its output gradient.
-        R064Store outGrad = ctx.scratch(output.rows(), output.cols());
-        System.arraycopy(ctx.outputGrad().data, 0, outGrad.data, 0, outGrad.data.length);
-        grads[inputs] = outGrad.data;
+        double[] outGrad = ctx.outputGrad().data;
+        System.arraycopy(outGrad, 0, workspace[inputs], 0, outGrad.length);
+        grads[inputs] = workspace[inputs];
         for (int b = inputs + 1; b < buffers.length; b++) {
-            double[] g = ctx.scratch(buffers[b].rows, buffers[b].cols).data;
-            Arrays.fill(g, 0.0);
-            grads[b] = g;
+            Arrays.fill(workspace[b], 0.0);
+            grads[b] = workspace[b];
         }
         for (int k = code.length - 1; k >= 0; k--) {
             code[k].backward(values, grads, ctx.kernels());

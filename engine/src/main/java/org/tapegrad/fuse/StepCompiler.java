@@ -102,8 +102,11 @@ final class StepCompiler {
     private final String name;
 
     private final Map<Var, Integer> uses = new IdentityHashMap<>();
+    private final Map<Var, List<Traced>> consumers = new IdentityHashMap<>();
+    private final Map<Var, Traced> producers = new IdentityHashMap<>();
     private final Map<Var, Sum> sums = new IdentityHashMap<>();
     private final Map<Var, Boolean> absorbed = new IdentityHashMap<>();
+    private final Map<Var, Var[]> productSums = new IdentityHashMap<>();
     private final Map<Var, Boolean> productOperands = new IdentityHashMap<>();
     private final List<Group> groups = new ArrayList<>();
 
@@ -137,6 +140,7 @@ final class StepCompiler {
     Compiled compile() throws NotFusableException {
         countUses();
         findSums();
+        findProductSums();
         groupSums();
         layOutOutput();
         for (Traced t : trace) {
@@ -168,8 +172,10 @@ final class StepCompiler {
 
     private void countUses() {
         for (Traced t : trace) {
+            producers.put(t.output(), t);
             for (Var in : t.inputs()) {
                 uses.merge(in, 1, Integer::sum);
+                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(t);
             }
         }
         for (Var out : outputs) {
@@ -230,6 +236,39 @@ final class StepCompiler {
                 }
             }
         }
+    }
+
+    /**
+     * {@code a⊙b + c⊙d} written as two {@code times} and a {@code plus} (the state update of a gated cell as a user
+     * writes it) becomes one product-sum pass when nothing else reads the two products: same roundings, one saved
+     * buffer instead of three.
+     */
+    private void findProductSums() {
+        for (Traced t : trace) {
+            Var[] in = t.inputs();
+            if (t.op() != Add.INSTANCE || in[0] == in[1] || absorbed.containsKey(t.output())) {
+                continue;
+            }
+            Traced left = elementwiseProduct(in[0], t.output().shape());
+            Traced right = elementwiseProduct(in[1], t.output().shape());
+            if (left != null && right != null) {
+                productSums.put(t.output(), new Var[] {left.inputs()[0], left.inputs()[1], right.inputs()[0], right.inputs()[1]});
+                absorbed.put(in[0], true);
+                absorbed.put(in[1], true);
+            }
+        }
+    }
+
+    /** The {@code times} producing {@code v}, when its operands have shape {@code shape} and only one op reads v. */
+    private Traced elementwiseProduct(Var v, Shape shape) {
+        if (uses.get(v) != 1 || absorbed.containsKey(v)) {
+            return null;
+        }
+        Traced p = producerOf(v);
+        if (p == null || p.op() != Multiply.INSTANCE) {
+            return null;
+        }
+        return p.inputs()[0].shape().equals(shape) && p.inputs()[1].shape().equals(shape) ? p : null;
     }
 
     private boolean isBiasRow(Var v, Shape of) {
@@ -295,6 +334,11 @@ final class StepCompiler {
             refs.put(v, g.result.columns(sum.column, sum.column + v.cols()));
             return;
         }
+        Var[] fourOperands = productSums.get(v);
+        if (fourOperands != null) {
+            code.add(new ProductSum(refOf(fourOperands[0]), refOf(fourOperands[1]), refOf(fourOperands[2]), refOf(fourOperands[3]), place(v)));
+            return;
+        }
         if (op instanceof ColumnSlice slice) {
             refs.put(v, refOf(in[0]).columns(slice.from(), slice.to()));
             return;
@@ -304,7 +348,12 @@ final class StepCompiler {
             double alpha = op instanceof ScaleShift s ? s.alpha() : 1.0;
             double beta = op instanceof ScaleShift s ? s.beta() : 0.0;
             Ref x = refOf(in[0]);
-            code.add(new ElementwiseUnary(unary, alpha, beta, x, place(v)));
+            if (ElementwiseUnary.canRunInPlace(unary) && overwritable(in[0]) && !outputs.contains(v) && !productOperands.containsKey(v)) {
+                refs.put(v, x);
+                code.add(new ElementwiseUnary(unary, alpha, beta, x, x));
+            } else {
+                code.add(new ElementwiseUnary(unary, alpha, beta, x, place(v)));
+            }
             return;
         }
         ElementwiseBinary.Operator binary = binaryOperator(op);
@@ -323,11 +372,59 @@ final class StepCompiler {
             code.add(new ProductSum(refOf(in[0]), refOf(in[1]), refOf(in[2]), refOf(in[3]), place(v)));
             return;
         }
+        for (Var operand : in) {
+            refOf(operand);   // an unknown leaf is the better message
+        }
         if (op instanceof MatMul || op instanceof Affine) {
             throw new NotFusableException(name + ": '" + op.name() + "' with a right operand computed in the step (products are fused"
                     + " when the right operand is a parameter, A·W)");
         }
         throw new NotFusableException(name + ": op '" + op.name() + "' is not one the rewriter knows");
+    }
+
+    /**
+     * Whether a consumer of {@code v} may overwrite it: nothing else reads it, and its region is a gate of a product
+     * (whose VJP does not read its result) or a slice of one that is only ever sliced, into disjoint column ranges.
+     */
+    private boolean overwritable(Var v) {
+        if (uses.get(v) != 1) {
+            return false;
+        }
+        if (isProductResult(v)) {
+            return true;
+        }
+        Traced producer = producerOf(v);
+        if (producer == null || !(producer.op() instanceof ColumnSlice)) {
+            return false;
+        }
+        Var parent = producer.inputs()[0];
+        if (!isProductResult(parent)) {
+            return false;
+        }
+        List<Traced> readers = consumers.get(parent);
+        for (Traced r : readers) {
+            if (!(r.op() instanceof ColumnSlice)) {
+                return false;
+            }
+        }
+        for (int a = 0; a < readers.size(); a++) {
+            for (int b = a + 1; b < readers.size(); b++) {
+                ColumnSlice p = (ColumnSlice) readers.get(a).op();
+                ColumnSlice q = (ColumnSlice) readers.get(b).op();
+                if (p.from() < q.to() && q.from() < p.to()) {
+                    return false;
+                }
+            }
+        }
+        return !outputs.contains(parent);
+    }
+
+    private boolean isProductResult(Var v) {
+        return sums.containsKey(v) && !absorbed.containsKey(v) && !outputs.contains(v);
+    }
+
+    private Traced producerOf(Var v) {
+        return producers.get(v);
     }
 
     private void emitProducts(Group g) throws NotFusableException {

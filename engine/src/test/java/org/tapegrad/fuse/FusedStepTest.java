@@ -1,0 +1,160 @@
+package org.tapegrad.fuse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.tapegrad.op.Shape;
+import org.tapegrad.tape.NoGrad;
+import org.tapegrad.tape.Parameter;
+import org.tapegrad.tape.Tape;
+import org.tapegrad.tape.Var;
+
+/** What the rewriter makes of an LSTM written the obvious way, and how it refuses what it does not know. */
+class FusedStepTest {
+
+    private static final int B = 3;
+    private static final int I = 4;
+    private static final int H = 5;
+
+    /** An LSTM with one matmul per gate and input: eight products, four biases, separate element-wise ops. */
+    private static final class NaiveLstm implements StepFunction {
+        final List<Parameter> parameters = new ArrayList<>();
+        final Parameter[] w = new Parameter[4];
+        final Parameter[] u = new Parameter[4];
+        final Parameter[] b = new Parameter[4];
+
+        NaiveLstm(Random random) {
+            for (int k = 0; k < 4; k++) {
+                w[k] = parameter("w" + k, I, H, random);
+                u[k] = parameter("u" + k, H, H, random);
+                b[k] = parameter("b" + k, 1, H, random);
+            }
+        }
+
+        private Parameter parameter(String name, int rows, int cols, Random random) {
+            Parameter p = new Parameter(name, rows, cols);
+            p.assign(randomMatrix(rows, cols, random));
+            parameters.add(p);
+            return p;
+        }
+
+        @Override
+        public List<Var> step(Tape tape, Var x, List<Var> state) {
+            Var h = state.get(0);
+            Var[] gate = new Var[4];
+            for (int k = 0; k < 4; k++) {
+                gate[k] = x.matmul(w[k]).plus(h.matmul(u[k])).plus(b[k]);
+            }
+            Var c = gate[1].sigmoid().times(state.get(1)).plus(gate[0].sigmoid().times(gate[2].tanh()));
+            return List.of(gate[3].sigmoid().times(c.tanh()), c);
+        }
+    }
+
+    private static double[][] randomMatrix(int rows, int cols, Random random) {
+        double[][] v = new double[rows][cols];
+        for (double[] row : v) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = 2 * random.nextDouble() - 1;
+            }
+        }
+        return v;
+    }
+
+    private static FusedStep compile(StepFunction step, List<Parameter> parameters) throws NotFusableException {
+        return FusedStep.compile("test", step, parameters, Shape.of(B, I), List.of(Shape.of(B, H), Shape.of(B, H)));
+    }
+
+    @Test
+    void theEightProductsOfANaiveLstmBecomeOneItsActivationsRunInPlaceAndItsStateUpdateIsOnePass() throws NotFusableException {
+        NaiveLstm lstm = new NaiveLstm(new Random(1));
+        FusedStep fused = compile(lstm, lstm.parameters);
+        assertEquals(1, fused.products(), fused.describe());
+        // saved per step: the B×4H product (the activated gates overwrite it) and tanh(c); h and c are the output, and
+        // f⊙c + i⊙g, written as two times and a plus, is one product-sum pass straight into c
+        assertEquals(B * 4 * H + B * H, fused.savedElementsPerStep(), fused.describe());
+    }
+
+    @Test
+    void anOpTheRewriterDoesNotKnowIsNamed() {
+        NaiveLstm lstm = new NaiveLstm(new Random(1));
+        StepFunction withSoftmax = (tape, x, state) -> {
+            List<Var> next = lstm.step(tape, x, state);
+            return List.of(next.get(0).softmax(), next.get(1));
+        };
+        NotFusableException e = assertThrows(NotFusableException.class, () -> compile(withSoftmax, lstm.parameters));
+        assertTrue(e.getMessage().contains("'softmax'"), e.getMessage());
+    }
+
+    @Test
+    void aConstantMadeInsideTheStepIsRefusedNotFrozen() {
+        NaiveLstm lstm = new NaiveLstm(new Random(1));
+        StepFunction withConstant = (tape, x, state) -> {
+            List<Var> next = lstm.step(tape, x, state);
+            return List.of(next.get(0).times(tape.filled(B, H, 0.5)), next.get(1));
+        };
+        NotFusableException e = assertThrows(NotFusableException.class, () -> compile(withConstant, lstm.parameters));
+        assertTrue(e.getMessage().contains("constant"), e.getMessage());
+    }
+
+    @Test
+    void aParameterMissingFromTheListIsRefused() {
+        NaiveLstm lstm = new NaiveLstm(new Random(1));
+        NotFusableException e = assertThrows(NotFusableException.class, () -> compile(lstm, lstm.parameters.subList(1, 12)));
+        assertTrue(e.getMessage().contains("neither its input, its state, a parameter"), e.getMessage());
+    }
+
+    @Test
+    void theWeightsSideBySideFollowAParameterUpdateAfterReset() throws NotFusableException {
+        NaiveLstm lstm = new NaiveLstm(new Random(1));
+        FusedStep fused = compile(lstm, lstm.parameters);
+        Random random = new Random(2);
+        double[][] x = randomMatrix(B, I, random);
+        double[][] h = randomMatrix(B, H, random);
+        Tape tape = new Tape();
+        for (int round = 0; round < 2; round++) {
+            List<Var> state = List.of(tape.constant(h), tape.constant(h));
+            double[][] viaFusion = fused.apply(tape, tape.constant(x), state).get(0).toArray();
+            double[][] plain = lstm.step(tape, tape.constant(x), state).get(0).toArray();
+            FusedStepProperties.assertClose("h after round " + round, plain, viaFusion);
+            tape.reset();
+            lstm.w[2].assign(randomMatrix(I, H, random));   // what an optimizer does between two recordings
+        }
+    }
+
+    @Test
+    void underNoGradTheFusedStepComputesAndRecordsNothing() throws NotFusableException {
+        NaiveLstm lstm = new NaiveLstm(new Random(1));
+        FusedStep fused = compile(lstm, lstm.parameters);
+        Tape tape = new Tape();
+        Random random = new Random(3);
+        List<Var> state = List.of(tape.constant(randomMatrix(B, H, random)), tape.constant(randomMatrix(B, H, random)));
+        Var x = tape.constant(randomMatrix(B, I, random));
+        List<Var> next;
+        try (NoGrad off = tape.noGrad()) {
+            next = fused.apply(tape, x, state);
+        }
+        assertEquals(0, tape.size());
+        assertFalse(next.get(1).requiresGrad());
+        FusedStepProperties.assertClose("c", lstm.step(tape, x, state).get(1).toArray(), next.get(1).toArray());
+        // recording again after noGrad: the weights side by side are recorded anew, so gradients reach the parameters
+        Var loss = fused.apply(tape, x, state).get(0).sum();
+        assertTrue(tape.gradients(loss, null).reached(lstm.w[0]));
+    }
+
+    @Test
+    void shapesOtherThanTheCompiledOnesAreRejected() throws NotFusableException {
+        NaiveLstm lstm = new NaiveLstm(new Random(1));
+        FusedStep fused = compile(lstm, lstm.parameters);
+        Tape tape = new Tape();
+        Var h = tape.filled(B + 1, H, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fused.apply(tape, tape.filled(B + 1, I, 0), List.of(h, h)));
+        assertTrue(e.getMessage().contains("compiled for an input [3×4]"), e.getMessage());
+    }
+}
