@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.tapegrad.op.ColumnSlice;
 import org.tapegrad.op.Shape;
 import org.tapegrad.tape.Ops;
 import org.tapegrad.tape.Parameter;
@@ -36,6 +37,7 @@ public final class FusedStep {
     private final Shape input;
     private final List<Shape> state;
     private final ThreadLocal<Var[]> sideBySide;
+    private final ColumnSlice[] partSlices;   // made once: a slice op builds its name when constructed
 
     private FusedStep(StepCompiler.Compiled compiled, Shape input, List<Shape> state) {
         this.op = compiled.op();
@@ -43,6 +45,12 @@ public final class FusedStep {
         this.input = input;
         this.state = List.copyOf(state);
         this.sideBySide = ThreadLocal.withInitial(() -> new Var[bindings.length]);
+        this.partSlices = new ColumnSlice[state.size()];
+        int from = 0;
+        for (int k = 0; k < state.size(); k++) {
+            partSlices[k] = new ColumnSlice(from, from + state.get(k).cols());
+            from += state.get(k).cols();
+        }
     }
 
     /**
@@ -114,10 +122,8 @@ public final class FusedStep {
             return List.of(packed);
         }
         List<Var> next = new ArrayList<>(state.size());
-        int from = 0;
-        for (Shape s : this.state) {
-            next.add(packed.columns(from, from + s.cols()));
-            from += s.cols();
+        for (ColumnSlice slice : partSlices) {
+            next.add(tape.apply(slice, packed));
         }
         return next;
     }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.tapegrad.layers.cell.Cell;
+import org.tapegrad.layers.cell.FusedCell;
 import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.LstmState;
 import org.tapegrad.layers.loss.Reduction;
@@ -24,6 +26,78 @@ import org.tapegrad.tape.Var;
 
 /** The README's snippets, compiled and run, so the documentation cannot drift from the API. */
 class ReadmeExamplesTest {
+
+    /** "Record-time fusion": an LSTM written the obvious way, one matmul per gate and input. */
+    record MyLstm(int inputSize, int hiddenSize, List<Parameter> w, List<Parameter> u, List<Parameter> b) implements Cell<LstmState> {
+        Var gate(Var x, Var h, int k) { return x.matmul(w.get(k)).plus(h.matmul(u.get(k))).plus(b.get(k)); }
+        public LstmState step(Tape tape, Var x, LstmState s) {
+            Var i = gate(x, s.h(), 0).sigmoid(), f = gate(x, s.h(), 1).sigmoid();
+            Var g = gate(x, s.h(), 2).tanh(), o = gate(x, s.h(), 3).sigmoid();
+            Var c = f.times(s.c()).plus(i.times(g));
+            return new LstmState(o.times(c.tanh()), c);
+        }
+        public LstmState initialState(Tape tape, int batch) { return new LstmState(tape.filled(batch, hiddenSize, 0), tape.filled(batch, hiddenSize, 0)); }
+        public LstmState withParts(List<Var> parts) { return new LstmState(parts.get(0), parts.get(1)); }
+        public List<Parameter> parameters() { List<Parameter> all = new ArrayList<>(w); all.addAll(u); all.addAll(b); return all; }
+
+        static MyLstm create(int inputs, int hidden, Random random) {
+            List<Parameter> w = new ArrayList<>(), u = new ArrayList<>(), b = new ArrayList<>();
+            for (int k = 0; k < 4; k++) {
+                w.add(uniform("w" + k, inputs, hidden, random));
+                u.add(uniform("u" + k, hidden, hidden, random));
+                b.add(uniform("b" + k, 1, hidden, random));
+            }
+            return new MyLstm(inputs, hidden, w, u, b);
+        }
+
+        private static Parameter uniform(String name, int rows, int cols, Random random) {
+            Parameter p = new Parameter(name, rows, cols);
+            org.tapegrad.layers.init.Initializer.uniform(1 / Math.sqrt(cols)).initialize(p, random);
+            return p;
+        }
+    }
+
+    @Test
+    void aCustomCellFusedTrainsAndIsOneProductPerStep() {
+        int inputs = 3, hidden = 8, batch = 4, steps = 6;
+        Cell<LstmState> lstm = FusedCell.of(MyLstm.create(inputs, hidden, new Random(3)));
+        Linear head = new Linear("head", hidden, 1, true, new Random(4));
+        List<Parameter> params = new ArrayList<>(lstm.parameters());
+        params.addAll(head.parameters());
+        Optimizer adam = Adam.builder(0.02).build();
+        Random data = new Random(5);
+        Tape tape = new Tape();
+        double first = 0, last = 0;
+        for (int iteration = 0; iteration < 150; iteration++) {
+            List<Var> xs = new ArrayList<>();
+            double[][] sum = new double[batch][1];
+            for (int t = 0; t < steps; t++) {
+                double[][] x = new double[batch][inputs];
+                for (int r = 0; r < batch; r++) {
+                    for (int j = 0; j < inputs; j++) {
+                        x[r][j] = data.nextDouble() - 0.5;
+                        sum[r][0] += j == 0 ? x[r][j] : 0;   // the target: the running sum of the first feature
+                    }
+                }
+                xs.add(tape.constant(x));
+            }
+            Var h = Unroll.fromZero(lstm, tape, xs, null).finalState().h();
+            Var loss = head.apply(h).squaredError(tape.constant(sum)).mean();
+            tape.backward(loss);
+            adam.step(params);
+            params.forEach(Parameter::zeroGrad);
+            if (iteration == 0) {
+                first = loss.item();
+            }
+            last = loss.item();
+            tape.reset();
+        }
+        assertTrue(last < 0.3 * first, "loss " + first + " → " + last);
+        FusedCell<LstmState> fused = (FusedCell<LstmState>) lstm;
+        assertTrue(fused.unfusedReason().isEmpty());
+        assertEquals(1, fused.program(org.tapegrad.op.Shape.of(batch, inputs),
+                List.of(org.tapegrad.op.Shape.of(batch, hidden), org.tapegrad.op.Shape.of(batch, hidden))).orElseThrow().products());
+    }
 
     @Test
     void engineInFiveLines() {
