@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's packages point one way: {@code kernel} ← {@code op} ← {@code tape} ← {@code check}. A cycle, or an
+ * The engine's packages point one way: {@code kernel} ← {@code op} ← {@code tape} ← {@code fuse}, {@code check}. A cycle, or an
  * arrow pointing up, fails the build.
  */
 class EngineArchitectureTest {
@@ -38,6 +38,14 @@ class EngineArchitectureTest {
     void opsKnowNoTape() {
         noClasses().that().resideInAPackage("org.tapegrad.op..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.tapegrad.tape..", "org.tapegrad.check..")
+                .check(engine);
+    }
+
+    @Test
+    void fusionSitsOnTopOfTheTape() {
+        noClasses().that().resideInAnyPackage("org.tapegrad.kernel..", "org.tapegrad.op..", "org.tapegrad.tape..")
+                .should().dependOnClassesThat().resideInAPackage("org.tapegrad.fuse..")
+                .because("fusion rewrites what the tape records; the tape offers only a listener hook")
                 .check(engine);
     }
 
