@@ -1,5 +1,6 @@
 package org.tapegrad.layers.io;
 
+import org.tapegrad.op.DType;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -121,7 +122,7 @@ final class HeaderParser {
 
     private TensorEntry validated(String name, String dtypeName, long[] shape, long[] offsets)
             throws WeightFileException {
-        DType dtype = DType.parse(dtypeName);
+        DType dtype = dtypeNamed(dtypeName);
         if (dtype == null) {
             throw fail("tensor '" + name + "' has dtype '" + dtypeName + "'; tapegrad reads F64 and F32 only");
         }
@@ -187,5 +188,15 @@ final class HeaderParser {
 
     private WeightFileException fail(String problem, Throwable cause) {
         return new WeightFileException(file, problem, cause);
+    }
+
+    /** The dtype named {@code name} in a safetensors header ({@code "F64"}, {@code "F32"}), or null when tapegrad does not support it. */
+    private static DType dtypeNamed(String name) {
+        for (DType d : DType.values()) {
+            if (d.name().equals(name)) {
+                return d;
+            }
+        }
+        return null;
     }
 }

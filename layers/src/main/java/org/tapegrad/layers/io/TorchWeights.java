@@ -1,5 +1,6 @@
 package org.tapegrad.layers.io;
 
+import org.tapegrad.op.DType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

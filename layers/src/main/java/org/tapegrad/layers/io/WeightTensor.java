@@ -1,5 +1,6 @@
 package org.tapegrad.layers.io;
 
+import org.tapegrad.op.DType;
 import java.util.Arrays;
 import java.util.Objects;
 
