@@ -46,8 +46,8 @@ public enum DType {
     public static DType parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         switch (t) {
-            case "f32": case "float32": case "float": return F32;
-            case "f64": case "float64": case "double": return F64;
+            case "f32": case "float32": return F32;
+            case "f64": case "float64": return F64;
             default: throw new IllegalArgumentException("dtype: unknown element type '" + text + "'; expected f32 or f64");
         }
     }
