@@ -1,6 +1,5 @@
 package org.tapegrad.examples.adding;
 
-import org.tapegrad.op.DType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -10,6 +9,7 @@ import org.tapegrad.examples.model.SequenceRegressor;
 import org.tapegrad.layers.optim.Adam;
 import org.tapegrad.layers.optim.GradientClipping;
 import org.tapegrad.layers.optim.Optimizer;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;

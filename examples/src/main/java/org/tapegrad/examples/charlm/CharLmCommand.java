@@ -1,7 +1,5 @@
 package org.tapegrad.examples.charlm;
 
-import org.tapegrad.op.DType;
-import org.tapegrad.examples.cli.DTypeConverter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import org.tapegrad.examples.cli.Checks;
+import org.tapegrad.examples.cli.DTypeConverter;
 import org.tapegrad.examples.cli.MemoryEstimate;
 import org.tapegrad.examples.cli.OutputFolder;
 import org.tapegrad.examples.cli.UserInputException;
@@ -27,6 +26,7 @@ import org.tapegrad.layers.optim.Adam;
 import org.tapegrad.layers.optim.Optimizer;
 import org.tapegrad.layers.optim.RmsProp;
 import org.tapegrad.layers.train.CarriedState;
+import org.tapegrad.op.DType;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

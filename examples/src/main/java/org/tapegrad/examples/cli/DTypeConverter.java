@@ -1,9 +1,10 @@
 package org.tapegrad.examples.cli;
 
-import org.tapegrad.op.DType;
 
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
+
+import org.tapegrad.op.DType;
 
 /** Reads {@code --dtype f32|f64} (any case) and names the choices when the value is unknown. */
 public final class DTypeConverter implements ITypeConverter<DType> {

@@ -1,7 +1,5 @@
 package org.tapegrad.examples.music;
 
-import org.tapegrad.op.DType;
-import org.tapegrad.examples.cli.DTypeConverter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,12 +8,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.tapegrad.examples.cli.Checks;
+import org.tapegrad.examples.cli.DTypeConverter;
 import org.tapegrad.examples.cli.MemoryEstimate;
 import org.tapegrad.examples.cli.OutputFolder;
 import org.tapegrad.examples.io.CsvTable;
 import org.tapegrad.examples.io.LineChart;
 import org.tapegrad.examples.io.Progress;
 import org.tapegrad.examples.model.CellKind;
+import org.tapegrad.op.DType;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,5 @@
 package org.tapegrad.examples.music;
 
-import org.tapegrad.op.DType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,6 +12,7 @@ import org.tapegrad.layers.loss.SequenceBinaryCrossEntropy;
 import org.tapegrad.layers.optim.GradientClipping;
 import org.tapegrad.layers.optim.Optimizer;
 import org.tapegrad.layers.optim.RmsProp;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;

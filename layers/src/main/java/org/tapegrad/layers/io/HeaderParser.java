@@ -1,6 +1,5 @@
 package org.tapegrad.layers.io;
 
-import org.tapegrad.op.DType;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -14,6 +13,8 @@ import java.util.Set;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+
+import org.tapegrad.op.DType;
 
 /**
  * Parses the JSON header of a safetensors file with gson's strict streaming reader. The expected structure is

@@ -1,6 +1,5 @@
 package org.tapegrad.layers.io;
 
-import org.tapegrad.op.DType;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -15,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.google.gson.stream.JsonWriter;
+
+import org.tapegrad.op.DType;
 
 /**
  * Writes safetensors files (layout in {@link SafetensorsReader}), tensors in the map's order, each in its own
@@ -168,7 +169,7 @@ public final class SafetensorsWriter {
                 if (width == 8) {
                     chunk.putDouble(t.flat(k));
                 } else {
-                    chunk.putFloat((float) t.flat(k));
+                    chunk.putFloat(t.flat32(k));
                 }
             }
         }

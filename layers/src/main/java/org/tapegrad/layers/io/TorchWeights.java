@@ -1,6 +1,5 @@
 package org.tapegrad.layers.io;
 
-import org.tapegrad.op.DType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.RnnCell;
 import org.tapegrad.layers.net.CellFactory;
 import org.tapegrad.layers.net.RecurrentNetwork;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Layout;
 
 /**

@@ -1,6 +1,5 @@
 package org.tapegrad.layers.io;
 
-import org.tapegrad.op.DType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,6 +24,7 @@ import org.tapegrad.layers.net.NetworkOptions;
 import org.tapegrad.layers.net.NetworkOutput;
 import org.tapegrad.layers.net.RecurrentNetwork;
 import org.tapegrad.layers.zoo.MinimalGatedUnit;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;

@@ -1,6 +1,5 @@
 package org.tapegrad.layers.io;
 
-import org.tapegrad.op.DType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +18,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tapegrad.op.DType;
 
 /** Hand-built files, byte by byte, as another safetensors writer would produce them, and each malformation. */
 class SafetensorsFilesTest {

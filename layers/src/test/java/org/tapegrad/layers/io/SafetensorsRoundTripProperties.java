@@ -1,6 +1,5 @@
 package org.tapegrad.layers.io;
 
-import org.tapegrad.op.DType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.booleans;
@@ -14,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tapegrad.op.DType;
 
 class SafetensorsRoundTripProperties {
 
