@@ -35,6 +35,23 @@ final class Copy extends Instruction {
         }
     }
 
+    void forward32(float[][] values, Kernels kernels) {
+        System.arraycopy(array(values, src), src.offset(), array(values, dst), dst.offset(), src.size());
+    }
+
+    void backward32(float[][] values, float[][] grads, Kernels kernels) {
+        float[] ds = array(grads, src);
+        if (ds == null) {
+            return;
+        }
+        float[] g = array(grads, dst);
+        int so = src.offset();
+        int d0 = dst.offset();
+        for (int i = 0, n = src.size(); i < n; i++) {
+            ds[so + i] += g[d0 + i];
+        }
+    }
+
     @Override
     String describe() {
         return "copy " + src.rows() + "×" + src.cols();

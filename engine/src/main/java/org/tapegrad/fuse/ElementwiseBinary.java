@@ -156,6 +156,133 @@ final class ElementwiseBinary extends Instruction {
         }
     }
 
+    void forward32(float[][] values, Kernels kernels) {
+        float[] as = array(values, a);
+        float[] bs = array(values, b);
+        float[] ys = array(values, y);
+        int ao = a.offset();
+        int bo = b.offset();
+        int yo = y.offset();
+        int m = a.rows();
+        int cols = a.cols();
+        if (!rowBroadcast) {
+            forwardRun32(as, ao, bs, bo, 1, ys, yo, m * cols);
+            return;
+        }
+        for (int j = 0; j < cols; j++) {
+            forwardRun32(as, ao + j * m, bs, bo + j, 0, ys, yo + j * m, m);
+        }
+    }
+
+    private void forwardRun32(float[] as, int ao, float[] bs, int bo, int bStride, float[] ys, int yo, int n) {
+        if (bStride == 1) {
+            switch (operator) {
+                case ADD -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] + bs[bo + i]; } }
+                case SUBTRACT -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] - bs[bo + i]; } }
+                case MULTIPLY -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] * bs[bo + i]; } }
+                case DIVIDE -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] / bs[bo + i]; } }
+            }
+            return;
+        }
+        float c = bs[bo];
+        switch (operator) {
+            case ADD -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] + c; } }
+            case SUBTRACT -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] - c; } }
+            case MULTIPLY -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] * c; } }
+            case DIVIDE -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] / c; } }
+        }
+    }
+
+    void backward32(float[][] values, float[][] grads, Kernels kernels) {
+        float[] g = array(grads, y);
+        float[] da = array(grads, a);
+        float[] db = array(grads, b);
+        float[] as = array(values, a);
+        float[] bs = array(values, b);
+        float[] ys = array(values, y);
+        int m = a.rows();
+        int cols = a.cols();
+        int yo = y.offset();
+        int ao = a.offset();
+        int bo = b.offset();
+        if (!rowBroadcast) {
+            backwardSameShape32(g, yo, da, db, as, ao, bs, bo, ys, m * cols);
+            return;
+        }
+        for (int j = 0; j < cols; j++) {
+            int col = j * m;
+            int bj = rowBroadcast ? bo + j : bo + col;
+            int step = rowBroadcast ? 0 : 1;
+            double bSum = 0;   // reductions in double, as the tape's ops do
+            for (int i = 0; i < m; i++) {
+                float gi = g[yo + col + i];
+                int bi = bj + step * i;
+                float gA;
+                float gB;
+                switch (operator) {
+                    case ADD -> { gA = gi; gB = gi; }
+                    case SUBTRACT -> { gA = gi; gB = -gi; }
+                    case MULTIPLY -> { gA = gi * bs[bi]; gB = gi * as[ao + col + i]; }
+                    default -> { float q = gi / bs[bi]; gA = q; gB = -q * ys[yo + col + i]; }
+                }
+                if (da != null) {
+                    da[ao + col + i] += gA;
+                }
+                if (db != null) {
+                    if (rowBroadcast) {
+                        bSum += gB;
+                    } else {
+                        db[bi] += gB;
+                    }
+                }
+            }
+            if (db != null && rowBroadcast) {
+                db[bj] += (float) bSum;
+            }
+        }
+    }
+
+    private void backwardSameShape32(float[] g, int yo, float[] da, float[] db, float[] as, int ao, float[] bs, int bo, float[] ys, int n) {
+        switch (operator) {
+            case ADD, SUBTRACT -> {
+                if (da != null) {
+                    for (int i = 0; i < n; i++) {
+                        da[ao + i] += g[yo + i];
+                    }
+                }
+                if (db != null) {
+                    float sign = operator == Operator.ADD ? 1f : -1f;
+                    for (int i = 0; i < n; i++) {
+                        db[bo + i] += sign * g[yo + i];
+                    }
+                }
+            }
+            case MULTIPLY -> {
+                if (da != null) {
+                    for (int i = 0; i < n; i++) {
+                        da[ao + i] += g[yo + i] * bs[bo + i];
+                    }
+                }
+                if (db != null) {
+                    for (int i = 0; i < n; i++) {
+                        db[bo + i] += g[yo + i] * as[ao + i];
+                    }
+                }
+            }
+            case DIVIDE -> {
+                for (int i = 0; i < n; i++) {
+                    float q = g[yo + i] / bs[bo + i];
+                    if (da != null) {
+                        da[ao + i] += q;
+                    }
+                    if (db != null) {
+                        db[bo + i] -= q * ys[yo + i];
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     String describe() {
         return operator.name().toLowerCase(java.util.Locale.ROOT) + (rowBroadcast ? " (row broadcast) " : " ") + a.rows() + "×" + a.cols();

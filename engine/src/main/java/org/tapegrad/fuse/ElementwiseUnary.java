@@ -14,6 +14,8 @@ final class ElementwiseUnary extends Instruction {
     private final Function function;
     private final double alpha;
     private final double beta;
+    private final float alpha32;
+    private final float beta32;
     private final Ref x;
     private final Ref y;
     private final boolean inPlace;
@@ -23,6 +25,8 @@ final class ElementwiseUnary extends Instruction {
         this.function = function;
         this.alpha = alpha;
         this.beta = beta;
+        this.alpha32 = (float) alpha;
+        this.beta32 = (float) beta;
         this.x = x;
         this.y = y;
         this.inPlace = x.equals(y);
@@ -134,6 +138,114 @@ final class ElementwiseUnary extends Instruction {
                 for (int i = 0; i < n; i++) {
                     double t = ys[o + i];
                     g[o + i] *= 1.0 - t * t;
+                }
+            }
+            case EXP -> {
+                for (int i = 0; i < n; i++) {
+                    g[o + i] *= ys[o + i];
+                }
+            }
+            case AFFINE -> {
+                for (int i = 0; i < n; i++) {
+                    g[o + i] *= alpha;
+                }
+            }
+            default -> throw new IllegalStateException(function + " does not run in place");
+        }
+    }
+
+    void forward32(float[][] values, Kernels kernels) {
+        float[] xs = array(values, x);
+        float[] ys = array(values, y);
+        int xo = x.offset();
+        int yo = y.offset();
+        int n = x.size();
+        switch (function) {
+            case SIGMOID -> kernels.activations().sigmoid(xs, xo, ys, yo, n);
+            case TANH -> kernels.activations().tanh(xs, xo, ys, yo, n);
+            case EXP -> kernels.activations().exp(xs, xo, ys, yo, n);
+            case LOG -> {
+                for (int i = 0; i < n; i++) {
+                    ys[yo + i] = (float) Math.log(xs[xo + i]);
+                }
+            }
+            case RELU -> {
+                for (int i = 0; i < n; i++) {
+                    float v = xs[xo + i];
+                    ys[yo + i] = v > 0 ? v : 0f;
+                }
+            }
+            case AFFINE -> {
+                for (int i = 0; i < n; i++) {
+                    ys[yo + i] = alpha32 * xs[xo + i] + beta32;
+                }
+            }
+        }
+    }
+
+    void backward32(float[][] values, float[][] grads, Kernels kernels) {
+        float[] dx = array(grads, x);
+        if (dx == null) {
+            return;
+        }
+        float[] g = array(grads, y);
+        if (inPlace) {
+            backwardInPlace32(g, array(values, y), y.offset(), y.size());
+            return;
+        }
+        float[] xs = array(values, x);
+        float[] ys = array(values, y);
+        int xo = x.offset();
+        int yo = y.offset();
+        int n = x.size();
+        switch (function) {
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    float s = ys[yo + i];
+                    dx[xo + i] += g[yo + i] * s * (1f - s);
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    float t = ys[yo + i];
+                    dx[xo + i] += g[yo + i] * (1f - t * t);
+                }
+            }
+            case EXP -> {
+                for (int i = 0; i < n; i++) {
+                    dx[xo + i] += g[yo + i] * ys[yo + i];
+                }
+            }
+            case LOG -> {
+                for (int i = 0; i < n; i++) {
+                    dx[xo + i] += g[yo + i] / xs[xo + i];
+                }
+            }
+            case RELU -> {
+                for (int i = 0; i < n; i++) {
+                    dx[xo + i] += xs[xo + i] > 0 ? g[yo + i] : 0f;
+                }
+            }
+            case AFFINE -> {
+                for (int i = 0; i < n; i++) {
+                    dx[xo + i] += alpha32 * g[yo + i];
+                }
+            }
+        }
+    }
+
+    private void backwardInPlace32(float[] g, float[] ys, int o, int n) {
+        switch (function) {
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    float s = ys[o + i];
+                    g[o + i] *= s * (1f - s);
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    float t = ys[o + i];
+                    g[o + i] *= 1f - t * t;
                 }
             }
             case EXP -> {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.tapegrad.op.ColumnSlice;
+import org.tapegrad.op.DType;
 import org.tapegrad.op.Shape;
 import org.tapegrad.tape.Ops;
 import org.tapegrad.tape.Parameter;
@@ -28,7 +29,8 @@ import org.tapegrad.tape.Var;
  * additions inside a sum of products (and of gradients into one buffer) differs, so values and gradients equal the
  * unfused tape's within rounding.
  *
- * <p>A {@code FusedStep} may be shared between threads: the per-recording weights are kept per thread.
+ * <p>It runs on float64 and float32 tapes alike (each instruction has a loop per element type, reductions in double as
+ * the tape's own ops do). A {@code FusedStep} may be shared between threads: the per-recording weights are kept per thread.
  */
 public final class FusedStep {
 
@@ -63,7 +65,8 @@ public final class FusedStep {
     public static FusedStep compile(String name, StepFunction step, List<Parameter> parameters, Shape input, List<Shape> state)
             throws NotFusableException {
         Objects.requireNonNull(step, "step");
-        Tape tape = new Tape();
+        // traced in the parameters' element type (a tape takes only parameters of its own); the program runs in either
+        Tape tape = new Tape(parameters.isEmpty() ? DType.F64 : parameters.get(0).dtype());
         Map<Var, Binding> sources = new IdentityHashMap<>();
         Var x = tape.filled(input.rows(), input.cols(), 0.5);
         sources.put(x, new Binding.Input());

@@ -3,6 +3,7 @@ package org.tapegrad.fuse;
 import java.util.Arrays;
 import java.util.List;
 
+import org.tapegrad.op.DType;
 import org.tapegrad.op.Op;
 import org.tapegrad.op.OpContext;
 import org.tapegrad.op.Shape;
@@ -14,7 +15,7 @@ import org.tapegrad.op.ShapeException;
  * the inputs' arrays, the one arena every element-wise value of the step lives in, and the few whole buffers the
  * products need.
  */
-final class FusedStepOp implements Op<double[][]> {
+final class FusedStepOp implements Op<Object> {
 
     private final String name;
     private final Shape[] inputShapes;
@@ -26,6 +27,7 @@ final class FusedStepOp implements Op<double[][]> {
      * set per thread suffices): they stay in cache, where fresh pooled buffers per step would stream through memory.
      */
     private final ThreadLocal<double[][]> gradientWorkspace;
+    private final ThreadLocal<float[][]> gradientWorkspace32;
 
     FusedStepOp(String name, Shape[] inputShapes, Shape output, List<Buffer> buffers, List<Instruction> code) {
         this.name = name;
@@ -37,6 +39,13 @@ final class FusedStepOp implements Op<double[][]> {
             double[][] w = new double[this.buffers.length][];
             for (int b = inputShapes.length; b < w.length; b++) {
                 w[b] = new double[this.buffers[b].size()];
+            }
+            return w;
+        });
+        this.gradientWorkspace32 = ThreadLocal.withInitial(() -> {
+            float[][] w = new float[this.buffers.length][];
+            for (int b = inputShapes.length; b < w.length; b++) {
+                w[b] = new float[this.buffers[b].size()];
             }
             return w;
         });
@@ -55,8 +64,12 @@ final class FusedStepOp implements Op<double[][]> {
         return output;
     }
 
+    /** The buffer table ({@code double[][]} or {@code float[][]}, the tape's element type) is the saved state. */
     @Override
-    public double[][] forward(OpContext ctx) {
+    public Object forward(OpContext ctx) {
+        if (ctx.dtype() == DType.F32) {
+            return forward32(ctx);
+        }
         int inputs = inputShapes.length;
         double[][] values = new double[buffers.length][];
         for (int i = 0; i < inputs; i++) {
@@ -72,8 +85,29 @@ final class FusedStepOp implements Op<double[][]> {
         return values;
     }
 
+    private float[][] forward32(OpContext ctx) {
+        int inputs = inputShapes.length;
+        float[][] values = new float[buffers.length][];
+        for (int i = 0; i < inputs; i++) {
+            values[i] = ctx.input32(i).data;
+        }
+        values[inputs] = ctx.output32().data;
+        for (int b = inputs + 1; b < buffers.length; b++) {
+            values[b] = ctx.scratch32(buffers[b].rows, buffers[b].cols).data;
+        }
+        for (Instruction instruction : code) {
+            instruction.forward32(values, ctx.kernels());
+        }
+        return values;
+    }
+
     @Override
-    public void backward(OpContext ctx, double[][] values) {
+    public void backward(OpContext ctx, Object saved) {
+        if (saved instanceof float[][] values32) {
+            backward32(ctx, values32);
+            return;
+        }
+        double[][] values = (double[][]) saved;
         int inputs = inputShapes.length;
         double[][] grads = new double[buffers.length][];
         for (int i = 0; i < inputs; i++) {
@@ -91,6 +125,25 @@ final class FusedStepOp implements Op<double[][]> {
         }
         for (int k = code.length - 1; k >= 0; k--) {
             code[k].backward(values, grads, ctx.kernels());
+        }
+    }
+
+    private void backward32(OpContext ctx, float[][] values) {
+        int inputs = inputShapes.length;
+        float[][] grads = new float[buffers.length][];
+        for (int i = 0; i < inputs; i++) {
+            grads[i] = ctx.needsGrad(i) ? ctx.inputGrad32(i).data : null;
+        }
+        float[][] workspace = gradientWorkspace32.get();
+        float[] outGrad = ctx.outputGrad32().data;
+        System.arraycopy(outGrad, 0, workspace[inputs], 0, outGrad.length);
+        grads[inputs] = workspace[inputs];
+        for (int b = inputs + 1; b < buffers.length; b++) {
+            Arrays.fill(workspace[b], 0f);
+            grads[b] = workspace[b];
+        }
+        for (int k = code.length - 1; k >= 0; k--) {
+            code[k].backward32(values, grads, ctx.kernels());
         }
     }
 

@@ -4,7 +4,7 @@ import org.tapegrad.kernel.Kernels;
 
 /**
  * One coarse operation of a fused step: a forward over the step's buffer table and its VJP over the gradient table
- * (same indices; a null gradient array means "nothing needs this gradient", and a VJP skips it). Each instruction
+ * (same indices; a {@code float[]} table of each on a float32 tape; a null gradient array means "nothing needs this gradient", and a VJP skips it). Each instruction
  * writes a fresh region in forward and <em>adds</em> into gradients in backward, like an {@link org.tapegrad.op.Op}.
  */
 abstract class Instruction {
@@ -15,10 +15,20 @@ abstract class Instruction {
     /** Adds this instruction's VJP into {@code grads}, reading the forward's {@code values}. */
     abstract void backward(double[][] values, double[][] grads, Kernels kernels);
 
+    /** {@link #forward} on a float32 tape: the same loop over {@code float[]}. */
+    abstract void forward32(float[][] values, Kernels kernels);
+
+    /** {@link #backward} on a float32 tape. */
+    abstract void backward32(float[][] values, float[][] grads, Kernels kernels);
+
     /** One line for {@link FusedStep#describe()}. */
     abstract String describe();
 
     static double[] array(double[][] table, Ref r) {
+        return table[r.buffer().index];
+    }
+
+    static float[] array(float[][] table, Ref r) {
         return table[r.buffer().index];
     }
 }

@@ -74,6 +74,58 @@ final class ProductGroup extends Instruction {
     }
 
     @Override
+    void forward32(float[][] values, Kernels kernels) {
+        int m = y.rows();
+        int n = y.cols();
+        float[] out = array(values, y);
+        for (int k = 0; k < left.length; k++) {
+            kernels.gemm().gemm(false, false, m, n, left[k].cols(), array(values, left[k]), array(values, weights[k]), out, k > 0);
+        }
+        for (Ref bias : biases) {
+            float[] b = array(values, bias);
+            for (int j = 0; j < n; j++) {
+                float bj = b[j];
+                int o = j * m;
+                for (int i = 0; i < m; i++) {
+                    out[o + i] += bj;
+                }
+            }
+        }
+    }
+
+    @Override
+    void backward32(float[][] values, float[][] grads, Kernels kernels) {
+        int m = y.rows();
+        int n = y.cols();
+        float[] g = array(grads, y);
+        for (int k = 0; k < left.length; k++) {
+            int inner = left[k].cols();
+            float[] da = array(grads, left[k]);
+            if (da != null) {
+                kernels.gemm().gemm(false, true, m, inner, n, g, array(values, weights[k]), da, true);
+            }
+            float[] dw = array(grads, weights[k]);
+            if (dw != null) {
+                kernels.gemm().gemm(true, false, inner, n, m, array(values, left[k]), g, dw, true);
+            }
+        }
+        for (Ref bias : biases) {
+            float[] db = array(grads, bias);
+            if (db == null) {
+                continue;
+            }
+            for (int j = 0; j < n; j++) {
+                double s = 0;   // reductions in double, as the tape's ops do
+                int o = j * m;
+                for (int i = 0; i < m; i++) {
+                    s += g[o + i];
+                }
+                db[j] += (float) s;
+            }
+        }
+    }
+
+    @Override
     String describe() {
         StringBuilder s = new StringBuilder("products ");
         for (int k = 0; k < left.length; k++) {

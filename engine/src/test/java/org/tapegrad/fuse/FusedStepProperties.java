@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.ojalgo.matrix.store.MatrixStore;
 import org.quicktheories.core.Gen;
 import org.tapegrad.check.property.Theories;
+import org.tapegrad.op.DType;
 import org.tapegrad.op.Shape;
 import org.tapegrad.tape.Gradients;
 import org.tapegrad.tape.Parameter;
@@ -20,7 +21,7 @@ import org.tapegrad.tape.Var;
 
 /**
  * Fused = unfused, for random cells (not only LSTM): over T steps, the states and the gradients of the loss with respect
- * to every parameter, every input and the initial state agree within rounding. QuickTheories shrinks a failing
+ * to every parameter, every input and the initial state agree within rounding, on float64 and on float32 tapes. QuickTheories shrinks a failing
  * case to the shortest program and the smallest sizes.
  */
 class FusedStepProperties {
@@ -64,11 +65,17 @@ class FusedStepProperties {
             for (int k = 0; k < readout.length; k++) {
                 readout[k] = random(c.batch(), c.hidden(), values);
             }
-            Run plain = run(cell, null, cell.parameters(), xs, s0, readout);
-            Run viaFusion = run(cell, fused, cell.parameters(), xs, s0, readout);
-            assertClose("loss", plain.loss, viaFusion.loss);
-            for (int k = 0; k < plain.grads.size(); k++) {
-                assertClose("gradient " + plain.names.get(k) + " in " + fused.describe(), plain.grads.get(k), viaFusion.grads.get(k));
+            for (DType dtype : List.of(DType.F64, DType.F32)) {
+                cell.parameters().forEach(p -> p.to(dtype));
+                // float64: equal within 1e-12 (only the order of additions differs); float32: within float rounding
+                double tolerance = dtype == DType.F64 ? 1e-12 : 1e-4;
+                Run plain = run(dtype, cell, null, cell.parameters(), xs, s0, readout);
+                Run viaFusion = run(dtype, cell, fused, cell.parameters(), xs, s0, readout);
+                assertClose(dtype + " loss", plain.loss, viaFusion.loss, tolerance);
+                for (int k = 0; k < plain.grads.size(); k++) {
+                    assertClose(dtype + " gradient " + plain.names.get(k) + " in " + fused.describe(), plain.grads.get(k), viaFusion.grads.get(k),
+                            tolerance);
+                }
             }
         });
     }
@@ -77,8 +84,9 @@ class FusedStepProperties {
     record Run(double[][] loss, List<String> names, List<double[][]> grads) {
     }
 
-    private static Run run(StepFunction cell, FusedStep fused, List<Parameter> parameters, double[][][] xs, double[][][] s0, double[][][] readout) {
-        Tape tape = new Tape();
+    private static Run run(DType dtype, StepFunction cell, FusedStep fused, List<Parameter> parameters, double[][][] xs, double[][][] s0,
+            double[][][] readout) {
+        Tape tape = new Tape(dtype);
         List<Var> inputs = new ArrayList<>();
         for (double[][] x : xs) {
             inputs.add(tape.variable(x));
@@ -140,6 +148,11 @@ class FusedStepProperties {
 
     /** Equal within rounding: 1e-12 relative to the largest magnitude, the sums' order being the only difference. */
     static void assertClose(String what, double[][] expected, double[][] actual) {
+        assertClose(what, expected, actual, 1e-12);
+    }
+
+    /** Equal within {@code tolerance} relative to the largest magnitude (at least 1). */
+    static void assertClose(String what, double[][] expected, double[][] actual, double tolerance) {
         double scale = 1;
         for (double[] row : expected) {
             for (double v : row) {
@@ -150,7 +163,7 @@ class FusedStepProperties {
             for (int j = 0; j < expected[i].length; j++) {
                 int row = i;
                 int col = j;
-                assertTrue(Math.abs(actual[i][j] - expected[i][j]) <= 1e-12 * scale,
+                assertTrue(Math.abs(actual[i][j] - expected[i][j]) <= tolerance * scale,
                         () -> what + " (" + row + ", " + col + "): fused " + actual[row][col] + ", unfused " + expected[row][col]);
             }
         }
