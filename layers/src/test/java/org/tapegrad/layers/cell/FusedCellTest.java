@@ -21,6 +21,7 @@ import org.tapegrad.layers.zoo.MinimalGatedUnit;
 import org.tapegrad.layers.zoo.MogrifierLstm;
 import org.tapegrad.layers.zoo.PeepholeLstm;
 import org.tapegrad.layers.zoo.Sru;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Gradients;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
@@ -70,9 +71,26 @@ class FusedCellTest {
         assertTrue(fusedNames.containsAll(List.of("LstmCell", "GruCell", "RnnCell", "MinimalGatedUnit")), fusedNames.toString());
     }
 
-    /** Loss, then the gradient of every parameter and of every input, each flattened; padded batch (lengths 4, 2, 1). */
+    @Test
+    void onAFloat32TapeTheFusedCellMatchesTheUnfusedOneWithinFloatRounding() {
+        LstmCell lstm = new LstmCell("lstm", I, H, 1.0, new Random(12));
+        lstm.convertTo(DType.F32);
+        double[][] plain = lossAndGradients(lstm, DType.F32);
+        double[][] viaFusion = lossAndGradients(FusedCell.of(lstm), DType.F32);
+        for (int k = 0; k < plain.length; k++) {
+            for (int i = 0; i < plain[k].length; i++) {
+                assertEquals(plain[k][i], viaFusion[k][i], 1e-5 * Math.max(1, Math.abs(plain[0][0])), "value " + k + ", element " + i);
+            }
+        }
+    }
+
     private static <S extends CellState> double[][] lossAndGradients(Cell<S> cell) {
-        Tape tape = new Tape();
+        return lossAndGradients(cell, DType.F64);
+    }
+
+    /** Loss, then the gradient of every parameter and of every input, each flattened; padded batch (lengths 4, 2, 1). */
+    private static <S extends CellState> double[][] lossAndGradients(Cell<S> cell, DType dtype) {
+        Tape tape = new Tape(dtype);
         Random r = new Random(5);
         List<Var> xs = new ArrayList<>();
         for (int t = 0; t < T; t++) {
