@@ -3,7 +3,8 @@ package org.tapegrad.op;
 
 /**
  * Element-wise binary cross-entropy of logits x against targets t in [0, 1], in the form that never overflows:
- * {@code y = max(x, 0) − x·t + log(1 + e^{−|x|})}; {@code x̄ += ȳ ⊙ (σ(x) − t)}, {@code t̄ += −ȳ ⊙ x}. A target
+ * {@code y = max(x, 0) − x·t + log(1 + e^{−|x|})}; {@code x̄ += ȳ ⊙ (σ(x) − t)}, {@code t̄ += −ȳ ⊙ x};
+ * {@code ẏ = (σ(x) − t) ⊙ ẋ − x ⊙ ṫ}. A target
  * outside [0, 1] (or NaN) is rejected when the op is recorded: the formula would silently give a loss without a
  * minimum.
  */
@@ -69,5 +70,18 @@ public final class BinaryCrossEntropy implements Op<Void> {
     private static double sigmoid(double x) {
         double e = Math.exp(-Math.abs(x));
         return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    }
+
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V da = ctx.tangent(0);
+        V db = ctx.tangent(1);
+        if (da == null && db == null) {
+            return null;
+        }
+        V fromX = da == null ? null
+                : TangentTerms.times(ctx, ctx.apply(Subtract.INSTANCE, ctx.apply(Sigmoid.INSTANCE, ctx.input(0)), ctx.input(1)), da);
+        V fromT = db == null ? null : TangentTerms.times(ctx, ctx.input(0), db);
+        return TangentTerms.minus(ctx, fromX, fromT, ctx.shape(ctx.output()));
     }
 }

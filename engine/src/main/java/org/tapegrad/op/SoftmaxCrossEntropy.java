@@ -5,7 +5,7 @@ import org.ojalgo.matrix.store.R064Store;
 /**
  * Per-row cross-entropy of logits against class indices, {@code m×1}: {@code y_i = (max_i − x_{i,t_i}) + log Σ_j
  * e^{x_ij − max_i}} (log-sum-exp around the maximum, never {@code log} of a probability); {@code x̄_i += ȳ_i
- * (softmax(x_i) − e_{t_i})}.
+ * (softmax(x_i) − e_{t_i})}; {@code ẏ_i = Σ_j (softmax(x_i) − e_{t_i})_j ẋ_ij}.
  * A target of {@link #IGNORE} gives loss 0 and gradient 0 for that row (padding).
  */
 public final class SoftmaxCrossEntropy implements Op<R064Store> {
@@ -71,5 +71,31 @@ public final class SoftmaxCrossEntropy implements Op<R064Store> {
                 }
             }
         }
+    }
+
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V dx = ctx.tangent(0);
+        if (dx == null) {
+            return null;
+        }
+        Shape shape = ctx.shape(ctx.input(0));
+        int m = shape.rows();
+        double[] oneHot = new double[m * shape.cols()];
+        double[] kept = new double[m];
+        boolean anyIgnored = false;
+        for (int i = 0; i < m; i++) {
+            if (targets[i] == IGNORE) {
+                anyIgnored = true;
+            } else {
+                oneHot[i + targets[i] * m] = 1.0;
+                kept[i] = 1.0;
+            }
+        }
+        V direction = ctx.apply(Subtract.INSTANCE, ctx.apply(Softmax.INSTANCE, ctx.input(0)), ctx.constant(shape, oneHot));
+        if (anyIgnored) {
+            direction = TangentTerms.times(ctx, direction, ctx.constant(new Shape(m, 1), kept));
+        }
+        return ctx.apply(Sum.PER_ROW, TangentTerms.times(ctx, direction, dx));
     }
 }

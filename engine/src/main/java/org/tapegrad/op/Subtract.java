@@ -1,6 +1,6 @@
 package org.tapegrad.op;
 
-/** {@code y = a − b} (b broadcast); {@code ā += ȳ, b̄ −= Σ_broadcast ȳ}. */
+/** {@code y = a − b} (b broadcast); {@code ā += ȳ, b̄ −= Σ_broadcast ȳ}; {@code ẏ = ȧ − ḃ}. */
 public final class Subtract extends BroadcastBinary {
 
     public static final Subtract INSTANCE = new Subtract();
@@ -28,5 +28,15 @@ public final class Subtract extends BroadcastBinary {
         if (ctx.needsGrad(1)) {
             kind.accumulateReduced(g, -1.0, ctx.input(0).getRowDim(), ctx.input(0).getColDim(), ctx.inputGrad(1).data);
         }
+    }
+
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V da = ctx.tangent(0);
+        V db = ctx.tangent(1);
+        if (da == null && db == null) {
+            return null;
+        }
+        return TangentTerms.minus(ctx, da, db, ctx.shape(ctx.output()));
     }
 }
