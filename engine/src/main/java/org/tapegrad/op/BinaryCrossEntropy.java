@@ -8,7 +8,7 @@ package org.tapegrad.op;
  * outside [0, 1] (or NaN) is rejected when the op is recorded: the formula would silently give a loss without a
  * minimum.
  */
-public final class BinaryCrossEntropy implements Op<Void> {
+public final class BinaryCrossEntropy implements Op<Void>, LossHessian {
 
     public static final BinaryCrossEntropy INSTANCE = new BinaryCrossEntropy();
 
@@ -83,5 +83,13 @@ public final class BinaryCrossEntropy implements Op<Void> {
                 : TangentTerms.times(ctx, ctx.apply(Subtract.INSTANCE, ctx.apply(Sigmoid.INSTANCE, ctx.input(0)), ctx.input(1)), da);
         V fromT = db == null ? null : TangentTerms.times(ctx, ctx.input(0), db);
         return TangentTerms.minus(ctx, fromX, fromT, ctx.shape(ctx.output()));
+    }
+
+    /** {@code ∂²ℓ/∂x² = σ(x)(1 − σ(x))}: {@code u = w ⊙ σ(x)(1 − σ(x)) ⊙ ẋ}. */
+    @Override
+    public <V> V hessianProduct(TangentContext<V> ctx, V weights, V dx) {
+        V p = ctx.apply(Sigmoid.INSTANCE, ctx.input(0));
+        V curvature = TangentTerms.times(ctx, p, ctx.apply(ScaleShift.ONE_MINUS, p));
+        return TangentTerms.times(ctx, TangentTerms.times(ctx, weights, curvature), dx);
     }
 }

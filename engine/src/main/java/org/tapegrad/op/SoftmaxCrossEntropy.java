@@ -8,7 +8,7 @@ import org.ojalgo.matrix.store.R064Store;
  * (softmax(x_i) − e_{t_i})}; {@code ẏ_i = Σ_j (softmax(x_i) − e_{t_i})_j ẋ_ij}.
  * A target of {@link #IGNORE} gives loss 0 and gradient 0 for that row (padding).
  */
-public final class SoftmaxCrossEntropy implements Op<R064Store> {
+public final class SoftmaxCrossEntropy implements Op<R064Store>, LossHessian {
 
     /** Target value marking a row that takes no part in the loss. */
     public static final int IGNORE = -1;
@@ -97,5 +97,23 @@ public final class SoftmaxCrossEntropy implements Op<R064Store> {
             direction = TangentTerms.times(ctx, direction, ctx.constant(new Shape(m, 1), kept));
         }
         return ctx.apply(Sum.PER_ROW, TangentTerms.times(ctx, direction, dx));
+    }
+
+    /**
+     * {@code ∂²ℓ_i/∂x_i² = diag(p_i) − p_i p_iᵀ} with {@code p_i = softmax(x_i)}: {@code u_i = w_i (p_i ⊙ ẋ_i − p_i ⟨p_i, ẋ_i⟩)},
+     * zero for ignored rows.
+     */
+    @Override
+    public <V> V hessianProduct(TangentContext<V> ctx, V weights, V dx) {
+        int m = ctx.shape(ctx.input(0)).rows();
+        double[] kept = new double[m];
+        for (int i = 0; i < m; i++) {
+            kept[i] = targets[i] == IGNORE ? 0.0 : 1.0;
+        }
+        V p = ctx.apply(Softmax.INSTANCE, ctx.input(0));
+        V pdx = TangentTerms.times(ctx, p, dx);
+        V centred = ctx.apply(Subtract.INSTANCE, pdx, TangentTerms.times(ctx, p, ctx.apply(Sum.PER_ROW, pdx)));
+        V rowWeights = TangentTerms.times(ctx, weights, ctx.constant(new Shape(m, 1), kept));
+        return TangentTerms.times(ctx, centred, rowWeights);
     }
 }

@@ -9,8 +9,6 @@ import java.util.function.Function;
 import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.op.Op;
-import org.tapegrad.op.Shape;
-import org.tapegrad.op.TangentContext;
 
 /**
  * Forward mode (Jacobian-vector products): {@code J·v} of a recording, as values.
@@ -58,7 +56,7 @@ public final class ForwardMode {
         }
         List<Node<?>> nodes = tape.recordedNodes();
         int recorded = nodes.size();   // the walk appends its own ops when recording: they are not walked
-        Rule rule = new Rule(tape, byIndex);
+        NodeTangents rule = new NodeTangents(tape, byIndex);
         for (int k = 0; k < recorded; k++) {
             Node<?> node = nodes.get(k);
             if (node.output.index() >= count) {
@@ -97,81 +95,6 @@ public final class ForwardMode {
         try (NoGrad ignored = tape.noGrad()) {
             Var t = tangentsOfParameters(tape, v).of(out);
             return R064Store.FACTORY.copy(t.value());
-        }
-    }
-
-    /**
-     * The tangent context of one node at a time, over the walk's tangents. Typed on {@code Object}, not {@code Var}:
-     * tangent rules are generic, so the arrays they pass to {@link #apply} are {@code Object[]} at run time.
-     */
-    private static final class Rule implements TangentContext<Object> {
-
-        private final Tape tape;
-        private final Var[] byIndex;
-        private Node<?> node;
-
-        Rule(Tape tape, Var[] byIndex) {
-            this.tape = tape;
-            this.byIndex = byIndex;
-        }
-
-        Var tangentOf(Node<?> n) {
-            node = n;
-            boolean any = false;
-            for (Var in : n.inputs) {
-                any |= in.index() < byIndex.length && byIndex[in.index()] != null;
-            }
-            return any ? (Var) n.op.tangent(this) : null;
-        }
-
-        @Override
-        public int arity() {
-            return node.inputs.length;
-        }
-
-        @Override
-        public Var input(int i) {
-            return node.inputs[i];
-        }
-
-        @Override
-        public Var output() {
-            return node.output;
-        }
-
-        @Override
-        public Var tangent(int i) {
-            int index = node.inputs[i].index();
-            return index < byIndex.length ? byIndex[index] : null;
-        }
-
-        @Override
-        public Shape shape(Object value) {
-            return ((Var) value).shape();
-        }
-
-        @Override
-        public Var apply(Op<?> op, Object... inputs) {
-            Var[] vars = new Var[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                vars[i] = (Var) inputs[i];
-            }
-            return tape.apply(op, vars);
-        }
-
-        @Override
-        public Var zeros(Shape shape) {
-            return tape.filled(shape.rows(), shape.cols(), 0.0);
-        }
-
-        @Override
-        public Var constant(Shape shape, double[] columnMajor) {
-            if (columnMajor.length != shape.elements()) {
-                throw new IllegalArgumentException(node.op.name() + ": a constant of " + shape + " needs " + shape.elements() + " elements, got " + columnMajor.length);
-            }
-            R064Store store = tape.take(shape.rows(), shape.cols());
-            System.arraycopy(columnMajor, 0, store.data, 0, columnMajor.length);
-            return new Var(tape, store, false, null, shape);
         }
     }
 }
