@@ -199,7 +199,7 @@ public final class AddingCommand implements Callable<Integer> {
         CsvTable summary = new CsvTable("cell", "optimizer", "T", "test_mse", "baseline_mse", "seconds", "curvature_products");
         CsvTable curves = new CsvTable("cell", "optimizer", "T", "iteration", "train_mse", "test_mse");
         for (AddingTrainer.Run r : runs) {
-            out.printf(Locale.ROOT, "%6d  %-16s %10.4f %10.4f %10.3f %10.0f %12d%n", r.length(), r.label(), r.finalTestMse(), r.testBaseline(),
+            out.printf(Locale.ROOT, "%6d  %-16s %10.3g %10.4f %10.3g %10.0f %12d%n", r.length(), r.label(), r.finalTestMse(), r.testBaseline(),
                     r.finalTestMse() / r.testBaseline(), r.seconds(), r.curvatureProducts());
             summary.add(r.cell(), r.optimizer(), r.length(), r.finalTestMse(), r.testBaseline(), Math.round(r.seconds()), r.curvatureProducts());
             for (AddingTrainer.Point p : r.curve()) {
