@@ -27,6 +27,20 @@ public final class Relu extends ElementwiseUnary {
     }
 
     @Override
+    void compute(float[] x, float[] y, Kernels kernels) {
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i] > 0 ? x[i] : 0f;
+        }
+    }
+
+    @Override
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
+        for (int i = 0; i < x.length; i++) {
+            dx[i] += x[i] > 0 ? g[i] : 0f;
+        }
+    }
+
+    @Override
     <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx) {
         // The derivative is piecewise constant: a 0/1 mask recorded as an op whose own derivative is 0.
         return TangentTerms.times(ctx, dx, ctx.apply(Step.INSTANCE, x));

@@ -44,6 +44,20 @@ public final class ScaleShift extends ElementwiseUnary {
     }
 
     @Override
+    void compute(float[] x, float[] y, Kernels kernels) {
+        float a = (float) alpha;
+        float b = (float) beta;
+        for (int i = 0; i < x.length; i++) {
+            y[i] = a * x[i] + b;
+        }
+    }
+
+    @Override
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
+        Products.addInto(g, dx, (float) alpha);
+    }
+
+    @Override
     <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx) {
         return alpha == 1.0 ? dx : ctx.apply(ScaleShift.scale(alpha), dx);
     }

@@ -25,6 +25,18 @@ public final class Sigmoid extends ElementwiseUnary {
     }
 
     @Override
+    void compute(float[] x, float[] y, Kernels kernels) {
+        kernels.activations().sigmoid(x, 0, y, 0, x.length);
+    }
+
+    @Override
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
+        for (int i = 0; i < x.length; i++) {
+            dx[i] += g[i] * y[i] * (1f - y[i]);
+        }
+    }
+
+    @Override
     <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx) {
         return TangentTerms.times(ctx, dx, TangentTerms.times(ctx, y, ctx.apply(ScaleShift.ONE_MINUS, y)));
     }

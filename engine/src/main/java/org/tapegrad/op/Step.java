@@ -27,6 +27,18 @@ public final class Step extends ElementwiseUnary {
     }
 
     @Override
+    void compute(float[] x, float[] y, Kernels kernels) {
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i] > 0 ? 1f : 0f;
+        }
+    }
+
+    @Override
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
+        // zero almost everywhere: nothing to add
+    }
+
+    @Override
     <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx) {
         return null;
     }

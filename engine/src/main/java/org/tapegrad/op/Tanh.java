@@ -24,6 +24,18 @@ public final class Tanh extends ElementwiseUnary {
     }
 
     @Override
+    void compute(float[] x, float[] y, Kernels kernels) {
+        kernels.activations().tanh(x, 0, y, 0, x.length);
+    }
+
+    @Override
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
+        for (int i = 0; i < x.length; i++) {
+            dx[i] += g[i] * (1f - y[i] * y[i]);
+        }
+    }
+
+    @Override
     <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx) {
         return TangentTerms.times(ctx, dx, ctx.apply(ScaleShift.ONE_MINUS, TangentTerms.times(ctx, y, y)));
     }

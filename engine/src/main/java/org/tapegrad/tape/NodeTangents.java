@@ -1,6 +1,6 @@
 package org.tapegrad.tape;
 
-import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.PhysicalStore;
 import org.tapegrad.op.LossHessian;
 import org.tapegrad.op.Op;
 import org.tapegrad.op.Shape;
@@ -81,8 +81,10 @@ final class NodeTangents implements TangentContext<Object> {
         if (columnMajor.length != shape.elements()) {
             throw new IllegalArgumentException(node.op.name() + ": a constant of " + shape + " needs " + shape.elements() + " elements, got " + columnMajor.length);
         }
-        R064Store store = tape.take(shape.rows(), shape.cols());
-        System.arraycopy(columnMajor, 0, store.data, 0, columnMajor.length);
+        PhysicalStore<Double> store = tape.take(shape.rows(), shape.cols());
+        for (int i = 0; i < columnMajor.length; i++) {
+            store.set(i, columnMajor[i]);   // rounded to float on a float32 tape
+        }
         return new Var(tape, store, false, null, shape);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.op.Stores;
 
 /**
  * Flat vectors over a list of parameters: the parameters' elements one after the other, each in its storage order
@@ -43,7 +44,15 @@ public final class ParameterVectors {
         require("assign", params, x);
         int at = 0;
         for (Parameter p : params) {
-            System.arraycopy(x, at, p.store().data, 0, p.size());
+            Object data = Stores.data(p.store());
+            if (data instanceof double[] d) {
+                System.arraycopy(x, at, d, 0, d.length);
+            } else {
+                float[] f = (float[]) data;
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = (float) x[at + i];
+                }
+            }
             at += p.size();
         }
     }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.tapegrad.examples.cli.Checks;
+import org.tapegrad.examples.cli.DTypeConverter;
 import org.tapegrad.examples.cli.MemoryEstimate;
 import org.tapegrad.examples.cli.OutputFolder;
 import org.tapegrad.examples.io.CsvTable;
@@ -16,6 +17,7 @@ import org.tapegrad.examples.io.Progress;
 import org.tapegrad.examples.model.CellKind;
 import org.tapegrad.layers.optim.ConjugateGradient;
 import org.tapegrad.layers.optim.HessianFree;
+import org.tapegrad.op.DType;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,6 +63,10 @@ public final class AddingCommand implements Callable<Integer> {
 
     @Option(names = "--test-size", paramLabel = "N", defaultValue = "500", description = "Sequences in the test set (default: ${DEFAULT-VALUE}).")
     private int testSize;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "f64", converter = DTypeConverter.class,
+            description = "Element type of the weights and the tape: f64 or f32 (default: ${DEFAULT-VALUE}).")
+    private DType dtype;
 
     @Option(names = "--optimizer", split = ",", paramLabel = "OPT", defaultValue = "adam",
             description = "Optimizers to train every cell with, comma-separated from adam, hf (Hessian-free, Martens & Sutskever 2011) "
@@ -140,6 +146,10 @@ public final class AddingCommand implements Callable<Integer> {
         Checks.positive(spec, "--hf-batch", hfBatch);
         Checks.positive(spec, "--curvature-batch", curvatureBatch);
         Checks.positive(spec, "--cg-iterations", cgIterations);
+        if (optimizers.contains("hf") && dtype != DType.F64) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "invalid value for --dtype: " + dtype.longName()
+                    + " (--optimizer hf runs in float64 only)");
+        }
         if (curvatureBatch > hfBatch) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "invalid value for --curvature-batch: " + curvatureBatch
                     + " (at most --hf-batch, " + hfBatch + ")");
@@ -152,7 +162,7 @@ public final class AddingCommand implements Callable<Integer> {
         Path folder = output.prepare();
         PrintWriter out = spec.commandLine().getOut();
 
-        AddingTrainer trainer = new AddingTrainer(hidden, iterations, batch, learningRate, clip, testSize, 20);
+        AddingTrainer trainer = new AddingTrainer(hidden, iterations, batch, learningRate, clip, testSize, 20, dtype);
         HessianFree.Settings hf = HessianFree.Settings.defaults().withInitialDamping(damping).withStructuralDamping(structuralDamping)
                 .withConjugateGradient(new ConjugateGradient(cgIterations, 5e-4, 1.3));
         AddingHessianFree hfTrainer = new AddingHessianFree(hidden, hfIterations, hfBatch, curvatureBatch, hf, testSize, 20);
@@ -187,8 +197,8 @@ public final class AddingCommand implements Callable<Integer> {
         runs = List.copyOf(done);
         boolean withHf = optimizers.contains("hf");
         if (optimizers.contains("adam")) {
-            out.printf("adding problem — H = %d; Adam: %d iterations of %d, lr %s, clip %s; test MSE on %d sequences%n", hidden, iterations, batch,
-                    learningRate, clip, testSize);
+            out.printf("adding problem — H = %d; Adam: %d iterations of %d, lr %s, clip %s%s; test MSE on %d sequences%n", hidden, iterations, batch,
+                    learningRate, clip, dtype == DType.F64 ? "" : ", " + dtype.longName(), testSize);
         }
         if (withHf) {
             out.printf(Locale.ROOT, "adding problem — H = %d; HF: %d steps, gradient batch %d, curvature batch %d, λ₀ %s, μ %.4g, CG ≤ %d; test MSE on %d sequences%n",
