@@ -205,13 +205,17 @@ public final class AddingCommand implements Callable<Integer> {
                     hidden, hfIterations, hfBatch, curvatureBatch, damping, structuralDamping, cgIterations, testSize);
         }
         out.println();
-        out.printf("%6s  %-16s %10s %10s %10s %10s %12s%n", "T", "cell", "test MSE", "baseline", "MSE/base", "seconds", "G·v products");
-        CsvTable summary = new CsvTable("cell", "optimizer", "T", "test_mse", "baseline_mse", "seconds", "curvature_products");
+        out.printf("%6s  %-16s %10s %10s %10s %12s%n", "T", "cell", "test MSE", "baseline", "MSE/base", "G·v products");
+        CsvTable summary = new CsvTable("cell", "optimizer", "T", "test_mse", "baseline_mse", "curvature_products");
         CsvTable curves = new CsvTable("cell", "optimizer", "T", "iteration", "train_mse", "test_mse");
         for (AddingTrainer.Run r : runs) {
-            out.printf(Locale.ROOT, "%6d  %-16s %10.3g %10.4f %10.3g %10.0f %12d%n", r.length(), r.label(), r.finalTestMse(), r.testBaseline(),
-                    r.finalTestMse() / r.testBaseline(), r.seconds(), r.curvatureProducts());
-            summary.add(r.cell(), r.optimizer(), r.length(), r.finalTestMse(), r.testBaseline(), Math.round(r.seconds()), r.curvatureProducts());
+            out.printf(Locale.ROOT, "%6d  %-16s %10.3g %10.4f %10.3g %12d%n", r.length(), r.label(), r.finalTestMse(), r.testBaseline(),
+                    r.finalTestMse() / r.testBaseline(), r.curvatureProducts());
+            summary.add(r.cell(), r.optimizer(), r.length(), r.finalTestMse(), r.testBaseline(), r.curvatureProducts());
+            if (!quiet || logSteps) {
+                // wall time is not a figure: it goes to stderr, so that the files and the table repeat bit for bit
+                spec.commandLine().getErr().printf(Locale.ROOT, "%s T=%d trained in %.0f s%n", r.label(), r.length(), r.seconds());
+            }
             for (AddingTrainer.Point p : r.curve()) {
                 curves.add(r.cell(), r.optimizer(), r.length(), p.iteration(), p.trainMse(), p.testMse());
             }
