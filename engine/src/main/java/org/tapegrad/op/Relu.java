@@ -2,8 +2,10 @@ package org.tapegrad.op;
 
 import org.tapegrad.kernel.Kernels;
 
-/** {@code y = max(x, 0)}; {@code x̄ += ȳ ⊙ [x &gt; 0]} (subgradient 0 at x = 0);
- * {@code ẏ = ẋ ⊙ [x &gt; 0]}. */
+/**
+ * {@code y = max(x, 0)}; {@code x̄ += ȳ ⊙ [x &gt; 0]} (subgradient 0 at x = 0); {@code ẏ = ẋ ⊙ [x &gt; 0]}, the mask
+ * recorded as a {@link Step}.
+ */
 public final class Relu extends ElementwiseUnary {
 
     public static final Relu INSTANCE = new Relu();
