@@ -8,6 +8,7 @@ import org.tapegrad.op.Op;
 import org.tapegrad.op.OpContext;
 import org.tapegrad.op.Shape;
 import org.tapegrad.op.ShapeException;
+import org.tapegrad.op.TangentContext;
 
 /**
  * One whole step of a cell as a single tape op: runs the rewritten program's instructions forward and their VJPs in
@@ -145,6 +146,16 @@ final class FusedStepOp implements Op<Object> {
         for (int k = code.length - 1; k >= 0; k--) {
             code[k].backward32(values, grads, ctx.kernels());
         }
+    }
+
+    /**
+     * Declined, with the way out: a fused step has no tangent rule, so forward mode (Hessian-vector and Gauss-Newton
+     * products) runs the cell unfused.
+     */
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        throw new UnsupportedOperationException(name + ": a fused step has no tangent rule, so forward mode, Hessian-vector and"
+                + " Gauss-Newton products cannot pass through it; record the cell unfused for those (FusedCell.unfused(), or the cell itself)");
     }
 
     /** The instructions, one per line. */

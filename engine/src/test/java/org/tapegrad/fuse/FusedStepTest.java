@@ -149,6 +149,19 @@ class FusedStepTest {
     }
 
     @Test
+    void forwardModeThroughAFusedStepIsDeclinedWithTheWayOut() throws NotFusableException {
+        NaiveLstm lstm = new NaiveLstm(new Random(1));
+        FusedStep fused = compile(lstm, lstm.parameters);
+        java.util.Map<Parameter, org.ojalgo.matrix.store.MatrixStore<Double>> direction = java.util.Map.of(lstm.w[0],
+                org.ojalgo.matrix.store.R064Store.FACTORY.make(I, H));
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> org.tapegrad.tape.ForwardMode.jvp(tape -> {
+            Var h = tape.filled(B, H, 0.1);
+            return fused.apply(tape, tape.filled(B, I, 0.2), List.of(h, h)).get(0).sum();
+        }, direction));
+        assertTrue(e.getMessage().contains("fused(test): a fused step has no tangent rule") && e.getMessage().contains("unfused"), e.getMessage());
+    }
+
+    @Test
     void shapesOtherThanTheCompiledOnesAreRejected() throws NotFusableException {
         NaiveLstm lstm = new NaiveLstm(new Random(1));
         FusedStep fused = compile(lstm, lstm.parameters);
