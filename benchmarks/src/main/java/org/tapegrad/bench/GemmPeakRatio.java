@@ -22,9 +22,10 @@ import org.tapegrad.kernel.Kernels;
  * GEMM GFLOP/s as a fraction of the one-core FMA peak of its dtype, measured for a machine shared with other work:
  * every round times the FMA loop of {@link FmaPeakBenchmark} and each product, f64 and f32, back to back, by the
  * thread's CPU time (which leaves out the time the thread waits for a core), and each figure is the median over the
- * rounds; a fraction is the median of the per-round fractions. With {@code --baseline=engine.jar} the f64 products
- * of the vector kernel of another build of the engine (loaded in a class loader of its own) are timed in the same
- * rounds, so that old and new are compared side by side. One thread.
+ * rounds; a fraction is the median of the per-round fractions. The best round of each (the fastest sample, the
+ * one least disturbed by other processes) is printed beside it. With {@code --baseline=engine.jar} the products of
+ * the vector kernel of another build of the engine (loaded in a class loader of its own; f32 only where that build
+ * has a float kernel) are timed in the same rounds, so that old and new are compared side by side. One thread.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.GemmPeakRatio
  *      [--seconds=20] [--baseline=path/to/tapegrad-engine.jar] [512x512x512 32x192x512 ...]</pre>
@@ -74,7 +75,7 @@ public final class GemmPeakRatio {
             shapes = List.of("512x512x512", "32x192x512");
         }
         GemmKernel vector = Kernels.gemm("vector", 1);
-        MethodHandle old = baseline == null ? null : baselineGemm(baseline);
+        MethodHandle[] old = baseline == null ? null : baselineGemm(baseline);
         List<Product> products = new ArrayList<>();
         for (String shape : shapes) {
             String[] d = shape.split("x");
@@ -94,15 +95,26 @@ public final class GemmPeakRatio {
             float[] cf = new float[m * n];
             products.add(new Product(shape + " f64 vector", "f64", flops, () -> vector.gemm(false, false, m, n, k, a, b, c, false)));
             if (old != null) {
+                MethodHandle f64 = old[0];
                 products.add(new Product(shape + " f64 vector (baseline)", "f64", flops, () -> {
                     try {
-                        old.invokeExact(false, false, m, n, k, a, b, c, false);
+                        f64.invokeExact(false, false, m, n, k, a, b, c, false);
                     } catch (Throwable e) {
                         throw new IllegalStateException("baseline gemm failed", e);
                     }
                 }));
             }
             products.add(new Product(shape + " f32 vector", "f32", flops, () -> vector.gemm(false, false, m, n, k, af, bf, cf, false)));
+            if (old != null && old[1] != null) {
+                MethodHandle f32 = old[1];
+                products.add(new Product(shape + " f32 vector (baseline)", "f32", flops, () -> {
+                    try {
+                        f32.invokeExact(false, false, m, n, k, af, bf, cf, false);
+                    } catch (Throwable e) {
+                        throw new IllegalStateException("baseline gemm failed", e);
+                    }
+                }));
+            }
         }
         FmaPeakBenchmark peak = new FmaPeakBenchmark();
         // Warm up for a quarter of the budget, then size the samples.
@@ -129,7 +141,9 @@ public final class GemmPeakRatio {
             double p32 = peakGflops(peak, "f32");
             peak64.add(p64);
             peak32.add(p32);
-            for (Product p : products) {
+            // Every other round in reverse order, so that no product always follows the same one.
+            for (int q = 0; q < products.size(); q++) {
+                Product p = products.get(round % 2 == 0 ? q : products.size() - 1 - q);
                 long t = cpu();
                 for (int r = 0; r < p.reps; r++) {
                     p.run.run();
@@ -141,20 +155,22 @@ public final class GemmPeakRatio {
         }
         System.out.printf(Locale.ROOT, "rounds %d; FMA peak of one core (median, thread CPU time): f64 %.1f GFLOP/s, f32 %.1f GFLOP/s%n",
                 peak64.size(), median(peak64), median(peak32));
-        System.out.println("| product | GFLOP/s (median) | fraction of the dtype's FMA peak (median of rounds) |");
-        System.out.println("|---|---|---|");
+        System.out.printf(Locale.ROOT, "best round: f64 %.1f GFLOP/s, f32 %.1f GFLOP/s%n", max(peak64), max(peak32));
+        System.out.println("| product | GFLOP/s (median) | fraction of the dtype's FMA peak (median of rounds) | GFLOP/s (best round) | best / best peak |");
+        System.out.println("|---|---|---|---|---|");
         for (Product p : products) {
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.3f |%n", p.label, median(p.gflops), median(p.fractions));
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.3f | %.1f | %.3f |%n", p.label, median(p.gflops), median(p.fractions),
+                    max(p.gflops), max(p.gflops) / max(p.dtype.equals("f64") ? peak64 : peak32));
         }
-        if (old != null) {
-            for (int i = 0; i < products.size(); i += 3) {
-                Product now = products.get(i);
-                Product before = products.get(i + 1);
-                List<Double> ratios = new ArrayList<>();
-                for (int r = 0; r < now.gflops.size(); r++) {
-                    ratios.add(now.gflops.get(r) / before.gflops.get(r));
+        for (Product now : products) {
+            for (Product before : products) {
+                if (before.label.equals(now.label + " (baseline)")) {
+                    List<Double> ratios = new ArrayList<>();
+                    for (int r = 0; r < now.gflops.size(); r++) {
+                        ratios.add(now.gflops.get(r) / before.gflops.get(r));
+                    }
+                    System.out.printf(Locale.ROOT, "%s: new / baseline %.3f (median of rounds)%n", now.label, median(ratios));
                 }
-                System.out.printf(Locale.ROOT, "%s: new / baseline %.3f (median of rounds)%n", now.label, median(ratios));
             }
         }
     }
@@ -166,19 +182,38 @@ public final class GemmPeakRatio {
         return FmaPeakBenchmark.flopsPerCall(dtype) / (cpu() - t);
     }
 
-    /** The double {@code gemm} of {@code org.tapegrad.kernel.VectorGemm} in another build's jar, on one thread. */
-    private static MethodHandle baselineGemm(Path jar) throws ReflectiveOperationException, MalformedURLException {
+    /**
+     * The double and float {@code gemm} of {@code org.tapegrad.kernel.VectorGemm} in another build's jar, on one thread;
+     * the float one is null when that build's class does not declare it (the interface's plain default would be timed).
+     */
+    private static MethodHandle[] baselineGemm(Path jar) throws ReflectiveOperationException, MalformedURLException {
         URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, GemmPeakRatio.class.getClassLoader().getParent());
         Class<?> type = loader.loadClass("org.tapegrad.kernel.VectorGemm");
         Object kernel = type.getConstructor(int.class).newInstance(1);
-        MethodHandle gemm = MethodHandles.publicLookup().findVirtual(type, "gemm", MethodType.methodType(void.class,
-                boolean.class, boolean.class, int.class, int.class, int.class, double[].class, double[].class, double[].class, boolean.class));
-        return gemm.bindTo(kernel).asType(MethodType.methodType(void.class, boolean.class, boolean.class, int.class, int.class,
-                int.class, double[].class, double[].class, double[].class, boolean.class));
+        MethodHandle[] out = new MethodHandle[2];
+        Class<?>[] arrays = {double[].class, float[].class};
+        for (int i = 0; i < 2; i++) {
+            MethodType t = MethodType.methodType(void.class, boolean.class, boolean.class, int.class, int.class, int.class,
+                    arrays[i], arrays[i], arrays[i], boolean.class);
+            try {
+                type.getDeclaredMethod("gemm", t.parameterArray());
+            } catch (NoSuchMethodException e) {
+                continue;
+            }
+            out[i] = MethodHandles.publicLookup().findVirtual(type, "gemm", t).bindTo(kernel);
+        }
+        if (out[0] == null) {
+            throw new IllegalArgumentException(jar + ": its VectorGemm has no double gemm");
+        }
+        return out;
     }
 
     private static long cpu() {
         return THREADS.getCurrentThreadCpuTime();
+    }
+
+    private static double max(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
 
     private static double median(List<Double> v) {

@@ -17,7 +17,7 @@ final class VectorFloatGemm {
     static final int MC = 8 * MR;
 
     /** Floats of packed B per block of columns (1 MB). */
-    static final int B_BLOCK = 256 * 1024;
+    static final int B_BLOCK = 128 * 1024;
 
     /** Below this many rows of C, {@link VectorSmallFloatGemm} is faster. */
     static final int SMALL_M = 12;
@@ -68,12 +68,12 @@ final class VectorFloatGemm {
                     if (!oneRowBlock) {
                         GemmPacking.packA(a, transA, m, k, ic, mc, pc, kc, MR, packedA);
                     }
-                    for (int q = 0; q < panels; q++) {
-                        int jr = jc + q * NR;
-                        int cols = Math.min(NR, jEnd - jr);
-                        for (int ir = 0; ir < mc; ir += MR) {
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int rows = Math.min(MR, mc - ir);
+                        for (int q = 0; q < panels; q++) {
+                            int jr = jc + q * NR;
                             VectorFloatMicroKernel.multiply(kc, packedA, ir * kc, packedB, q * NR * kc,
-                                    c, ic + ir + jr * m, m, Math.min(MR, mc - ir), cols, add, s.tile);
+                                    c, ic + ir + jr * m, m, rows, Math.min(NR, jEnd - jr), add, s.tile);
                         }
                     }
                 }
