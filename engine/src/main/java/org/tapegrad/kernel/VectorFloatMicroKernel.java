@@ -4,16 +4,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-blocked heart of {@link VectorGemm}: one {@code MR×NR} tile of {@code C} (2 vectors of rows ×
- * 4 columns, 8 accumulators) held in vector registers across a whole {@code kc}-long slice of the inner
- * dimension, one fused multiply-add per accumulator per step. {@code A} comes packed ({@code MR} contiguous rows per
- * step, zero-padded), {@code B} comes packed too ({@code NR} contiguous columns per step) or, in
- * {@link #multiplyUnpackedB}, is read where it lies.
- *
- * <p>Why 2 vectors × 4 columns: measured on AVX-512 (Zen 5) against 2×6, 3×4, 3×8, 4×2, 4×3 and 4×4, it was as fast
- * as the best of them on every benchmark shape, and its 16-row tile wastes the least on batches of 16 or 32 rows.
- * Tiles with 24 or more accumulators were markedly slower (register spills). The file was generated from a small
- * template, which is why the tile is spelled out in full.
+ * {@link VectorMicroKernel} in float32, the register-blocked heart of {@link VectorFloatGemm}: one {@code MR×NR} tile
+ * of {@code C} (2 vectors of 16 floats × 4 columns with 512-bit vectors, 8 accumulators) held in registers across a
+ * {@code kc}-long slice of the inner dimension, one fused multiply-add per accumulator per step, each lane summing its
+ * products in increasing p (so the same bits on every call, tier and thread count). {@code A} comes packed,
+ * {@code B} packed or, in {@link #multiplyUnpackedB}, read where it lies. The tile is the double kernel's: measured
+ * against 2 vectors × 6 columns on Zen 4 (one run, loaded machine): no faster at 512³ or at 32×192·192×512, and 32 rows fit batches of 32.
  */
 final class VectorFloatMicroKernel {
 
