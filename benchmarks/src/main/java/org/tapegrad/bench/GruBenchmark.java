@@ -34,13 +34,21 @@ public class GruBenchmark {
     @Param({"B1_T100_I64_H64", "B32_T100_I64_H128", "B64_T50_I128_H512", "B16_T1000_I32_H64"})
     public String shape;
 
-    private final Tape tape = new Tape();
+    /**
+     * Threads the tape's products are split over: {@value TapeKernels#CONFIGURED} ({@code -Dtapegrad.threads}, default
+     * the cores) or a number ({@code -p threads=1,2} measures both side by side).
+     */
+    @Param({TapeKernels.CONFIGURED})
+    public String threads;
+
+    private Tape tape;
     private GruCell cell;
     private R064Store[] xs;
 
     @Setup
     public void setUp() {
         BenchmarkJvm.limitOjAlgoThreads();
+        tape = new Tape(TapeKernels.forThreads(threads));
         RecurrentShape s = RecurrentShape.parse(shape);
         Random random = new Random(7);
         cell = new GruCell("gru", s.input(), s.hidden(), GruCell.Variant.LINEAR_BEFORE_RESET, random);

@@ -36,7 +36,14 @@ public class LstmBenchmark {
     @Param({"B1_T100_I64_H64", "B32_T100_I64_H128", "B64_T50_I128_H512", "B16_T1000_I32_H64"})
     public String shape;
 
-    private final Tape tape = new Tape();
+    /**
+     * Threads the tape's products are split over: {@value TapeKernels#CONFIGURED} ({@code -Dtapegrad.threads}, default
+     * the cores) or a number ({@code -p threads=1,2} measures both side by side).
+     */
+    @Param({TapeKernels.CONFIGURED})
+    public String threads;
+
+    private Tape tape;
     private LstmCell cell;
     private R064Store[] xs;
     private FusedLstm fusedLstm;
@@ -48,6 +55,7 @@ public class LstmBenchmark {
     @Setup
     public void setUp() {
         BenchmarkJvm.limitOjAlgoThreads();
+        tape = new Tape(TapeKernels.forThreads(threads));
         RecurrentShape s = RecurrentShape.parse(shape);
         Random random = new Random(7);
         cell = new LstmCell("lstm", s.input(), s.hidden(), random);
