@@ -16,8 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The hand-off is cheap enough for the per-step products of a recurrent network (a few 10⁶ multiply-adds): the
  * blocks of one product are published as a {@link Job} that the caller and the workers claim with one atomic
- * increment each, the caller spins until the claimed blocks are done, and a worker that finished spins for
- * {@value #SPIN_NANOS} ns before it parks, so that the next product of the same step finds it awake (waking a parked
+ * increment each, the caller spins until the claimed blocks are done, and a worker that finished stays awake for
+ * {@value #SPIN_NANOS} ns (spinning, then yielding the core between checks) before it parks, so that the next product of the same step finds it awake (waking a parked
  * thread costs tens of microseconds, see {@code HandoffBenchmark}). A block nobody has claimed yet is run by the
  * caller itself, so a worker that the OS has not scheduled delays nothing; when another thread is using the pool,
  * the product runs on the caller alone.
@@ -39,8 +39,11 @@ final class GemmThreads {
      */
     static final long MIN_PARALLEL_WORK = 1L << 18;
 
-    /** How long an idle worker spins before it parks: longer than the element-wise work between two products. */
+    /** How long an idle worker waits awake before it parks: longer than the element-wise work between two products. */
     static final long SPIN_NANOS = 200_000;
+
+    /** The first part of that wait, spent in a tight spin; the rest yields the core between checks. */
+    static final long EAGER_SPIN_NANOS = 5_000;
 
     private static final AtomicReference<Pool> POOL = new AtomicReference<>();
 
@@ -170,7 +173,7 @@ final class GemmThreads {
         void awaitDone() {
             int spins = 0;
             while (remaining.get() > 0) {
-                if (++spins < 1 << 16) {
+                if (++spins < 1 << 10) {
                     Thread.onSpinWait();
                 } else {
                     Thread.yield();   // the worker holding a block was descheduled: give it the core
@@ -239,10 +242,18 @@ final class GemmThreads {
         public void run() {
             long seen = pool.sequence;
             while (true) {
-                long deadline = System.nanoTime() + SPIN_NANOS;
+                long start = System.nanoTime();
                 while (pool.sequence == seen) {
-                    if (System.nanoTime() < deadline) {
+                    long waited = System.nanoTime() - start;
+                    if (waited < EAGER_SPIN_NANOS) {
                         Thread.onSpinWait();
+                        continue;
+                    }
+                    if (waited < SPIN_NANOS) {
+                        // Spinning by yielding: as quick to see the next job on an idle core, but on a busy machine
+                        // the core goes to whatever else is runnable instead of being burnt on this process's share
+                        // (Linux shares CPU between sessions, so a worker that spins hard slows its own caller).
+                        Thread.yield();
                         continue;
                     }
                     parked = true;
