@@ -240,7 +240,9 @@ final class GemmThreads {
 
         @Override
         public void run() {
-            long seen = pool.sequence;
+            // From 0, not from the sequence at start-up: the job that started the pool may be published before this
+            // thread first runs, and must not be taken for one already seen.
+            long seen = 0;
             while (true) {
                 long start = System.nanoTime();
                 while (pool.sequence == seen) {
