@@ -2,10 +2,12 @@ package org.tapegrad.tape;
 
 import java.util.ArrayList;
 
-import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.PhysicalStore;
+import org.tapegrad.op.DType;
+import org.tapegrad.op.Stores;
 
 /**
- * Recycles {@link R064Store}s by exact shape. A training loop records the same shapes every step, so after the
+ * Recycles stores of one element type by exact shape. A training loop records the same shapes every step, so after the
  * first step every request is served from the pool and the steady state allocates no arrays. The pool remembers
  * what it lent since the last {@link #releaseAll()}: a tape's buffers all come back at once, on reset.
  *
@@ -14,24 +16,30 @@ import org.ojalgo.matrix.store.R064Store;
  */
 final class BufferPool {
 
+    private final DType dtype;
+
+    BufferPool(DType dtype) {
+        this.dtype = dtype;
+    }
+
     private int[] rows = new int[16];
     private int[] cols = new int[16];
-    private final ArrayList<ArrayList<R064Store>> free = new ArrayList<>();
-    private final ArrayList<R064Store> lent = new ArrayList<>();
+    private final ArrayList<ArrayList<PhysicalStore<Double>>> free = new ArrayList<>();
+    private final ArrayList<PhysicalStore<Double>> lent = new ArrayList<>();
     private int shapes;
     private int lastHit;
     private long allocatedElements;
 
     /** A store of this shape with undefined content, lent until the next {@link #releaseAll()}. */
-    R064Store take(int r, int c) {
-        ArrayList<R064Store> stack = stackFor(r, c);
+    PhysicalStore<Double> take(int r, int c) {
+        ArrayList<PhysicalStore<Double>> stack = stackFor(r, c);
         int n = stack.size();
-        R064Store s;
+        PhysicalStore<Double> s;
         if (n > 0) {
             s = stack.remove(n - 1);
         } else {
             allocatedElements += (long) r * c;
-            s = R064Store.FACTORY.make(r, c);
+            s = Stores.make(dtype, r, c);
         }
         lent.add(s);
         return s;
@@ -40,18 +48,18 @@ final class BufferPool {
     /** Takes back every store lent since the last call. */
     void releaseAll() {
         for (int i = 0, n = lent.size(); i < n; i++) {
-            R064Store s = lent.get(i);
+            PhysicalStore<Double> s = lent.get(i);
             stackFor(s.getRowDim(), s.getColDim()).add(s);
         }
         lent.clear();
     }
 
-    /** Total number of doubles ever allocated by this pool (a diagnostic for "does the steady state allocate"). */
+    /** Total number of elements ever allocated by this pool (a diagnostic for "does the steady state allocate"). */
     long allocatedElements() {
         return allocatedElements;
     }
 
-    private ArrayList<R064Store> stackFor(int r, int c) {
+    private ArrayList<PhysicalStore<Double>> stackFor(int r, int c) {
         if (lastHit < shapes && rows[lastHit] == r && cols[lastHit] == c) {
             return free.get(lastHit);
         }

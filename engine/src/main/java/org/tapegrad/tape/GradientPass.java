@@ -3,7 +3,10 @@ package org.tapegrad.tape;
 import java.util.List;
 
 import org.ojalgo.matrix.store.MatrixStore;
+import org.ojalgo.matrix.store.PhysicalStore;
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.op.Stores;
 
 /**
  * One reverse replay of a recording: the gradient of one output with respect to every value recorded before it,
@@ -15,12 +18,14 @@ import org.ojalgo.matrix.store.R064Store;
 final class GradientPass {
 
     private final Tape tape;
-    private final R064Store[] grads;
+    private final PhysicalStore<Double>[] grads;
     private final boolean intoParameters;
 
     private GradientPass(Tape tape, int values, boolean intoParameters) {
         this.tape = tape;
-        this.grads = new R064Store[values];
+        @SuppressWarnings("unchecked")
+        PhysicalStore<Double>[] g = new PhysicalStore[values];
+        this.grads = g;
         this.intoParameters = intoParameters;
     }
 
@@ -43,15 +48,30 @@ final class GradientPass {
             throw new IllegalArgumentException("gradients: the output " + output.shape() + " does not depend on anything that needs a gradient (only constants, detached values or noGrad results)");
         }
         GradientPass pass = new GradientPass(tape, tape.valueCount(), intoParameters);
-        R064Store g = pass.accumulatorOf(output);
+        PhysicalStore<Double> g = pass.accumulatorOf(output);
         // Added, not set: when the output is itself a parameter's leaf, its buffer may already hold a gradient.
-        if (seed == null) {
-            g.data[0] += 1.0;
+        if (g instanceof R032Store) {
+            float[] d = ((R032Store) g).data;
+            if (seed == null) {
+                d[0] += 1.0f;
+            } else {
+                int rows = output.rows();
+                for (int j = 0; j < output.cols(); j++) {
+                    for (int i = 0; i < rows; i++) {
+                        d[i + j * rows] += (float) seed.doubleValue(i, j);
+                    }
+                }
+            }
         } else {
-            int rows = output.rows();
-            for (int j = 0; j < output.cols(); j++) {
-                for (int i = 0; i < rows; i++) {
-                    g.data[i + j * rows] += seed.doubleValue(i, j);
+            double[] d = ((R064Store) g).data;
+            if (seed == null) {
+                d[0] += 1.0;
+            } else {
+                int rows = output.rows();
+                for (int j = 0; j < output.cols(); j++) {
+                    for (int i = 0; i < rows; i++) {
+                        d[i + j * rows] += seed.doubleValue(i, j);
+                    }
                 }
             }
         }
@@ -69,19 +89,19 @@ final class GradientPass {
     }
 
     /** The gradient of {@code v}, or null when the pass did not reach it. */
-    R064Store storeOf(Var v) {
+    PhysicalStore<Double> storeOf(Var v) {
         return grads[v.index()];
     }
 
     /** The gradient buffer of {@code v}: zero-filled the first time it is asked for, or its parameter's gradient. */
-    R064Store accumulatorOf(Var v) {
-        R064Store g = grads[v.index()];
+    PhysicalStore<Double> accumulatorOf(Var v) {
+        PhysicalStore<Double> g = grads[v.index()];
         if (g == null) {
             if (intoParameters && v.parameter() != null) {
                 g = v.parameter().gradStore();
             } else {
                 g = tape.take(v.rows(), v.cols());
-                java.util.Arrays.fill(g.data, 0.0);
+                Stores.fill(g, 0.0);
             }
             grads[v.index()] = g;
         }

@@ -12,13 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
 import org.tapegrad.layers.seq.Unroll;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
 /**
- * Forward + backward through time of each recurrent cell, on a tape whose products are split over two threads, gives
+ * Forward + backward through time of each recurrent cell, in float64 and float32, on a tape whose products are split over two threads, gives
  * the bits of the same run on one thread: loss and every parameter gradient. The shape (B=32, H=96) makes every
  * per-step product large enough to be split (engine's {@code GemmThreadsTest} shows that such products do run on
  * both threads).
@@ -39,17 +40,20 @@ class ThreadCountReproducibilityTest {
                 () -> new LstmCell("lstm", INPUT, HIDDEN, new Random(3)),
                 () -> new GruCell("gru", INPUT, HIDDEN, GruCell.Variant.LINEAR_BEFORE_RESET, new Random(3)),
                 () -> new RnnCell("rnn", INPUT, HIDDEN, RnnCell.Activation.TANH, new Random(3)));
-        for (Supplier<Cell<?>> cell : cells) {
-            double[] expected = run(cell.get(), one);
-            for (int repeat = 0; repeat < 3; repeat++) {
-                assertArrayEquals(expected, run(cell.get(), two), cell.get().getClass().getSimpleName() + " run " + repeat);
+        for (DType dtype : DType.values()) {
+            for (Supplier<Cell<?>> cell : cells) {
+                double[] expected = run(cell.get(), one, dtype);
+                for (int repeat = 0; repeat < 2; repeat++) {
+                    assertArrayEquals(expected, run(cell.get(), two, dtype), cell.get().getClass().getSimpleName() + " " + dtype + " run " + repeat);
+                }
             }
         }
     }
 
     /** The loss followed by every parameter gradient, flattened. */
-    private static <S extends CellState> double[] run(Cell<S> cell, Kernels kernels) {
-        Tape tape = new Tape(kernels);
+    private static <S extends CellState> double[] run(Cell<S> cell, Kernels kernels, DType dtype) {
+        cell.convertTo(dtype);
+        Tape tape = new Tape(kernels, dtype);
         Random random = new Random(11);
         List<Var> inputs = new ArrayList<>();
         for (int t = 0; t < STEPS; t++) {
