@@ -3,75 +3,128 @@
 
 Times PyTorch on the same recurrent configurations as LstmBenchmark / GruBenchmark / RnnBenchmark (forward +
 backward through time, loss = sum of h_T, gradients for every parameter; the input needs no gradient) and on a few
-GEMM shapes, in float64 (float32 for reference), with 1 and 2 intra-op threads, and reports the median of several
-runs. Given JMH results (`-rf json -rff FILE`; the median of the measurement iterations is used), prints one table
-tapegrad vs PyTorch with the ratio per row.
+GEMM shapes, in float32 and float64, at each requested thread count, by WALL CLOCK (median of several runs). Given
+JMH results (`-rf json -rff FILE`; the median of the measurement iterations is used), prints tapegrad beside
+PyTorch per cell, shape, dtype and thread count.
 
-    /usr/bin/python3 benchmarks/pytorch_compare.py --jmh rec.json [--jmh gemm.json ...]       # wall clock, JMH
-    /usr/bin/python3 benchmarks/pytorch_compare.py --cpu-csv cpu.csv --clock cpu --threads 1  # CPU time, shared machine
+    /usr/bin/python3 benchmarks/pytorch_compare.py --jmh rec.json [--jmh gemm.json ...] [--threads 1 2]
 
-where cpu.csv comes from `org.tapegrad.bench.InterleavedRatio --csv=cpu.csv` (thread CPU time, robust to other
-processes on the machine; compare it with PyTorch's 1-thread CPU time).
+Threads: each thread count is measured in a child process started with OMP_NUM_THREADS set to that count (it must
+be set before torch and its OpenMP runtime load, so the parent never imports torch) and OPENBLAS_CORETYPE and
+OPENBLAS_L2_SIZE removed from the child's environment; the child also calls torch.set_num_threads(count) and
+torch.set_num_interop_threads(1), and checks that torch reports that count.
+
+Process CPU time is deliberately not offered: with OpenMP it counts the threads spinning while they wait, which
+inflated PyTorch's figures (LSTM B=1: 13.6 ms by CPU time, 7.8 ms by wall clock).
+
+tapegrad figures are read from JMH JSON: the benchmark's `threads` parameter (or `-Dtapegrad.threads=N` among the
+fork's JVM arguments) gives the thread count, a `dtype` parameter (any value containing 32 or 64) the element type,
+float64 when there is none.
 
 Only the standard library and torch are used.
 """
 import argparse
 import json
+import os
 import re
 import statistics
+import subprocess
+import sys
 import time
-
-import torch
 
 SHAPES = [(1, 100, 64, 64), (32, 100, 64, 128), (64, 50, 128, 512), (16, 1000, 32, 64)]  # B, T, I, H
 GEMMS = [(1, 64, 256), (32, 64, 256), (32, 192, 512), (512, 512, 512)]   # M, K, N (the issue's shapes)
-CELLS = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}
+CELLS = ["lstm", "gru", "rnn"]
+DTYPES = ["f32", "f64"]
 JMH_CELL = {"LstmBenchmark": "lstm", "GruBenchmark": "gru", "RnnBenchmark": "rnn"}
 UNIT_MS = {"ns/op": 1e-6, "us/op": 1e-3, "ms/op": 1.0, "s/op": 1e3}
+CHILD_ENV_REMOVED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
-CLOCK = time.perf_counter
-
+# ---------------------------------------------------------------------------------------------------- child: torch
 
 def median_ms(fn, budget_s):
-    """Median time of fn() in ms on CLOCK, after two warm-up calls; as many runs as fit the budget (3..15)."""
+    """Median wall-clock time of fn() in ms, after two warm-up calls; as many runs as fit the budget (3..15)."""
     fn()
-    start = CLOCK()
+    start = time.perf_counter()
     fn()
-    once = CLOCK() - start
+    once = time.perf_counter() - start
     runs = max(3, min(15, int(budget_s / max(once, 1e-9))))
     times = []
     for _ in range(runs):
-        start = CLOCK()
+        start = time.perf_counter()
         fn()
-        times.append((CLOCK() - start) * 1e3)
+        times.append((time.perf_counter() - start) * 1e3)
     return statistics.median(times)
 
 
-def recurrent_ms(cell, shape, dtype, budget_s):
-    b, t, i, h = shape
-    torch.manual_seed(7)
-    module = CELLS[cell](i, h, dtype=dtype)  # RNN default nonlinearity is tanh
-    x = torch.rand(t, b, i, dtype=dtype) * 2 - 1
+def child(args):
+    """Measures every row at one thread count and prints {"rows": [...], ...} as JSON on stdout."""
+    import torch
 
-    def step():
-        module.zero_grad(set_to_none=False)
-        out, _ = module(x)
-        out[-1].sum().backward()
+    threads = args.threads[0]
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
+    if torch.get_num_threads() != threads:
+        sys.exit(f"pytorch_compare: torch runs {torch.get_num_threads()} threads, asked for {threads}")
+    modules = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}  # RNN default nonlinearity: tanh
+    dtypes = {"f32": torch.float32, "f64": torch.float64}
 
-    return median_ms(step, budget_s)
+    def recurrent_ms(cell, shape, dtype):
+        b, t, i, h = shape
+        torch.manual_seed(7)
+        module = modules[cell](i, h, dtype=dtype)
+        x = torch.rand(t, b, i, dtype=dtype) * 2 - 1
+
+        def step():
+            module.zero_grad(set_to_none=False)
+            out, _ = module(x)
+            out[-1].sum().backward()
+
+        return median_ms(step, args.budget)
+
+    def gemm_ms(shape, dtype):
+        m, k, n = shape
+        a = torch.rand(m, k, dtype=dtype)
+        b = torch.rand(k, n, dtype=dtype)
+        c = torch.empty(m, n, dtype=dtype)
+        return median_ms(lambda: torch.mm(a, b, out=c), args.budget)
+
+    rows = []
+    for cell in args.cells:
+        for shape in shapes(args):
+            for dt in DTYPES:
+                rows.append({"kind": cell, "shape": shape, "dtype": dt, "ms": recurrent_ms(cell, tuple(shape), dtypes[dt])})
+                print(f"  {threads} thr {cell} {shape} {dt}: {rows[-1]['ms']:.3f} ms", file=sys.stderr, flush=True)
+    if not args.no_gemm:
+        for shape in args.gemm_shapes:
+            for dt in DTYPES:
+                rows.append({"kind": "gemm", "shape": shape, "dtype": dt, "ms": gemm_ms(tuple(shape), dtypes[dt])})
+    json.dump({"threads": threads, "torch": torch.__version__, "omp": os.environ.get("OMP_NUM_THREADS"),
+               "torch_threads": torch.get_num_threads(), "rows": rows}, sys.stdout)
 
 
-def gemm_ms(shape, dtype, budget_s):
-    m, k, n = shape
-    a = torch.rand(m, k, dtype=dtype)
-    b = torch.rand(k, n, dtype=dtype)
-    c = torch.empty(m, n, dtype=dtype)
-    return median_ms(lambda: torch.mm(a, b, out=c), budget_s)
+# ------------------------------------------------------------------------------------------ parent: spawn and print
+
+def run_child(args, threads):
+    env = dict(os.environ)
+    for name in CHILD_ENV_REMOVED:
+        env.pop(name, None)
+    env["OMP_NUM_THREADS"] = str(threads)
+    command = [sys.executable, os.path.abspath(__file__), "--child", "--threads", str(threads),
+               "--budget", str(args.budget), "--cells", *args.cells]
+    if args.skip_large:
+        command.append("--skip-large")
+    if args.no_gemm:
+        command.append("--no-gemm")
+    for shape in args.gemm_shapes:
+        command += ["--gemm", "x".join(map(str, shape))]
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True, text=True)
+    return json.loads(done.stdout)
 
 
 def read_jmh(paths):
-    """{(kind, key, variant): ms} from JMH JSON files; kind is a cell name or 'gemm'."""
+    """{(kind, shape, dtype, threads, method): ms} from JMH JSON files; kind is a cell name or 'gemm'."""
     found = {}
     for path in paths:
         with open(path) as f:
@@ -83,42 +136,48 @@ def read_jmh(paths):
                 # iterations disturbed by other processes should not move the figure.
                 samples = [v for fork in metric.get("rawData", []) for v in fork] or [metric["score"]]
                 ms = statistics.median(samples) * UNIT_MS.get(metric["scoreUnit"], float("nan"))
+                threads = jmh_threads(params, row.get("jvmArgs", []))
+                dtype = jmh_dtype(params)
                 if cls in JMH_CELL and "shape" in params:
-                    b, t, i, h = map(int, re.findall(r"\d+", params["shape"]))
-                    found[(JMH_CELL[cls], (b, t, i, h), method)] = ms
-                elif "Gemm" in cls:
+                    shape = tuple(map(int, re.findall(r"\d+", params["shape"])))
+                    found[(JMH_CELL[cls], shape, dtype, threads, method)] = ms
+                elif "Gemm" in cls and "kernel" in params:
                     dims = gemm_dims(params)
                     if dims:
-                        found[("gemm", dims, method)] = ms
+                        found[("gemm", dims, dtype, threads, params["kernel"])] = ms
     return found
 
 
-def read_cpu_csv(paths):
-    """{(cell, shape, 'tape'|'fused'): ms} from InterleavedRatio's CSV (thread CPU time medians)."""
-    found = {}
-    for path in paths:
-        with open(path) as f:
-            next(f)
-            for line in f:
-                cell, b, t, i, h, tape, fused, paired = line.strip().split(",")
-                shape = (int(b), int(t), int(i), int(h))
-                found[(cell, shape, "tape")] = float(tape)
-                if fused:
-                    found[(cell, shape, "fused")] = float(fused)
-                    found[(cell, shape, "ratio")] = float(paired)  # median of per-round ratios
-    return found
+def jmh_threads(params, jvm_args):
+    value = params.get("threads")
+    if value is not None and value.isdigit():
+        return int(value)
+    for arg in reversed(jvm_args):
+        m = re.fullmatch(r"-Dtapegrad\.threads=(\d+)", arg)
+        if m:
+            return int(m.group(1))
+    return None   # the JVM's default: one per core
+
+
+def jmh_dtype(params):
+    value = str(params.get("dtype", "f64")).lower()
+    return "f32" if "32" in value else "f64"
 
 
 def gemm_dims(params):
-    """(M, K, N) from a GEMM benchmark's parameters: m/k/n, or one value like '32x64x256' read as MxKxN."""
+    """(M, K, N) from a GEMM benchmark's parameters: m/k/n, or a shape like '32x64x256' read as MxKxN."""
     lower = {k.lower(): v for k, v in params.items()}
     if all(d in lower for d in "mkn"):
         return int(lower["m"]), int(lower["k"]), int(lower["n"])
-    for value in params.values():
-        numbers = re.findall(r"\d+", value)
-        if len(numbers) == 3:
-            return tuple(map(int, numbers))
-    return None
+    shape = params.get("shape", "")
+    if ":" in shape:   # A transposed or B transposed: not the plain product PyTorch is timed on
+        return None
+    numbers = re.findall(r"\d+", shape)
+    return tuple(map(int, numbers)) if len(numbers) == 3 else None
+
+
+def shapes(args):
+    return [list(s) for s in SHAPES if not (args.skip_large and s[3] == 512)]
 
 
 def fmt(x):
@@ -132,66 +191,74 @@ def ratio(a, b):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--jmh", action="append", default=[], help="JMH result JSON (-rf json -rff FILE); repeatable")
-    p.add_argument("--cpu-csv", action="append", default=[],
-                   help="InterleavedRatio --csv output (CPU ms); takes precedence over JMH for the recurrent rows")
-    p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="thread counts (default 1 2)")
     p.add_argument("--budget", type=float, default=3.0, help="seconds of timed runs per measurement (default 3)")
-    p.add_argument("--cells", nargs="+", default=list(CELLS), choices=list(CELLS))
+    p.add_argument("--cells", nargs="+", default=CELLS, choices=CELLS)
     p.add_argument("--skip-large", action="store_true", help="leave out B=64,H=512")
     p.add_argument("--no-gemm", action="store_true")
-    p.add_argument("--clock", choices=["wall", "cpu"], default="wall",
-                   help="cpu: process CPU time (all threads), robust to other load; with 1 thread it is the latency")
+    p.add_argument("--gemm", action="append", default=[], metavar="MxKxN", help="GEMM shape to time (default: the issue's four)")
+    p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
-    global CLOCK
-    CLOCK = time.process_time if args.clock == "cpu" else time.perf_counter
+    args.gemm_shapes = [list(map(int, g.split("x"))) for g in args.gemm] or [list(g) for g in GEMMS]
+    if args.child:
+        child(args)
+        return
 
     jmh = read_jmh(args.jmh)
-    jmh.update(read_cpu_csv(args.cpu_csv))
-    torch.set_num_interop_threads(1)
-    shapes = [s for s in SHAPES if not (args.skip_large and s[3] == 512)]
-    gemms = sorted(set(GEMMS) | {key for kind, key, _ in jmh if kind == "gemm"})
-    t0 = args.threads[0]
+    torch_ms = {}
+    info = []
+    for threads in args.threads:
+        print(f"measuring PyTorch at {threads} thread(s) in a child process ...", file=sys.stderr, flush=True)
+        result = run_child(args, threads)
+        info.append(result)
+        for row in result["rows"]:
+            torch_ms[(row["kind"], tuple(row["shape"]), row["dtype"], threads)] = row["ms"]
 
-    def torch_cols(measure, key):
-        cols = {}
-        for threads in args.threads:
-            torch.set_num_threads(threads)
-            cols[("f64", threads)] = measure(key, torch.float64, args.budget)
-        torch.set_num_threads(t0)
-        cols[("f32", t0)] = measure(key, torch.float32, args.budget)
-        return cols
-
-    heads = [f"torch f64 {t}t" for t in args.threads] + [f"torch f32 {t0}t"]
-    print(f"PyTorch {torch.__version__}, median {args.clock} ms per forward+backward (recurrent, loss = sum h_T) or per product (GEMM)")
-    source = "InterleavedRatio CPU ms" if args.cpu_csv else "JMH median ms" if args.jmh else "no tapegrad figures"
-    print(f"tapegrad columns: {source}" + ("; with --clock cpu a 2-thread column is the CPU of both threads, not latency"
-                                          if args.clock == "cpu" and max(args.threads) > 1 else ""))
+    print(f"PyTorch {info[0]['torch']}: median WALL-CLOCK ms per forward+backward (recurrent, loss = sum h_T) or per "
+          f"product (GEMM), {args.budget:g} s of runs per figure")
+    for result in info:
+        print(f"  {result['threads']} thread(s): child process with OMP_NUM_THREADS={result['omp']}, "
+              f"torch.set_num_threads({result['threads']}) (torch reports {result['torch_threads']}), "
+              f"{' and '.join(CHILD_ENV_REMOVED)} unset")
+    print("tapegrad: " + (f"JMH median ms from {', '.join(args.jmh)} (threads from the `threads` parameter or "
+                          "-Dtapegrad.threads; '-' where the run has no such row)" if args.jmh else "no JMH file given"))
     print()
-    print("| cell | B,T,I,H | tapegrad tape | tapegrad fused | tape/fused | " + " | ".join(heads) + f" | tape/torch f64 {t0}t |")
-    print("|---" * (6 + len(heads)) + "|")
+    heads = []
+    for t in args.threads:
+        heads += [f"tapegrad {t}t", f"torch {t}t", f"tape/torch {t}t"]
+    speedup = len(args.threads) > 1
+    last = args.threads[-1]
+    print("| cell | B,T,I,H | dtype | " + " | ".join(heads) + (f" | tapegrad {args.threads[0]}t/{last}t |" if speedup else " |"))
+    print("|---" * (3 + len(heads) + speedup) + "|")
     for cell in args.cells:
-        for shape in shapes:
-            cols = torch_cols(lambda key, dt, bud: recurrent_ms(cell, key, dt, bud), shape)
-            tape = jmh.get((cell, shape, "tape"))
-            fused = jmh.get((cell, shape, "fused"))
-            torch_cells = [fmt(cols[("f64", t)]) for t in args.threads] + [fmt(cols[("f32", t0)])]
-            paired = jmh.get((cell, shape, "ratio"))
-            tape_fused = f"{paired:.2f}" if paired is not None else ratio(tape, fused)
-            print(f"| {cell} | {','.join(map(str, shape))} | {fmt(tape)} | {fmt(fused)} | {tape_fused} | "
-                  + " | ".join(torch_cells) + f" | {ratio(tape, cols[('f64', t0)])} |", flush=True)
+        for shape in map(tuple, shapes(args)):
+            for dt in DTYPES:
+                cells = []
+                for t in args.threads:
+                    ours = jmh.get((cell, shape, dt, t, "tape"))
+                    if ours is None and t == max(args.threads):
+                        ours = jmh.get((cell, shape, dt, None, "tape"))   # JVM default: one thread per core
+                    theirs = torch_ms.get((cell, shape, dt, t))
+                    cells += [fmt(ours), fmt(theirs), ratio(ours, theirs)]
+                row = f"| {cell} | {','.join(map(str, shape))} | {dt} | " + " | ".join(cells)
+                if speedup:
+                    first = jmh.get((cell, shape, dt, args.threads[0], "tape"))
+                    end = jmh.get((cell, shape, dt, last, "tape")) or jmh.get((cell, shape, dt, None, "tape"))
+                    row += f" | {ratio(first, end)}"
+                print(row + " |")
     if args.no_gemm:
         return
     print()
-    print("| GEMM M×K·K×N | tapegrad (JMH) | " + " | ".join(heads) + f" | tapegrad/torch f64 {t0}t |")
-    print("|---" * (3 + len(heads)) + "|")
-    for shape in gemms:
-        cols = torch_cols(gemm_ms, shape)
-        ours = sorted((variant, ms) for kind, key, variant in jmh for ms in [jmh[(kind, key, variant)]] if kind == "gemm" and key == shape)
-        label = "; ".join(f"{v} {fmt(ms)}" for v, ms in ours) or "-"
-        best = min((ms for _, ms in ours), default=None)
-        torch_cells = [fmt(cols[("f64", t)]) for t in args.threads] + [fmt(cols[("f32", t0)])]
-        print(f"| {shape[0]}×{shape[1]}·{shape[1]}×{shape[2]} | {label} | " + " | ".join(torch_cells)
-              + f" | {ratio(best, cols[('f64', t0)])} |", flush=True)
+    print("| GEMM M×K·K×N | dtype | " + " | ".join(f"tapegrad {t}t (kernel ms) | torch {t}t" for t in args.threads) + " |")
+    print("|---" * (2 + 2 * len(args.threads)) + "|")
+    for shape in map(tuple, args.gemm_shapes):
+        for dt in DTYPES:
+            cells = []
+            for t in args.threads:
+                ours = sorted((key[4], ms) for key, ms in jmh.items() if key[:4] == ("gemm", shape, dt, t))
+                cells += ["; ".join(f"{kernel} {fmt(ms)}" for kernel, ms in ours) or "-",
+                          fmt(torch_ms.get(("gemm", shape, dt, t)))]
+            print(f"| {shape[0]}×{shape[1]}·{shape[1]}×{shape[2]} | {dt} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ import org.tapegrad.tape.Tape;
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.InterleavedRatio
  *      [--seconds=20] [--cells=lstm,gru,rnn] [--csv=file] [B1_T100_I64_H64 ...]</pre>
  *
- * The CSV ({@code cell,B,T,I,H,tape_ms,fused_ms,ratio}) is read by {@code pytorch_compare.py --cpu-csv}.
+ * The CSV has the columns {@code cell,B,T,I,H,tape_ms,fused_ms,ratio} (thread CPU ms).
  */
 public final class InterleavedRatio {
 

@@ -38,6 +38,13 @@ public class LstmBenchmark {
     @Param({"B1_T100_I64_H64", "B32_T100_I64_H128", "B64_T50_I128_H512", "B16_T1000_I32_H64"})
     public String shape;
 
+    /**
+     * Threads the tape's products are split over: {@value TapeKernels#CONFIGURED} ({@code -Dtapegrad.threads}, default
+     * the cores) or a number ({@code -p threads=1,2} measures both side by side).
+     */
+    @Param({TapeKernels.CONFIGURED})
+    public String threads;
+
     /** The tape's element type; only {@link #tape} has it (the fused reference is float64). */
     @State(Scope.Thread)
     public static class Precision {
@@ -46,8 +53,8 @@ public class LstmBenchmark {
         public String dtype;
     }
 
-    private final Tape tape = new Tape();
-    private final Tape tape32 = new Tape(DType.F32);
+    private Tape tape;
+    private Tape tape32;
     private LstmCell cell;
     private LstmCell cell32;
     private R064Store[] xs;
@@ -60,6 +67,8 @@ public class LstmBenchmark {
     @Setup
     public void setUp() {
         BenchmarkJvm.limitOjAlgoThreads();
+        tape = new Tape(TapeKernels.forThreads(threads));
+        tape32 = new Tape(TapeKernels.forThreads(threads), DType.F32);
         RecurrentShape s = RecurrentShape.parse(shape);
         Random random = new Random(7);
         cell = new LstmCell("lstm", s.input(), s.hidden(), random);

@@ -32,6 +32,12 @@ public class RnnBenchmark {
     @Param({"B1_T100_I64_H64", "B32_T100_I64_H128", "B64_T50_I128_H512", "B16_T1000_I32_H64"})
     public String shape;
 
+    /**
+     * Threads the tape's products are split over: {@value TapeKernels#CONFIGURED} ({@code -Dtapegrad.threads}, default
+     * the cores) or a number ({@code -p threads=1,2} measures both side by side).
+     */
+    @Param({TapeKernels.CONFIGURED})
+    public String threads;
     /** Element type of the tape and the weights: {@code f64} or {@code f32} (the weights are the f64 ones rounded). */
     @Param({"f64", "f32"})
     public String dtype;
@@ -49,7 +55,7 @@ public class RnnBenchmark {
         xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
         DType type = DType.parse(dtype);
         cell.convertTo(type);
-        tape = new Tape(type);
+        tape = new Tape(TapeKernels.forThreads(threads), type);
     }
 
     @Benchmark

@@ -1,22 +1,29 @@
 package org.tapegrad.kernel;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The small fixed pool of daemon threads that large matrix products are split over, by blocks of columns of
- * {@code C}; the calling thread always computes the first block itself.
+ * The small fixed pool of daemon threads that matrix products are split over, by blocks of columns of {@code C}.
  *
- * <p>The number of threads is read once from the system property {@value #PROPERTY}; the default is
+ * <p>The number of threads is read from the system property {@value #PROPERTY} when a kernel is made; the default is
  * {@link Runtime#availableProcessors()}, and any value is capped at that and at {@value #MAX_THREADS} (more threads
  * than cores only make the product slower). {@code -Dtapegrad.threads=1} keeps every product on the calling thread.
- * The pool is created on first use. Only products of at least {@value #MIN_PARALLEL_WORK} multiply-adds
- * ({@code m·n·k}) are split: below that, waking a thread costs more than it saves.
+ * Only products of at least {@value #MIN_PARALLEL_WORK} multiply-adds ({@code m·n·k}) are split: below that, handing
+ * a block to a worker costs more than it saves.
+ *
+ * <p>The hand-off is cheap enough for the per-step products of a recurrent network (a few 10⁶ multiply-adds): the
+ * blocks of one product are published as a {@link Job} that the caller and the workers claim with one atomic
+ * increment each, the caller spins until the claimed blocks are done, and a worker that finished stays awake for
+ * {@value #SPIN_NANOS} ns (spinning, then yielding the core between checks) before it parks, so that the next product of the same step finds it awake (waking a parked
+ * thread costs tens of microseconds, see {@code HandoffBenchmark}). A block nobody has claimed yet is run by the
+ * caller itself, so a worker that the OS has not scheduled delays nothing; when another thread is using the pool,
+ * the product runs on the caller alone.
  *
  * <p>Each column of {@code C} is computed by exactly one thread, with the same summation order whatever the number of
- * threads, so the result does not depend on the thread count.
+ * threads and whichever thread claims its block, so the result does not depend on the thread count.
  */
 final class GemmThreads {
 
@@ -27,12 +34,21 @@ final class GemmThreads {
     static final int MAX_THREADS = 16;
 
     /**
-     * Smallest {@code m·n·k} that is split over threads. Measured in LSTM BPTT: at B=32, H=128 (products of 1–2·10⁶)
-     * two threads were 1.4× slower than one (a worker is woken for every product); at B=64, H=512 (6.7·10⁷) 1.45×
-     * faster.
+     * Smallest {@code m·n·k} that is split over threads. Below it a block is too small to repay the hand-off
+     * (≈1 µs to an awake worker, measured in {@code HandoffBenchmark}; 2.6·10⁵ multiply-adds take ≈10 µs at peak).
      */
-    static final long MIN_PARALLEL_WORK = 1L << 23;
+    static final long MIN_PARALLEL_WORK = 1L << 18;
 
+    /** How long an idle worker waits awake before it parks: longer than the element-wise work between two products. */
+    static final long SPIN_NANOS = 200_000;
+
+    /** The first part of that wait, spent in a tight spin; the rest yields the core between checks. */
+    static final long EAGER_SPIN_NANOS = 5_000;
+
+    private static final AtomicReference<Pool> POOL = new AtomicReference<>();
+
+    /** Blocks computed by a worker rather than the caller, for tests that must see a product really split. */
+    private static final java.util.concurrent.atomic.AtomicLong WORKER_BLOCKS = new java.util.concurrent.atomic.AtomicLong();
 
     private GemmThreads() {
     }
@@ -57,39 +73,20 @@ final class GemmThreads {
             body.compute(0, n);
             return;
         }
-        int block = ((n + align - 1) / align + t - 1) / t * align;
-        @SuppressWarnings("unchecked")
-        Future<?>[] others = new Future<?>[t - 1];
-        int submitted = 0;
-        for (int from = block; from < n; from += block) {
-            int f = from;
-            int to = Math.min(n, from + block);
-            others[submitted++] = Pool.EXECUTOR.submit(() -> body.compute(f, to));
+        Pool pool = pool();
+        if (!pool.busy.compareAndSet(false, true)) {
+            body.compute(0, n);   // another thread's product holds the pool: the same columns, on this thread
+            return;
         }
-        Throwable failure = null;
         try {
-            body.compute(0, Math.min(n, block));
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        for (int i = 0; i < submitted; i++) {
-            try {
-                others[i].get();
-            } catch (ExecutionException e) {
-                failure = failure != null ? failure : e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : e;
-            }
-        }
-        if (failure instanceof RuntimeException) {
-            throw (RuntimeException) failure;
-        }
-        if (failure instanceof Error) {
-            throw (Error) failure;
-        }
-        if (failure != null) {
-            throw new IllegalStateException("gemm: a worker thread failed", failure);
+            int block = ((n + align - 1) / align + t - 1) / t * align;
+            Job job = new Job(body, n, block, (n + block - 1) / block);
+            pool.publish(job);
+            job.runBlocks();
+            job.awaitDone();
+            job.rethrow();
+        } finally {
+            pool.busy.set(false);
         }
     }
 
@@ -116,12 +113,168 @@ final class GemmThreads {
         return Math.max(1, Math.min(Math.min(requested, cores), MAX_THREADS));
     }
 
-    /** Holder so the threads exist only once a product is actually split. */
-    private static final class Pool {
-        static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()) - 1), r -> {
-            Thread thread = new Thread(r, "tapegrad-gemm");
-            thread.setDaemon(true);
-            return thread;
-        });
+    /** How many blocks the workers have computed so far in this JVM (the caller's own blocks not counted). */
+    static long workerBlocks() {
+        return WORKER_BLOCKS.get();
+    }
+
+    /** The pool, started by the first product that is split (never when every kernel has one thread). */
+    private static Pool pool() {
+        Pool p = POOL.get();
+        if (p == null) {
+            Pool made = new Pool(Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()) - 1));
+            p = POOL.compareAndExchange(null, made);
+            if (p == null) {
+                made.start();
+                p = made;
+            }
+        }
+        return p;
+    }
+
+    /** The blocks of one product: claimed one at a time by whoever comes first, counted down when done. */
+    static final class Job {
+        private final ColumnBlock body;
+        private final int n;
+        private final int block;
+        private final int blocks;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger remaining;
+        private volatile Throwable failure;
+
+        Job(ColumnBlock body, int n, int block, int blocks) {
+            this.body = body;
+            this.n = n;
+            this.block = block;
+            this.blocks = blocks;
+            this.remaining = new AtomicInteger(blocks);
+        }
+
+        /** Claims and runs blocks until none is left; returns how many it ran. */
+        int runBlocks() {
+            int ran = 0;
+            for (int i = next.getAndIncrement(); i < blocks; i = next.getAndIncrement()) {
+                int from = i * block;
+                try {
+                    body.compute(from, Math.min(n, from + block));
+                } catch (Throwable e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                } finally {
+                    ran++;
+                    remaining.decrementAndGet();
+                }
+            }
+            return ran;
+        }
+
+        /** Spins until every claimed block is done (the caller has claimed all unclaimed ones by now). */
+        void awaitDone() {
+            int spins = 0;
+            while (remaining.get() > 0) {
+                if (++spins < 1 << 10) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();   // the worker holding a block was descheduled: give it the core
+                }
+            }
+        }
+
+        void rethrow() {
+            Throwable e = failure;
+            if (e instanceof RuntimeException) {
+                throw (RuntimeException) e;
+            }
+            if (e instanceof Error) {
+                throw (Error) e;
+            }
+            if (e != null) {
+                throw new IllegalStateException("gemm: a worker thread failed", e);
+            }
+        }
+    }
+
+    /** Daemon workers waiting for the next {@link Job}: spinning for {@value #SPIN_NANOS} ns, then parked. */
+    static final class Pool {
+        final AtomicBoolean busy = new AtomicBoolean();
+        private final Worker[] workers;
+        private volatile Job current;
+        private volatile long sequence;
+
+        Pool(int size) {
+            workers = new Worker[size];
+            for (int i = 0; i < size; i++) {
+                workers[i] = new Worker(this);
+            }
+        }
+
+        void start() {
+            for (Worker w : workers) {
+                w.thread.start();
+            }
+        }
+
+        /** Makes {@code job} the current one and wakes the parked workers (only the pool's holder calls this). */
+        void publish(Job job) {
+            current = job;
+            sequence = sequence + 1;
+            for (Worker w : workers) {
+                if (w.parked) {
+                    LockSupport.unpark(w.thread);
+                }
+            }
+        }
+    }
+
+    private static final class Worker implements Runnable {
+        private final Pool pool;
+        final Thread thread;
+        volatile boolean parked;
+
+        Worker(Pool pool) {
+            this.pool = pool;
+            this.thread = new Thread(this, "tapegrad-gemm");
+            this.thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            // From 0, not from the sequence at start-up: the job that started the pool may be published before this
+            // thread first runs, and must not be taken for one already seen.
+            long seen = 0;
+            while (true) {
+                long start = System.nanoTime();
+                while (pool.sequence == seen) {
+                    long waited = System.nanoTime() - start;
+                    if (waited < EAGER_SPIN_NANOS) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    if (waited < SPIN_NANOS) {
+                        // Spinning by yielding: as quick to see the next job on an idle core, but on a busy machine
+                        // the core goes to whatever else is runnable instead of being burnt on this process's share
+                        // (Linux shares CPU between sessions, so a worker that spins hard slows its own caller).
+                        Thread.yield();
+                        continue;
+                    }
+                    parked = true;
+                    // Checked again after announcing the park: a job published in between is not missed, as the
+                    // publisher reads `parked` after writing `sequence`.
+                    if (pool.sequence == seen) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                }
+                seen = pool.sequence;
+                Job job = pool.current;
+                if (job != null) {
+                    int ran = job.runBlocks();
+                    if (ran > 0) {
+                        WORKER_BLOCKS.addAndGet(ran);
+                    }
+                }
+            }
+        }
     }
 }

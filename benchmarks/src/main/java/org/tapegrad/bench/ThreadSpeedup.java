@@ -1,0 +1,127 @@
+package org.tapegrad.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.Function;
+
+import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.kernel.Kernels;
+import org.tapegrad.layers.cell.Cell;
+import org.tapegrad.layers.cell.CellState;
+import org.tapegrad.layers.cell.GruCell;
+import org.tapegrad.layers.cell.LstmCell;
+import org.tapegrad.layers.cell.RnnCell;
+import org.tapegrad.tape.Tape;
+
+/**
+ * The 2-thread speed-up of the tape measured for a machine shared with other work: every round times the same
+ * forward + backward (loss {@code Σ h_T}) on a tape whose products run on 1 thread and on one whose products are
+ * split over 2 (in alternating order), by wall clock, and the figure is the median of the per-round ratios, so load
+ * that comes and goes falls on both sides. The JMH form of the same comparison is
+ * {@code LstmBenchmark|GruBenchmark|RnnBenchmark -p threads=1,2}.
+ *
+ * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.ThreadSpeedup
+ *      [--seconds=20] [--cells=lstm,gru,rnn] [B32_T100_I64_H128 ...]</pre>
+ */
+public final class ThreadSpeedup {
+
+    private static final String[] DEFAULT_SHAPES = {"B1_T100_I64_H64", "B32_T100_I64_H128", "B64_T50_I128_H512", "B16_T1000_I32_H64"};
+
+    private ThreadSpeedup() {
+    }
+
+    public static void main(String[] args) {
+        BenchmarkJvm.limitOjAlgoThreads();
+        double seconds = 20;
+        List<String> cells = List.of("lstm", "gru", "rnn");
+        List<String> shapes = new ArrayList<>();
+        for (String a : args) {
+            if (a.startsWith("--seconds=")) {
+                seconds = Double.parseDouble(a.substring(10));
+            } else if (a.startsWith("--cells=")) {
+                cells = List.of(a.substring(8).split(","));
+            } else {
+                shapes.add(a);
+            }
+        }
+        if (shapes.isEmpty()) {
+            shapes = List.of(DEFAULT_SHAPES);
+        }
+        if (Kernels.maxThreads() < 2) {
+            throw new IllegalStateException("ThreadSpeedup needs 2 threads: tapegrad.threads=" + System.getProperty("tapegrad.threads")
+                    + ", cores " + Runtime.getRuntime().availableProcessors());
+        }
+        System.out.println("| cell | B,T,I,H | rounds | 1 thread wall ms | 2 threads wall ms | 1t/2t (median of rounds) |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (String cell : cells) {
+            for (String text : shapes) {
+                measure(cell, RecurrentShape.parse(text), seconds);
+            }
+        }
+    }
+
+    private static void measure(String cellName, RecurrentShape s, double seconds) {
+        Function<Random, Cell<?>> make;
+        switch (cellName) {
+            case "lstm":
+                make = r -> new LstmCell("lstm", s.input(), s.hidden(), r);
+                break;
+            case "gru":
+                make = r -> new GruCell("gru", s.input(), s.hidden(), GruCell.Variant.LINEAR_BEFORE_RESET, r);
+                break;
+            case "rnn":
+                make = r -> new RnnCell("rnn", s.input(), s.hidden(), RnnCell.Activation.TANH, r);
+                break;
+            default:
+                throw new IllegalArgumentException("unknown cell '" + cellName + "': expected lstm, gru or rnn");
+        }
+        Runnable one = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 1))), make, s);
+        Runnable two = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 2))), make, s);
+        long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
+        for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {
+            one.run();
+            two.run();
+        }
+        int capacity = 10_000;
+        double[] t1 = new double[capacity];
+        double[] t2 = new double[capacity];
+        double[] ratios = new double[capacity];
+        int rounds = 0;
+        long end = System.nanoTime() + (long) (seconds * 0.75e9);
+        while (rounds < capacity && (rounds < 5 || System.nanoTime() < end)) {
+            boolean oneFirst = rounds % 2 == 0;
+            double first = wallMs(oneFirst ? one : two);
+            double second = wallMs(oneFirst ? two : one);
+            t1[rounds] = oneFirst ? first : second;
+            t2[rounds] = oneFirst ? second : first;
+            ratios[rounds] = t1[rounds] / t2[rounds];
+            rounds++;
+        }
+        System.out.printf(Locale.ROOT, "| %s | %d,%d,%d,%d | %d | %.3f | %.3f | %.3f |%n", cellName, s.batch(), s.steps(), s.input(), s.hidden(),
+                rounds, median(Arrays.copyOf(t1, rounds)), median(Arrays.copyOf(t2, rounds)), median(Arrays.copyOf(ratios, rounds)));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Runnable run(Tape tape, Function<Random, Cell<?>> make, RecurrentShape s) {
+        Random random = new Random(7);
+        Cell cell = make.apply(random);
+        R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
+        return () -> TapeRun.forwardBackward(tape, (Cell<CellState>) cell, xs);
+    }
+
+    private static double wallMs(Runnable r) {
+        long start = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}
