@@ -8,6 +8,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.tapegrad.check.property.OpProperties;
 import org.tapegrad.check.property.OpSpec;
 import org.tapegrad.check.property.OpTable;
+import org.tapegrad.check.property.TangentProperties;
 
 /** Every row of the op table in float32: output and gradients match the float64 tape's on the same inputs. */
 class Float32OpTableProperties {
@@ -20,5 +21,13 @@ class Float32OpTableProperties {
         List<OpSpec> rows = OpTable.builtIn();
         return rows.stream().map(row -> DynamicTest.dynamicTest(row.name(),
                 () -> OpProperties.float32MatchesFloat64(row, 3000 + rows.indexOf(row), EXAMPLES, TOLERANCE)));
+    }
+
+    /** Forward mode in float32: {@code J·v} matches the float64 tape's on the same inputs and direction. */
+    @TestFactory
+    Stream<DynamicTest> everyTangentAgreesWithFloat64() {
+        List<OpSpec> rows = OpTable.builtIn();
+        return rows.stream().map(row -> DynamicTest.dynamicTest(row.name(),
+                () -> TangentProperties.tangentsFloat32MatchFloat64(row, 3500 + rows.indexOf(row), 10, TOLERANCE)));
     }
 }

@@ -57,6 +57,29 @@ public final class PrecisionComparison {
         }
     }
 
+    /**
+     * Compares one float32 result with its float64 reference by the rule above.
+     *
+     * @return null when they agree, else a one-line report naming {@code what} and the worst element
+     */
+    public static String agreement(String what, double[][] f32, double[][] f64, double tolerance) {
+        Worst worst = new Worst();
+        worst.compare(what, f32, f64, tolerance);
+        return worst.excess > 1 ? worst.report(tolerance) : null;
+    }
+
+    /** {@code x} rounded to the nearest float, element by element (so that both tapes see identical values). */
+    public static double[][] roundedToFloat(double[][] x) {
+        double[][] y = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = new double[x[i].length];
+            for (int j = 0; j < y[i].length; j++) {
+                y[i][j] = (float) x[i][j];
+            }
+        }
+        return y;
+    }
+
     private record Result(double[][] output, List<double[][]> grads) {
     }
 

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 
 import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.ForwardMode;
 import org.tapegrad.tape.Gradients;
 import org.tapegrad.tape.NoGrad;
@@ -81,8 +82,35 @@ public final class TangentProperties {
         });
     }
 
+    /**
+     * Checks that {@code J·v} on a float32 tape matches the float64 tape's on the same inputs and direction (both
+     * rounded to float), by {@link PrecisionComparison}'s rule with relative tolerance {@code tolerance}.
+     */
+    public static void tangentsFloat32MatchFloat64(OpSpec spec, long seed, int examples, double tolerance) {
+        Theories.check(seed, examples, OpProperties.cases(spec), c -> {
+            double[][][] x = roundedToFloat(c.inputs());
+            double[][][] v = roundedToFloat(directions(c, 1));
+            String failure = PrecisionComparison.agreement(spec.name() + ": J·v", jvp(DType.F32, c, x, v), jvp(DType.F64, c, x, v), tolerance);
+            if (failure != null) {
+                throw new AssertionError(failure + " for v = " + Arrays.deepToString(v));
+            }
+        });
+    }
+
+    private static double[][][] roundedToFloat(double[][][] x) {
+        double[][][] y = new double[x.length][][];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = PrecisionComparison.roundedToFloat(x[i]);
+        }
+        return y;
+    }
+
     private static double[][] jvp(OpProperties.Case c, double[][][] x, double[][][] v) {
-        Tape tape = new Tape();
+        return jvp(DType.F64, c, x, v);
+    }
+
+    private static double[][] jvp(DType dtype, OpProperties.Case c, double[][][] x, double[][][] v) {
+        Tape tape = new Tape(dtype);
         Var[] leaves = leaves(tape, x);
         Var out = c.spec().recorder().record(leaves, c.choices());
         try (NoGrad ignored = tape.noGrad()) {
