@@ -19,6 +19,11 @@ import org.tapegrad.op.ShapeException;
  * its uses, which is backpropagation through time. {@link #gradients} replays without side effects and may run any
  * number of times on one recording.
  *
+ * <p>A pass hands the gradient of an intermediate (a recorded op's output) back to the pool as soon as the VJP that
+ * reads it — its producer's — has run, so a long unroll holds the gradients of a few steps at a time, not of all.
+ * Leaves (parameters, {@link #variable variables}) keep theirs; an intermediate keeps its gradient only when
+ * {@link Var#retainGrad()} asked for it before the pass (diagnostics such as gradient-flow curves do).
+ *
  * <p>A tape runs its ops on one {@link Kernels} value. It is not thread-safe; use one per thread.
  */
 public final class Tape {
@@ -31,6 +36,7 @@ public final class Tape {
     private int values;
     int noGradDepth;
     private boolean anomalyDetection;
+    private boolean retainGradients;
     private Gradients lastBackward;
 
     /** A tape on {@link Kernels#defaults()}. */
@@ -139,6 +145,19 @@ public final class Tape {
         this.anomalyDetection = on;
     }
 
+    /**
+     * With {@code true}, every gradient pass keeps the gradient of every value, as if each had
+     * {@link Var#retainGrad()} (off by default: a debugging aid that costs as much memory as the values themselves).
+     */
+    public void setRetainGradients(boolean on) {
+        this.retainGradients = on;
+    }
+
+    /** Whether passes keep every value's gradient ({@link #setRetainGradients}). */
+    public boolean retainsGradients() {
+        return retainGradients;
+    }
+
     /** Forgets the recording; every buffer goes back to the pool and every var of it becomes invalid. */
     public void reset() {
         pool.releaseAll();
@@ -157,6 +176,23 @@ public final class Tape {
     /** Total number of doubles this tape's pool has ever allocated; flat across steady-state steps. */
     public long pooledElementsAllocated() {
         return pool.allocatedElements();
+    }
+
+    /**
+     * Bytes of pooled buffers (values, saved state, gradients of intermediates) this recording holds now. Parameters'
+     * own values and gradients, and the small per-op bookkeeping objects, are not counted.
+     */
+    public long bytesHeld() {
+        return pool.heldBytes();
+    }
+
+    /**
+     * The most bytes of pooled buffers this recording has held at once since the last {@link #reset()}: read after
+     * backward, the memory one forward + backward of this recording needed. Deterministic (an account of the
+     * buffers, not a heap measurement), so tests can assert it and checkpointing can plan with it.
+     */
+    public long peakBytesHeld() {
+        return pool.peakHeldBytes();
     }
 
     int generation() {
@@ -181,5 +217,10 @@ public final class Tape {
 
     R064Store take(int rows, int cols) {
         return pool.take(rows, cols);
+    }
+
+    /** Hands a buffer of this recording back to the pool before reset (a released gradient). */
+    void giveBack(R064Store s) {
+        pool.giveBack(s);
     }
 }
