@@ -58,6 +58,7 @@ public record StepMemory(long bytesPerStep, long segmentBaseBytes, long stateByt
                 parts.add(tape.variable(p.value()));
             }
             S s = cell.withParts(parts);
+            CarriedState seed = CarriedState.of(zero);
             double[][] x = new double[batch][cell.inputSize()];
             for (int t = 0; t < steps; t++) {
                 s = cell.step(tape, tape.constant(x), s);
@@ -71,7 +72,7 @@ public record StepMemory(long bytesPerStep, long segmentBaseBytes, long stateByt
                 saved.add(copy[0]);
             }
             try {
-                tape.backward(CheckpointedBptt.seededSum(s, null));
+                tape.backward(CheckpointedBptt.seededSum(s, seed));
                 return tape.peakBytesHeld();
             } finally {
                 for (int k = 0; k < saved.size(); k++) {

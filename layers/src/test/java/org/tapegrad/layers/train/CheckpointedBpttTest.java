@@ -238,7 +238,8 @@ class CheckpointedBpttTest {
             MemoryEstimate e = CheckpointedBptt.estimateMemory(p.cell, 4, 60, schedule);
             assertEquals(e.plan(), r.estimate().plan());
             assertTrue(r.peakBytes() <= e.totalBytes(), schedule + ": ran in " + r.peakBytes() + ", estimated " + e.totalBytes());
-            assertTrue(r.peakBytes() >= e.totalBytes() - e.memory().stateBytes(), schedule + ": ran in " + r.peakBytes() + ", estimated " + e.totalBytes());
+            // Exact but for the last segment's seed: it has no later gradient to take in (one constant and product per part).
+            assertTrue(r.peakBytes() >= e.totalBytes() - 2 * e.memory().stateBytes(), schedule + ": ran in " + r.peakBytes() + ", estimated " + e.totalBytes());
         }
         MemoryEstimate budgeted = CheckpointedBptt.estimateMemory(p.cell, 4, 60, 60_000L);
         assertTrue(budgeted.totalBytes() <= 60_000, budgeted.toString());
