@@ -79,6 +79,22 @@ public final class CheckpointedBptt<S extends CellState> {
      * @return the loss, the state after the last step, {@code ∂L/∂s_0}, and the memory account
      */
     public Result run(int steps, StepInputs inputs, CarriedState initial, int[] lengths, StepLoss<S> loss) {
+        return run(steps, inputs, initial, lengths, loss, null);
+    }
+
+    /** Receives {@code ∂L/∂x_t} of the inputs that need a gradient (a lower layer's outputs), each step once. */
+    @FunctionalInterface
+    public interface InputGradients {
+        /** @param gradient read only, valid during the call */
+        void accept(int t, MatrixStore<Double> gradient);
+    }
+
+    /**
+     * {@link #run(int, StepInputs, CarriedState, int[], StepLoss)}, handing {@code ∂L/∂x_t} to {@code inputGradients}
+     * (null: none) for every step whose input needs a gradient (e.g. recorded with {@code tape.variable}), in the
+     * order the segments are backpropagated.
+     */
+    public Result run(int steps, StepInputs inputs, CarriedState initial, int[] lengths, StepLoss<S> loss, InputGradients inputGradients) {
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(loss, "loss");
         if (steps < 1) {
@@ -96,7 +112,7 @@ public final class CheckpointedBptt<S extends CellState> {
         }
         StepMemory memory = StepMemory.probe(cell, start.batch());
         CheckpointPlan plan = schedule.plan(steps, memory);
-        Pass pass = new Pass(plan, inputs, lengths, loss, memory.stateBytes());
+        Pass pass = new Pass(plan, inputs, lengths, loss, memory.stateBytes(), inputGradients);
         pass.reverse(0, plan.units(), start, plan.slots());
         double total = 0;
         boolean any = false;
@@ -132,6 +148,7 @@ public final class CheckpointedBptt<S extends CellState> {
         final int[] lengths;
         final StepLoss<S> loss;
         final long stateBytes;
+        final InputGradients inputGradients;
         final double[] terms;
         final boolean[] hasTerm;
         CarriedState gradient;      // ∂L/∂(state at the start of the unit last reversed)
@@ -140,8 +157,9 @@ public final class CheckpointedBptt<S extends CellState> {
         long advanced;
         int held;
 
-        Pass(CheckpointPlan plan, StepInputs inputs, int[] lengths, StepLoss<S> loss, long stateBytes) {
+        Pass(CheckpointPlan plan, StepInputs inputs, int[] lengths, StepLoss<S> loss, long stateBytes, InputGradients inputGradients) {
             this.plan = plan;
+            this.inputGradients = inputGradients;
             this.inputs = inputs;
             this.lengths = lengths;
             this.loss = loss;
@@ -202,8 +220,14 @@ public final class CheckpointedBptt<S extends CellState> {
                 }
                 S s = cell.withParts(leaves);
                 List<S> states = new ArrayList<>(end - start);
+                List<Var> xs = new ArrayList<>(end - start);
                 for (int t = start; t < end; t++) {
-                    s = Unroll.step(cell, tape, inputs.at(tape, t), s, t, lengths);
+                    Var x = inputs.at(tape, t);
+                    if (inputGradients != null && x.requiresGrad()) {
+                        x.retainGrad();
+                    }
+                    xs.add(x);
+                    s = Unroll.step(cell, tape, x, s, t, lengths);
                     states.add(s);
                 }
                 // The loss terms after the segment's steps, as after a full unroll, and the later units' gradient last.
@@ -232,6 +256,14 @@ public final class CheckpointedBptt<S extends CellState> {
                 if (total != null && total.requiresGrad()) {
                     Gradients gradients = tape.backward(total);
                     leaves.forEach(leaf -> g.add(gradients.of(leaf)));
+                    if (inputGradients != null) {
+                        for (int t = end - 1; t >= start; t--) {
+                            Var x = xs.get(t - start);
+                            if (x.requiresGrad()) {
+                                inputGradients.accept(t, gradients.of(x));
+                            }
+                        }
+                    }
                 } else {
                     leaves.forEach(leaf -> g.add(org.ojalgo.matrix.store.R064Store.FACTORY.make(leaf.rows(), leaf.cols())));
                 }
