@@ -260,7 +260,11 @@ public final class CheckpointedNetwork {
             int at = 0;
             for (List<R064Store> p : parts) {
                 R064Store part = p.get(t);
-                System.arraycopy(part.data, 0, s.data, at * rows, part.data.length);
+                for (int j = 0; j < part.getColDim(); j++) {
+                    for (int i = 0; i < rows; i++) {
+                        s.set(i, at + j, part.doubleValue(i, j));
+                    }
+                }
                 at += part.getColDim();
             }
             out.add(s);
@@ -273,7 +277,11 @@ public final class CheckpointedNetwork {
         for (R064Store s : steps) {
             int rows = s.getRowDim();
             R064Store c = R064Store.FACTORY.make(rows, count);
-            System.arraycopy(s.data, from * rows, c.data, 0, rows * count);
+            for (int j = 0; j < count; j++) {
+                for (int i = 0; i < rows; i++) {
+                    c.set(i, j, s.doubleValue(i, from + j));
+                }
+            }
             out.add(c);
         }
         return out;
@@ -289,10 +297,12 @@ public final class CheckpointedNetwork {
 
     private static void add(List<R064Store> into, List<R064Store> terms) {
         for (int t = 0; t < into.size(); t++) {
-            double[] a = into.get(t).data;
-            double[] b = terms.get(t).data;
-            for (int i = 0; i < a.length; i++) {
-                a[i] += b[i];
+            R064Store a = into.get(t);
+            R064Store b = terms.get(t);
+            for (int j = 0; j < a.getColDim(); j++) {
+                for (int i = 0; i < a.getRowDim(); i++) {
+                    a.set(i, j, a.doubleValue(i, j) + b.doubleValue(i, j));
+                }
             }
         }
     }
