@@ -59,7 +59,8 @@ public final class CheckpointedBptt<S extends CellState> {
 
     /** What a run of {@code steps} steps at batch size {@code batch} under {@code schedule} will hold, before it runs. */
     public static MemoryEstimate estimateMemory(Cell<?> cell, int batch, int steps, CheckpointSchedule schedule) {
-        return MemoryEstimate.of(schedule.plan(steps, StepMemory.probe(cell, batch)), StepMemory.probe(cell, batch));
+        StepMemory memory = StepMemory.probe(cell, batch);
+        return MemoryEstimate.of(schedule.plan(steps, memory), memory);
     }
 
     /** {@link #estimateMemory(Cell, int, int, CheckpointSchedule)} for the fastest plan within {@code budgetBytes}. */
