@@ -16,11 +16,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tapegrad.layers.cell.GruCell;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Tape;
 
 /**
  * GRU ({@code layers}' {@link GruCell}, PyTorch formulation {@code LINEAR_BEFORE_RESET}) forward + backward through
- * time on the tape, double precision, loss {@code Σ h_T}.
+ * time on the tape, in float64 or float32 ({@link #dtype}), loss {@code Σ h_T}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -34,7 +35,11 @@ public class GruBenchmark {
     @Param({"B1_T100_I64_H64", "B32_T100_I64_H128", "B64_T50_I128_H512", "B16_T1000_I32_H64"})
     public String shape;
 
-    private final Tape tape = new Tape();
+    /** Element type of the tape and the weights: {@code f64} or {@code f32} (the weights are the f64 ones rounded). */
+    @Param({"f64", "f32"})
+    public String dtype;
+
+    private Tape tape;
     private GruCell cell;
     private R064Store[] xs;
 
@@ -45,6 +50,9 @@ public class GruBenchmark {
         Random random = new Random(7);
         cell = new GruCell("gru", s.input(), s.hidden(), GruCell.Variant.LINEAR_BEFORE_RESET, random);
         xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
+        DType type = DType.parse(dtype);
+        cell.convertTo(type);
+        tape = new Tape(type);
     }
 
     @Benchmark

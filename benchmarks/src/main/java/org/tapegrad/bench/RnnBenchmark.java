@@ -16,9 +16,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tapegrad.layers.cell.RnnCell;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Tape;
 
-/** tanh-RNN ({@code layers}' {@link RnnCell}) forward + backward through time on the tape, loss {@code Σ h_T}. */
+/** tanh-RNN ({@code layers}' {@link RnnCell}) forward + backward through time on the tape, float64 or float32 ({@link #dtype}), loss {@code Σ h_T}. */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Thread)
@@ -31,7 +32,11 @@ public class RnnBenchmark {
     @Param({"B1_T100_I64_H64", "B32_T100_I64_H128", "B64_T50_I128_H512", "B16_T1000_I32_H64"})
     public String shape;
 
-    private final Tape tape = new Tape();
+    /** Element type of the tape and the weights: {@code f64} or {@code f32} (the weights are the f64 ones rounded). */
+    @Param({"f64", "f32"})
+    public String dtype;
+
+    private Tape tape;
     private RnnCell cell;
     private R064Store[] xs;
 
@@ -42,6 +47,9 @@ public class RnnBenchmark {
         Random random = new Random(7);
         cell = new RnnCell("rnn", s.input(), s.hidden(), RnnCell.Activation.TANH, random);
         xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
+        DType type = DType.parse(dtype);
+        cell.convertTo(type);
+        tape = new Tape(type);
     }
 
     @Benchmark

@@ -17,12 +17,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tapegrad.layers.cell.LstmCell;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Tape;
 
 /**
- * How the tape scales with sequence length: LSTM B=16, I=32, H=64, forward + backward over T steps. Time per step is
+ * How the tape scales with sequence length, in float64 and float32 ({@link #dtype}): LSTM B=16, I=32, H=64, forward + backward over T steps. Time per step is
  * the score divided by T. At the end of each trial it prints {@code [scaling] T=… pooled bytes per step}: the tape's
- * buffer pool ({@link Tape#pooledElementsAllocated()} · 8 / T), the memory one recorded step keeps alive until
+ * buffer pool ({@link Tape#pooledBytesAllocated()} / T: 8 bytes an element in f64, 4 in f32), the memory one recorded step keeps alive until
  * {@code reset()}; {@code -prof gc} adds the garbage per invocation.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -40,7 +41,11 @@ public class ScalingBenchmark {
     @Param({"10", "100", "1000", "10000"})
     public int steps;
 
-    private final Tape tape = new Tape();
+    /** Element type of the tape and the weights: {@code f64} or {@code f32} (the weights are the f64 ones rounded). */
+    @Param({"f64", "f32"})
+    public String dtype;
+
+    private Tape tape;
     private LstmCell cell;
     private R064Store[] xs;
 
@@ -50,6 +55,9 @@ public class ScalingBenchmark {
         Random random = new Random(7);
         cell = new LstmCell("lstm", INPUT, HIDDEN, random);
         xs = Inputs.sequence(steps, BATCH, INPUT, random);
+        DType type = DType.parse(dtype);
+        cell.convertTo(type);
+        tape = new Tape(type);
     }
 
     @Benchmark
@@ -60,8 +68,8 @@ public class ScalingBenchmark {
     /** Prints the pool's size per step (JMH shows a fork's output); it is flat after the first invocation. */
     @TearDown
     public void reportMemory() {
-        long perStep = tape.pooledElementsAllocated() * Double.BYTES / steps;
-        System.out.printf("%n[scaling] T=%d pooled bytes per step: %d (%.1f KiB), total %.1f MiB%n", steps, perStep, perStep / 1024.0,
-                tape.pooledElementsAllocated() * Double.BYTES / (1024.0 * 1024.0));
+        long perStep = tape.pooledBytesAllocated() / steps;
+        System.out.printf("%n[scaling] %s T=%d pooled bytes per step: %d (%.1f KiB), total %.1f MiB%n", dtype, steps, perStep, perStep / 1024.0,
+                tape.pooledBytesAllocated() / (1024.0 * 1024.0));
     }
 }

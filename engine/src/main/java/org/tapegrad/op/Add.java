@@ -29,12 +29,40 @@ public final class Add extends BroadcastBinary {
 
     @Override
     public void backward(OpContext ctx, Broadcast kind) {
+        if (ctx.dtype() == DType.F32) {
+            float[] g = ctx.outputGrad32().data;
+            if (ctx.needsGrad(0)) {
+                Products.addInto(g, ctx.inputGrad32(0).data, 1f);
+            }
+            if (ctx.needsGrad(1)) {
+                kind.accumulateReduced(g, 1f, ctx.input32(0).getRowDim(), ctx.input32(0).getColDim(), ctx.inputGrad32(1).data);
+            }
+            return;
+        }
         double[] g = ctx.outputGrad().data;
         if (ctx.needsGrad(0)) {
             Products.addInto(g, ctx.inputGrad(0).data, 1.0);
         }
         if (ctx.needsGrad(1)) {
             kind.accumulateReduced(g, 1.0, ctx.input(0).getRowDim(), ctx.input(0).getColDim(), ctx.inputGrad(1).data);
+        }
+    }
+
+    @Override
+    void compute(float[] a, float[] b, float[] y, int m, int n, Broadcast kind) {
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            if (kind == Broadcast.ROW || kind == Broadcast.SCALAR) {
+                float bj = b[kind == Broadcast.ROW ? j : 0];
+                for (int i = 0; i < m; i++) {
+                    y[o + i] = a[o + i] + bj;
+                }
+            } else {
+                int bo = kind == Broadcast.SAME ? o : 0;
+                for (int i = 0; i < m; i++) {
+                    y[o + i] = a[o + i] + b[bo + i];
+                }
+            }
         }
     }
 }

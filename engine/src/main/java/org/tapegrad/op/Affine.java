@@ -1,5 +1,6 @@
 package org.tapegrad.op;
 
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 
 /**
@@ -54,6 +55,10 @@ public final class Affine implements Op<Void> {
 
     @Override
     public Void forward(OpContext ctx) {
+        if (ctx.dtype() == DType.F32) {
+            forward32(ctx);
+            return null;
+        }
         R064Store y = ctx.output();
         for (int k = 0; k < pairs; k++) {
             Products.multiply(ctx.kernels(), ctx.input(2 * k), false, ctx.input(2 * k + 1), false, y, k > 0);
@@ -73,6 +78,10 @@ public final class Affine implements Op<Void> {
 
     @Override
     public void backward(OpContext ctx, Void saved) {
+        if (ctx.dtype() == DType.F32) {
+            backward32(ctx);
+            return;
+        }
         R064Store g = ctx.outputGrad();
         for (int k = 0; k < pairs; k++) {
             if (ctx.needsGrad(2 * k)) {
@@ -93,6 +102,48 @@ public final class Affine implements Op<Void> {
                     s += gd[o + i];
                 }
                 db[j] += s;
+            }
+        }
+    }
+
+    private void forward32(OpContext ctx) {
+        R032Store y = ctx.output32();
+        for (int k = 0; k < pairs; k++) {
+            Products.multiply(ctx.kernels(), ctx.input32(2 * k), false, ctx.input32(2 * k + 1), false, y, k > 0);
+        }
+        float[] b = ctx.input32(2 * pairs).data;
+        float[] out = y.data;
+        int m = y.getRowDim();
+        for (int j = 0; j < b.length; j++) {
+            float bj = b[j];
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                out[o + i] += bj;
+            }
+        }
+    }
+
+    private void backward32(OpContext ctx) {
+        R032Store g = ctx.outputGrad32();
+        for (int k = 0; k < pairs; k++) {
+            if (ctx.needsGrad(2 * k)) {
+                Products.multiply(ctx.kernels(), g, false, ctx.input32(2 * k + 1), true, ctx.inputGrad32(2 * k), true);
+            }
+            if (ctx.needsGrad(2 * k + 1)) {
+                Products.multiply(ctx.kernels(), ctx.input32(2 * k), true, g, false, ctx.inputGrad32(2 * k + 1), true);
+            }
+        }
+        if (ctx.needsGrad(2 * pairs)) {
+            float[] db = ctx.inputGrad32(2 * pairs).data;
+            float[] gd = g.data;
+            int m = g.getRowDim();
+            for (int j = 0; j < db.length; j++) {
+                double s = 0;   // the bias gradient sums over the batch: in double
+                int o = j * m;
+                for (int i = 0; i < m; i++) {
+                    s += gd[o + i];
+                }
+                db[j] += (float) s;
             }
         }
     }

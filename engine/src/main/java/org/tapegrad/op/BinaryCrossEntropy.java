@@ -30,6 +30,10 @@ public final class BinaryCrossEntropy implements Op<Void> {
 
     @Override
     public Void forward(OpContext ctx) {
+        if (ctx.dtype() == DType.F32) {
+            forward32(ctx);
+            return null;
+        }
         double[] x = ctx.input(0).data;
         double[] t = ctx.input(1).data;
         double[] y = ctx.output().data;
@@ -48,6 +52,10 @@ public final class BinaryCrossEntropy implements Op<Void> {
 
     @Override
     public void backward(OpContext ctx, Void saved) {
+        if (ctx.dtype() == DType.F32) {
+            backward32(ctx);
+            return;
+        }
         double[] x = ctx.input(0).data;
         double[] t = ctx.input(1).data;
         double[] g = ctx.outputGrad().data;
@@ -69,5 +77,41 @@ public final class BinaryCrossEntropy implements Op<Void> {
     private static double sigmoid(double x) {
         double e = Math.exp(-Math.abs(x));
         return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    }
+
+    /** Float32: each element's loss is evaluated in double (exp, log1p) and rounded once. */
+    private void forward32(OpContext ctx) {
+        float[] x = ctx.input32(0).data;
+        float[] t = ctx.input32(1).data;
+        float[] y = ctx.output32().data;
+        int m = ctx.input32(1).getRowDim();
+        for (int i = 0; i < t.length; i++) {
+            if (!(t[i] >= 0f && t[i] <= 1f)) {
+                throw new IllegalArgumentException(name() + ": target " + t[i] + " at (" + i % m + ", " + i / m + ") of "
+                        + new Shape(m, ctx.input32(1).getColDim()) + " is outside [0, 1]");
+            }
+        }
+        for (int i = 0; i < x.length; i++) {
+            double xi = x[i];
+            y[i] = (float) (Math.max(xi, 0.0) - xi * t[i] + Math.log1p(Math.exp(-Math.abs(xi))));
+        }
+    }
+
+    private void backward32(OpContext ctx) {
+        float[] x = ctx.input32(0).data;
+        float[] t = ctx.input32(1).data;
+        float[] g = ctx.outputGrad32().data;
+        if (ctx.needsGrad(0)) {
+            float[] dx = ctx.inputGrad32(0).data;
+            for (int i = 0; i < x.length; i++) {
+                dx[i] += (float) (g[i] * (sigmoid(x[i]) - t[i]));
+            }
+        }
+        if (ctx.needsGrad(1)) {
+            float[] dt = ctx.inputGrad32(1).data;
+            for (int i = 0; i < x.length; i++) {
+                dt[i] -= g[i] * x[i];
+            }
+        }
     }
 }

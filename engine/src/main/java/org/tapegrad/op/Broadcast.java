@@ -48,4 +48,37 @@ enum Broadcast {
             }
         }
     }
+
+    /** The float32 form of {@link #accumulateReduced(double[], double, int, int, double[])}; each reduced element is summed in double. */
+    void accumulateReduced(float[] full, float sign, int m, int n, float[] target) {
+        switch (this) {
+            case SAME:
+                Products.addInto(full, target, sign);
+                return;
+            case ROW:
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int i = 0, o = j * m; i < m; i++) {
+                        s += full[o + i];
+                    }
+                    target[j] += (float) (sign * s);
+                }
+                return;
+            case COLUMN:
+                for (int i = 0; i < m; i++) {
+                    double s = 0;
+                    for (int j = 0; j < n; j++) {
+                        s += full[i + j * m];
+                    }
+                    target[i] += (float) (sign * s);
+                }
+                return;
+            default:
+                double s = 0;
+                for (float f : full) {
+                    s += f;
+                }
+                target[0] += (float) (sign * s);
+        }
+    }
 }

@@ -32,11 +32,12 @@ public final class ColumnConcat implements Op<Void> {
     @Override
     public Void forward(OpContext ctx) {
         int offset = 0;
-        double[] y = ctx.output().data;
+        Object y = Stores.output(ctx);
         for (int k = 0; k < ctx.arity(); k++) {
-            double[] x = ctx.input(k).data;
-            System.arraycopy(x, 0, y, offset, x.length);
-            offset += x.length;
+            Object x = Stores.input(ctx, k);
+            int len = Stores.length(x);
+            System.arraycopy(x, 0, y, offset, len);
+            offset += len;
         }
         return null;
     }
@@ -44,14 +45,11 @@ public final class ColumnConcat implements Op<Void> {
     @Override
     public void backward(OpContext ctx, Void saved) {
         int offset = 0;
-        double[] g = ctx.outputGrad().data;
+        Object g = Stores.outputGrad(ctx);
         for (int k = 0; k < ctx.arity(); k++) {
-            int len = ctx.input(k).data.length;
+            int len = Stores.length(Stores.input(ctx, k));
             if (ctx.needsGrad(k)) {
-                double[] dx = ctx.inputGrad(k).data;
-                for (int i = 0; i < len; i++) {
-                    dx[i] += g[offset + i];
-                }
+                Stores.addRange(g, offset, Stores.inputGrad(ctx, k), 0, len);
             }
             offset += len;
         }

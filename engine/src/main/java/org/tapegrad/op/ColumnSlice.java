@@ -33,6 +33,11 @@ public final class ColumnSlice implements Op<Void> {
 
     @Override
     public Void forward(OpContext ctx) {
+        if (ctx.dtype() == DType.F32) {
+            int m = ctx.input32(0).getRowDim();
+            System.arraycopy(ctx.input32(0).data, from * m, ctx.output32().data, 0, (to - from) * m);
+            return null;
+        }
         int m = ctx.input(0).getRowDim();
         System.arraycopy(ctx.input(0).data, from * m, ctx.output().data, 0, (to - from) * m);
         return null;
@@ -40,7 +45,10 @@ public final class ColumnSlice implements Op<Void> {
 
     @Override
     public void backward(OpContext ctx, Void saved) {
-        if (ctx.needsGrad(0)) {
+        if (ctx.needsGrad(0) && ctx.dtype() == DType.F32) {
+            float[] g = ctx.outputGrad32().data;
+            Stores.addRange(g, 0, ctx.inputGrad32(0).data, from * ctx.input32(0).getRowDim(), g.length);
+        } else if (ctx.needsGrad(0)) {
             int m = ctx.input(0).getRowDim();
             double[] g = ctx.outputGrad().data;
             double[] dx = ctx.inputGrad(0).data;

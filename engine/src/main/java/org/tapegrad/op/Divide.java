@@ -21,6 +21,10 @@ public final class Divide extends BroadcastBinary {
 
     @Override
     public void backward(OpContext ctx, Broadcast kind) {
+        if (ctx.dtype() == DType.F32) {
+            backward32(ctx, kind);
+            return;
+        }
         double[] b = ctx.input(1).data;
         double[] y = ctx.output().data;
         double[] g = ctx.outputGrad().data;
@@ -39,6 +43,49 @@ public final class Divide extends BroadcastBinary {
                 if (db != null) {
                     db[bi] -= gOverB * y[o + i];
                 }
+            }
+        }
+    }
+
+    @Override
+    void compute(float[] a, float[] b, float[] y, int m, int n, Broadcast kind) {
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                y[o + i] = a[o + i] / b[kind.index(i, j, m)];
+            }
+        }
+    }
+
+    private static void backward32(OpContext ctx, Broadcast kind) {
+        float[] b = ctx.input32(1).data;
+        float[] y = ctx.output32().data;
+        float[] g = ctx.outputGrad32().data;
+        int m = ctx.input32(0).getRowDim();
+        int n = ctx.input32(0).getColDim();
+        float[] da = ctx.needsGrad(0) ? ctx.inputGrad32(0).data : null;
+        double[] db = null;   // b̄ is a reduction over the broadcast: summed in double
+        if (ctx.needsGrad(1)) {
+            db = ctx.scratch(ctx.input32(1).getRowDim(), ctx.input32(1).getColDim()).data;
+            java.util.Arrays.fill(db, 0.0);
+        }
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                int bi = kind.index(i, j, m);
+                float gOverB = g[o + i] / b[bi];
+                if (da != null) {
+                    da[o + i] += gOverB;
+                }
+                if (db != null) {
+                    db[bi] -= (double) gOverB * y[o + i];
+                }
+            }
+        }
+        if (db != null) {
+            float[] target = ctx.inputGrad32(1).data;
+            for (int i = 0; i < db.length; i++) {
+                target[i] += (float) db[i];
             }
         }
     }

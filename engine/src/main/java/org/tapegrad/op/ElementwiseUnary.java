@@ -5,7 +5,7 @@ import org.tapegrad.kernel.Kernels;
 /**
  * An op {@code y = f(x)} applied element by element, whose VJP {@code x̄ += ȳ ⊙ f'(x)} needs only {@code x} and
  * {@code y}: the shape rule, the arity check and the "needs a gradient?" test live here, the two loops in the
- * final subclass.
+ * final subclass, once per element type.
  */
 abstract class ElementwiseUnary implements Op<Void> {
 
@@ -28,13 +28,22 @@ abstract class ElementwiseUnary implements Op<Void> {
 
     @Override
     public final Void forward(OpContext ctx) {
-        compute(ctx.input(0).data, ctx.output().data, ctx.kernels());
+        if (ctx.dtype() == DType.F32) {
+            compute(ctx.input32(0).data, ctx.output32().data, ctx.kernels());
+        } else {
+            compute(ctx.input(0).data, ctx.output().data, ctx.kernels());
+        }
         return null;
     }
 
     @Override
     public final void backward(OpContext ctx, Void saved) {
-        if (ctx.needsGrad(0)) {
+        if (!ctx.needsGrad(0)) {
+            return;
+        }
+        if (ctx.dtype() == DType.F32) {
+            accumulateGradient(ctx.input32(0).data, ctx.output32().data, ctx.outputGrad32().data, ctx.inputGrad32(0).data);
+        } else {
             accumulateGradient(ctx.input(0).data, ctx.output().data, ctx.outputGrad().data, ctx.inputGrad(0).data);
         }
     }
@@ -44,4 +53,10 @@ abstract class ElementwiseUnary implements Op<Void> {
 
     /** {@code dx[i] += g[i]·f'(x[i])}, with {@code y = f(x)} at hand. */
     abstract void accumulateGradient(double[] x, double[] y, double[] g, double[] dx);
+
+    /** The float32 form of {@link #compute(double[], double[], Kernels)}. */
+    abstract void compute(float[] x, float[] y, Kernels kernels);
+
+    /** The float32 form of {@link #accumulateGradient(double[], double[], double[], double[])}. */
+    abstract void accumulateGradient(float[] x, float[] y, float[] g, float[] dx);
 }

@@ -24,4 +24,18 @@ public final class Log extends ElementwiseUnary {
             dx[i] += g[i] / x[i];
         }
     }
+
+    @Override
+    void compute(float[] x, float[] y, Kernels kernels) {
+        for (int i = 0; i < x.length; i++) {
+            y[i] = (float) Math.log(x[i]);
+        }
+    }
+
+    @Override
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
+        for (int i = 0; i < x.length; i++) {
+            dx[i] += g[i] / x[i];
+        }
+    }
 }

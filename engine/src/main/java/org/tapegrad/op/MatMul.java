@@ -1,5 +1,6 @@
 package org.tapegrad.op;
 
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 
 /**
@@ -44,12 +45,20 @@ public final class MatMul implements Op<Void> {
 
     @Override
     public Void forward(OpContext ctx) {
+        if (ctx.dtype() == DType.F32) {
+            Products.multiply(ctx.kernels(), ctx.input32(0), transA, ctx.input32(1), transB, ctx.output32(), false);
+            return null;
+        }
         Products.multiply(ctx.kernels(), ctx.input(0), transA, ctx.input(1), transB, ctx.output(), false);
         return null;
     }
 
     @Override
     public void backward(OpContext ctx, Void saved) {
+        if (ctx.dtype() == DType.F32) {
+            backward32(ctx);
+            return;
+        }
         R064Store a = ctx.input(0);
         R064Store b = ctx.input(1);
         R064Store g = ctx.outputGrad();
@@ -67,6 +76,27 @@ public final class MatMul implements Op<Void> {
                 Products.multiply(ctx.kernels(), g, true, a, false, ctx.inputGrad(1), true);
             } else {
                 Products.multiply(ctx.kernels(), a, !transA, g, false, ctx.inputGrad(1), true);
+            }
+        }
+    }
+
+    /** The same VJPs on a float32 tape. */
+    private void backward32(OpContext ctx) {
+        R032Store a = ctx.input32(0);
+        R032Store b = ctx.input32(1);
+        R032Store g = ctx.outputGrad32();
+        if (ctx.needsGrad(0)) {
+            if (transA) {
+                Products.multiply(ctx.kernels(), b, false, g, true, ctx.inputGrad32(0), true);
+            } else {
+                Products.multiply(ctx.kernels(), g, false, b, !transB, ctx.inputGrad32(0), true);
+            }
+        }
+        if (ctx.needsGrad(1)) {
+            if (transB) {
+                Products.multiply(ctx.kernels(), g, true, a, false, ctx.inputGrad32(1), true);
+            } else {
+                Products.multiply(ctx.kernels(), a, !transA, g, false, ctx.inputGrad32(1), true);
             }
         }
     }

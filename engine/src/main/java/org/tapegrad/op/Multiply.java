@@ -27,6 +27,10 @@ public final class Multiply extends BroadcastBinary {
 
     @Override
     public void backward(OpContext ctx, Broadcast kind) {
+        if (ctx.dtype() == DType.F32) {
+            backward32(ctx, kind);
+            return;
+        }
         double[] a = ctx.input(0).data;
         double[] b = ctx.input(1).data;
         double[] g = ctx.outputGrad().data;
@@ -60,6 +64,66 @@ public final class Multiply extends BroadcastBinary {
                 for (int i = 0; i < m; i++) {
                     db[kind.index(i, j, m)] += g[o + i] * a[o + i];
                 }
+            }
+        }
+    }
+
+    @Override
+    void compute(float[] a, float[] b, float[] y, int m, int n, Broadcast kind) {
+        if (kind == Broadcast.SAME) {
+            for (int i = 0; i < y.length; i++) {
+                y[i] = a[i] * b[i];
+            }
+            return;
+        }
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                y[o + i] = a[o + i] * b[kind.index(i, j, m)];
+            }
+        }
+    }
+
+    private static void backward32(OpContext ctx, Broadcast kind) {
+        float[] a = ctx.input32(0).data;
+        float[] b = ctx.input32(1).data;
+        float[] g = ctx.outputGrad32().data;
+        int m = ctx.input32(0).getRowDim();
+        int n = ctx.input32(0).getColDim();
+        if (ctx.needsGrad(0)) {
+            float[] da = ctx.inputGrad32(0).data;
+            if (kind == Broadcast.SAME) {
+                for (int i = 0; i < g.length; i++) {
+                    da[i] += g[i] * b[i];
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int o = j * m;
+                    for (int i = 0; i < m; i++) {
+                        da[o + i] += g[o + i] * b[kind.index(i, j, m)];
+                    }
+                }
+            }
+        }
+        if (ctx.needsGrad(1)) {
+            float[] db = ctx.inputGrad32(1).data;
+            if (kind == Broadcast.SAME) {
+                for (int i = 0; i < g.length; i++) {
+                    db[i] += g[i] * a[i];
+                }
+                return;
+            }
+            // b̄ is a reduction over the broadcast: summed in double, added once.
+            double[] sums = ctx.scratch(ctx.input32(1).getRowDim(), ctx.input32(1).getColDim()).data;
+            java.util.Arrays.fill(sums, 0.0);
+            for (int j = 0; j < n; j++) {
+                int o = j * m;
+                for (int i = 0; i < m; i++) {
+                    sums[kind.index(i, j, m)] += (double) g[o + i] * a[o + i];
+                }
+            }
+            for (int i = 0; i < db.length; i++) {
+                db[i] += (float) sums[i];
             }
         }
     }

@@ -1,32 +1,46 @@
 package org.tapegrad.op;
 
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
 
 /**
  * What an {@link Op} sees of one recorded application: its inputs, its output, the tape's kernels and, during
- * backward, the gradients. All stores are column-major {@link R064Store}s: element {@code (i, j)} of an {@code r×c}
- * store is {@code data[i + j·r]}.
+ * backward, the gradients. All stores are column-major: element {@code (i, j)} of an {@code r×c} store is
+ * {@code data[i + j·r]}.
+ *
+ * <p>Every store of one tape has the tape's element type {@link #dtype()}: {@link R064Store}s ({@code double[]}) on a
+ * float64 tape, read through {@link #input}, {@link #output}, {@link #scratch}, {@link #outputGrad} and
+ * {@link #inputGrad}; {@link R032Store}s ({@code float[]}) on a float32 tape, read through the methods of the same
+ * name ending in {@code 32}. Scratch buffers of either type are available on both. An op that supports both branches once on {@code ctx.dtype()} and runs the loop of
+ * that type; asking for the other type's view throws an {@link IllegalStateException} naming the op, so a custom op
+ * written for float64 only fails clearly on a float32 tape instead of computing garbage.
  */
 public interface OpContext {
 
     /** Number of inputs. */
     int arity();
 
-    /** Value of input {@code i}. Read only: ops must never write into their inputs. */
+    /** The element type of every store of this op: the tape's. */
+    DType dtype();
+
+    /** Value of input {@code i} on a float64 tape. Read only: ops must never write into their inputs. */
     R064Store input(int i);
 
-    /** The output buffer (forward writes it, backward reads it). */
+    /** The output buffer on a float64 tape (forward writes it, backward reads it). */
     R064Store output();
 
     /** The GEMM and activation kernels of the tape this op is recorded on. */
     Kernels kernels();
 
-    /** A pooled buffer of the given shape, with undefined content, valid until the tape is reset. */
+    /**
+     * A pooled float64 buffer of the given shape, with undefined content, valid until the tape is reset; available
+     * on a float32 tape too, for accumulators that must be double.
+     */
     R064Store scratch(int rows, int cols);
 
     /**
-     * The gradient of the output being replayed with respect to this op's output (backward only).
+     * The gradient of the output being replayed with respect to this op's output (backward only, float64 tape).
      *
      * @throws IllegalStateException during forward
      */
@@ -36,9 +50,25 @@ public interface OpContext {
     boolean needsGrad(int i);
 
     /**
-     * The gradient buffer of input {@code i}, zero on first request, into which the VJP must add (backward only).
+     * The gradient buffer of input {@code i}, zero on first request, into which the VJP must add (backward only,
+     * float64 tape).
      *
      * @throws IllegalStateException during forward, or if input {@code i} does not need a gradient
      */
     R064Store inputGrad(int i);
+
+    /** {@link #input} on a float32 tape. */
+    R032Store input32(int i);
+
+    /** {@link #output} on a float32 tape. */
+    R032Store output32();
+
+    /** A pooled float32 buffer, like {@link #scratch} (on either tape). */
+    R032Store scratch32(int rows, int cols);
+
+    /** {@link #outputGrad} on a float32 tape. */
+    R032Store outputGrad32();
+
+    /** {@link #inputGrad} on a float32 tape. */
+    R032Store inputGrad32(int i);
 }

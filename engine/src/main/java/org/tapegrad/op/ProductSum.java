@@ -29,6 +29,17 @@ public final class ProductSum implements Op<Void> {
 
     @Override
     public Void forward(OpContext ctx) {
+        if (ctx.dtype() == DType.F32) {
+            float[] a = ctx.input32(0).data;
+            float[] b = ctx.input32(1).data;
+            float[] c = ctx.input32(2).data;
+            float[] d = ctx.input32(3).data;
+            float[] y = ctx.output32().data;
+            for (int i = 0; i < y.length; i++) {
+                y[i] = a[i] * b[i] + c[i] * d[i];
+            }
+            return null;
+        }
         double[] a = ctx.input(0).data;
         double[] b = ctx.input(1).data;
         double[] c = ctx.input(2).data;
@@ -42,6 +53,19 @@ public final class ProductSum implements Op<Void> {
 
     @Override
     public void backward(OpContext ctx, Void saved) {
+        if (ctx.dtype() == DType.F32) {
+            float[] g = ctx.outputGrad32().data;
+            for (int k = 0; k < 4; k++) {
+                if (ctx.needsGrad(k)) {
+                    float[] partner = ctx.input32(k ^ 1).data;
+                    float[] target = ctx.inputGrad32(k).data;
+                    for (int i = 0; i < g.length; i++) {
+                        target[i] += g[i] * partner[i];
+                    }
+                }
+            }
+            return;
+        }
         double[] g = ctx.outputGrad().data;
         for (int k = 0; k < 4; k++) {
             if (ctx.needsGrad(k)) {

@@ -1,5 +1,6 @@
 package org.tapegrad.op;
 
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
 
@@ -24,10 +25,39 @@ final class Products {
         kernels.gemm().gemm(transA, transB, m, n, k, a.data, b.data, c.data, accumulate);
     }
 
+    /** The float32 {@code C (+)= op(A)·op(B)} on the kernels' float GEMM. */
+    static void multiply(Kernels kernels, R032Store a, boolean transA, R032Store b, boolean transB, R032Store c, boolean accumulate) {
+        int m = transA ? a.getColDim() : a.getRowDim();
+        int k = transA ? a.getRowDim() : a.getColDim();
+        int kb = transB ? b.getColDim() : b.getRowDim();
+        int n = transB ? b.getRowDim() : b.getColDim();
+        if (k != kb || c.getRowDim() != m || c.getColDim() != n) {
+            throw new IllegalArgumentException("gemm: op(A) " + m + "×" + k + ", op(B) " + kb + "×" + n + ", C " + c.getRowDim() + "×" + c.getColDim() + ": shapes do not fit");
+        }
+        if (c.data == a.data || c.data == b.data) {
+            throw new IllegalArgumentException("gemm: C must not share its array with A or B");
+        }
+        kernels.gemm().gemm(transA, transB, m, n, k, a.data, b.data, c.data, accumulate);
+    }
+
     /** {@code dst += alpha·src} over the whole of {@code src}; one pass the JIT vectorizes. */
     static void addInto(double[] src, double[] dst, double alpha) {
         int n = src.length;
         if (alpha == 1.0) {
+            for (int i = 0; i < n; i++) {
+                dst[i] += src[i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst[i] += alpha * src[i];
+            }
+        }
+    }
+
+    /** The float32 {@code dst += alpha·src}. */
+    static void addInto(float[] src, float[] dst, float alpha) {
+        int n = src.length;
+        if (alpha == 1f) {
             for (int i = 0; i < n; i++) {
                 dst[i] += src[i];
             }

@@ -24,4 +24,18 @@ public final class Relu extends ElementwiseUnary {
             dx[i] += x[i] > 0 ? g[i] : 0.0;
         }
     }
+
+    @Override
+    void compute(float[] x, float[] y, Kernels kernels) {
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i] > 0 ? x[i] : 0f;
+        }
+    }
+
+    @Override
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
+        for (int i = 0; i < x.length; i++) {
+            dx[i] += x[i] > 0 ? g[i] : 0f;
+        }
+    }
 }

@@ -34,13 +34,13 @@ public final class RowConcat implements Op<Void> {
     // Storage is column-major: column j of input k is one run, placed at row offset r_k of the output's column j.
     @Override
     public Void forward(OpContext ctx) {
-        double[] y = ctx.output().data;
-        int total = ctx.output().getRowDim();
-        int cols = ctx.output().getColDim();
+        Object y = Stores.output(ctx);
+        int total = outputRows(ctx);
+        int cols = outputCols(ctx);
         int offset = 0;
         for (int k = 0; k < ctx.arity(); k++) {
-            double[] x = ctx.input(k).data;
-            int m = ctx.input(k).getRowDim();
+            Object x = Stores.input(ctx, k);
+            int m = Stores.length(x) / cols;
             for (int j = 0; j < cols; j++) {
                 System.arraycopy(x, j * m, y, j * total + offset, m);
             }
@@ -49,20 +49,26 @@ public final class RowConcat implements Op<Void> {
         return null;
     }
 
+    private static int outputRows(OpContext ctx) {
+        return ctx.dtype() == DType.F32 ? ctx.output32().getRowDim() : ctx.output().getRowDim();
+    }
+
+    private static int outputCols(OpContext ctx) {
+        return ctx.dtype() == DType.F32 ? ctx.output32().getColDim() : ctx.output().getColDim();
+    }
+
     @Override
     public void backward(OpContext ctx, Void saved) {
-        double[] g = ctx.outputGrad().data;
-        int total = ctx.output().getRowDim();
-        int cols = ctx.output().getColDim();
+        Object g = Stores.outputGrad(ctx);
+        int total = outputRows(ctx);
+        int cols = outputCols(ctx);
         int offset = 0;
         for (int k = 0; k < ctx.arity(); k++) {
-            int m = ctx.input(k).getRowDim();
+            int m = Stores.length(Stores.input(ctx, k)) / cols;
             if (ctx.needsGrad(k)) {
-                double[] dx = ctx.inputGrad(k).data;
+                Object dx = Stores.inputGrad(ctx, k);
                 for (int j = 0; j < cols; j++) {
-                    for (int i = 0; i < m; i++) {
-                        dx[j * m + i] += g[j * total + offset + i];
-                    }
+                    Stores.addRange(g, j * total + offset, dx, j * m, m);
                 }
             }
             offset += m;

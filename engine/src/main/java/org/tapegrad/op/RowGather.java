@@ -35,6 +35,18 @@ public final class RowGather implements Op<Void> {
 
     @Override
     public Void forward(OpContext ctx) {
+        if (ctx.dtype() == DType.F32) {
+            float[] t = ctx.input32(0).data;
+            int v = ctx.input32(0).getRowDim();
+            int b = indices.length;
+            float[] y = ctx.output32().data;
+            for (int j = 0; j < ctx.input32(0).getColDim(); j++) {
+                for (int i = 0; i < b; i++) {
+                    y[i + j * b] = t[indices[i] + j * v];
+                }
+            }
+            return null;
+        }
         double[] t = ctx.input(0).data;
         int v = ctx.input(0).getRowDim();
         int b = indices.length;
@@ -50,6 +62,18 @@ public final class RowGather implements Op<Void> {
     @Override
     public void backward(OpContext ctx, Void saved) {
         if (!ctx.needsGrad(0)) {
+            return;
+        }
+        if (ctx.dtype() == DType.F32) {
+            float[] dt = ctx.inputGrad32(0).data;
+            float[] g = ctx.outputGrad32().data;
+            int v = ctx.input32(0).getRowDim();
+            int b = indices.length;
+            for (int j = 0; j < ctx.input32(0).getColDim(); j++) {
+                for (int i = 0; i < b; i++) {
+                    dt[indices[i] + j * v] += g[i + j * b];
+                }
+            }
             return;
         }
         double[] dt = ctx.inputGrad(0).data;

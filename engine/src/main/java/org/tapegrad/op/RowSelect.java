@@ -30,6 +30,16 @@ public final class RowSelect implements Op<Void> {
 
     @Override
     public Void forward(OpContext ctx) {
+        if (ctx.dtype() == DType.F32) {
+            float[] a = ctx.input32(0).data;
+            float[] b = ctx.input32(1).data;
+            float[] y = ctx.output32().data;
+            int m = mask.length;
+            for (int idx = 0; idx < y.length; idx++) {
+                y[idx] = mask[idx % m] ? a[idx] : b[idx];
+            }
+            return null;
+        }
         double[] a = ctx.input(0).data;
         double[] b = ctx.input(1).data;
         double[] y = ctx.output().data;
@@ -42,6 +52,10 @@ public final class RowSelect implements Op<Void> {
 
     @Override
     public void backward(OpContext ctx, Void saved) {
+        if (ctx.dtype() == DType.F32) {
+            backward32(ctx);
+            return;
+        }
         double[] g = ctx.outputGrad().data;
         int m = mask.length;
         for (int k = 0; k < 2; k++) {
@@ -50,6 +64,23 @@ public final class RowSelect implements Op<Void> {
             }
             boolean selects = k == 0;
             double[] d = ctx.inputGrad(k).data;
+            for (int idx = 0; idx < g.length; idx++) {
+                if (mask[idx % m] == selects) {
+                    d[idx] += g[idx];
+                }
+            }
+        }
+    }
+
+    private void backward32(OpContext ctx) {
+        float[] g = ctx.outputGrad32().data;
+        int m = mask.length;
+        for (int k = 0; k < 2; k++) {
+            if (!ctx.needsGrad(k)) {
+                continue;
+            }
+            boolean selects = k == 0;
+            float[] d = ctx.inputGrad32(k).data;
             for (int idx = 0; idx < g.length; idx++) {
                 if (mask[idx % m] == selects) {
                     d[idx] += g[idx];

@@ -44,4 +44,38 @@ final class RowSoftmax {
             sum[i] = Math.log(sum[i]);
         }
     }
+
+    /**
+     * The float32 form: maxima, exponentials and sums in double, each probability rounded once to float (the
+     * exponentials are evaluated twice rather than stored in float before the division).
+     */
+    static void compute(float[] x, int m, int n, float[] p, double[] rowMax, double[] rowLogSum) {
+        double[] max = rowMax;
+        for (int i = 0; i < m; i++) {
+            max[i] = x[i];
+        }
+        for (int j = 1; j < n; j++) {
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                max[i] = Math.max(max[i], x[o + i]);
+            }
+        }
+        double[] sum = rowLogSum;
+        java.util.Arrays.fill(sum, 0, m, 0.0);
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                sum[i] += Math.exp(x[o + i] - max[i]);
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                p[o + i] = (float) (Math.exp(x[o + i] - max[i]) / sum[i]);
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            sum[i] = Math.log(sum[i]);
+        }
+    }
 }

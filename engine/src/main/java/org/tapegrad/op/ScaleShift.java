@@ -41,4 +41,18 @@ public final class ScaleShift extends ElementwiseUnary {
     void accumulateGradient(double[] x, double[] y, double[] g, double[] dx) {
         Products.addInto(g, dx, alpha);
     }
+
+    @Override
+    void compute(float[] x, float[] y, Kernels kernels) {
+        float a = (float) alpha;
+        float b = (float) beta;
+        for (int i = 0; i < x.length; i++) {
+            y[i] = a * x[i] + b;
+        }
+    }
+
+    @Override
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
+        Products.addInto(g, dx, (float) alpha);
+    }
 }

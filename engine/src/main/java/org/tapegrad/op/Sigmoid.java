@@ -22,4 +22,16 @@ public final class Sigmoid extends ElementwiseUnary {
             dx[i] += g[i] * y[i] * (1.0 - y[i]);
         }
     }
+
+    @Override
+    void compute(float[] x, float[] y, Kernels kernels) {
+        kernels.activations().sigmoid(x, 0, y, 0, x.length);
+    }
+
+    @Override
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
+        for (int i = 0; i < x.length; i++) {
+            dx[i] += g[i] * y[i] * (1f - y[i]);
+        }
+    }
 }

@@ -25,6 +25,11 @@ public final class Softmax implements Op<Void> {
 
     @Override
     public Void forward(OpContext ctx) {
+        if (ctx.dtype() == DType.F32) {
+            int m = ctx.input32(0).getRowDim();
+            RowSoftmax.compute(ctx.input32(0).data, m, ctx.input32(0).getColDim(), ctx.output32().data, ctx.scratch(m, 1).data, ctx.scratch(m, 1).data);
+            return null;
+        }
         int m = ctx.input(0).getRowDim();
         RowSoftmax.compute(ctx.input(0).data, m, ctx.input(0).getColDim(), ctx.output().data, ctx.scratch(m, 1).data, ctx.scratch(m, 1).data);
         return null;
@@ -33,6 +38,10 @@ public final class Softmax implements Op<Void> {
     @Override
     public void backward(OpContext ctx, Void saved) {
         if (!ctx.needsGrad(0)) {
+            return;
+        }
+        if (ctx.dtype() == DType.F32) {
+            backward32(ctx);
             return;
         }
         double[] y = ctx.output().data;
@@ -52,6 +61,29 @@ public final class Softmax implements Op<Void> {
             int o = j * m;
             for (int i = 0; i < m; i++) {
                 dx[o + i] += y[o + i] * (g[o + i] - dot[i]);
+            }
+        }
+    }
+
+    /** Float32: the per-row dot products accumulate in double. */
+    private static void backward32(OpContext ctx) {
+        float[] y = ctx.output32().data;
+        float[] g = ctx.outputGrad32().data;
+        float[] dx = ctx.inputGrad32(0).data;
+        int m = ctx.input32(0).getRowDim();
+        int n = ctx.input32(0).getColDim();
+        double[] dot = ctx.scratch(m, 1).data;
+        java.util.Arrays.fill(dot, 0.0);
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                dot[i] += (double) g[o + i] * y[o + i];
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                dx[o + i] += (float) (y[o + i] * (g[o + i] - dot[i]));
             }
         }
     }

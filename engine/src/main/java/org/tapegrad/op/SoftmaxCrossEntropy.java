@@ -1,5 +1,7 @@
 package org.tapegrad.op;
 
+import org.ojalgo.matrix.store.PhysicalStore;
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 
 /**
@@ -8,7 +10,7 @@ import org.ojalgo.matrix.store.R064Store;
  * (softmax(x_i) − e_{t_i})}.
  * A target of {@link #IGNORE} gives loss 0 and gradient 0 for that row (padding).
  */
-public final class SoftmaxCrossEntropy implements Op<R064Store> {
+public final class SoftmaxCrossEntropy implements Op<PhysicalStore<Double>> {
 
     /** Target value marking a row that takes no part in the loss. */
     public static final int IGNORE = -1;
@@ -40,7 +42,10 @@ public final class SoftmaxCrossEntropy implements Op<R064Store> {
     }
 
     @Override
-    public R064Store forward(OpContext ctx) {
+    public PhysicalStore<Double> forward(OpContext ctx) {
+        if (ctx.dtype() == DType.F32) {
+            return forward32(ctx);
+        }
         R064Store x = ctx.input(0);
         int m = x.getRowDim();
         R064Store probabilities = ctx.scratch(m, x.getColDim());
@@ -54,11 +59,15 @@ public final class SoftmaxCrossEntropy implements Op<R064Store> {
     }
 
     @Override
-    public void backward(OpContext ctx, R064Store saved) {
+    public void backward(OpContext ctx, PhysicalStore<Double> saved) {
         if (!ctx.needsGrad(0)) {
             return;
         }
-        double[] p = saved.data;
+        if (saved instanceof R032Store) {
+            backward32(ctx, ((R032Store) saved).data);
+            return;
+        }
+        double[] p = ((R064Store) saved).data;
         double[] g = ctx.outputGrad().data;
         double[] dx = ctx.inputGrad(0).data;
         int m = targets.length;
@@ -68,6 +77,36 @@ public final class SoftmaxCrossEntropy implements Op<R064Store> {
             for (int i = 0; i < m; i++) {
                 if (targets[i] != IGNORE) {
                     dx[o + i] += g[i] * (p[o + i] - (targets[i] == j ? 1.0 : 0.0));
+                }
+            }
+        }
+    }
+
+    /** Float32: log-sum-exp in double, each row's loss rounded once. */
+    private R032Store forward32(OpContext ctx) {
+        R032Store x = ctx.input32(0);
+        int m = x.getRowDim();
+        R032Store probabilities = ctx.scratch32(m, x.getColDim());
+        float[] y = ctx.output32().data;
+        double[] max = ctx.scratch(m, 1).data;
+        double[] logSum = ctx.scratch(m, 1).data;
+        RowSoftmax.compute(x.data, m, x.getColDim(), probabilities.data, max, logSum);
+        for (int i = 0; i < m; i++) {
+            y[i] = targets[i] == IGNORE ? 0f : (float) ((max[i] - x.data[i + targets[i] * m]) + logSum[i]);
+        }
+        return probabilities;
+    }
+
+    private void backward32(OpContext ctx, float[] p) {
+        float[] g = ctx.outputGrad32().data;
+        float[] dx = ctx.inputGrad32(0).data;
+        int m = targets.length;
+        int n = ctx.input32(0).getColDim();
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                if (targets[i] != IGNORE) {
+                    dx[o + i] += g[i] * (p[o + i] - (targets[i] == j ? 1f : 0f));
                 }
             }
         }

@@ -25,6 +25,16 @@ public final class SquaredError implements Op<Void> {
 
     @Override
     public Void forward(OpContext ctx) {
+        if (ctx.dtype() == DType.F32) {
+            float[] a = ctx.input32(0).data;
+            float[] b = ctx.input32(1).data;
+            float[] y = ctx.output32().data;
+            for (int i = 0; i < a.length; i++) {
+                float d = a[i] - b[i];
+                y[i] = d * d;
+            }
+            return null;
+        }
         double[] a = ctx.input(0).data;
         double[] b = ctx.input(1).data;
         double[] y = ctx.output().data;
@@ -37,6 +47,21 @@ public final class SquaredError implements Op<Void> {
 
     @Override
     public void backward(OpContext ctx, Void saved) {
+        if (ctx.dtype() == DType.F32) {
+            float[] a = ctx.input32(0).data;
+            float[] b = ctx.input32(1).data;
+            float[] g = ctx.outputGrad32().data;
+            for (int k = 0; k < 2; k++) {
+                if (ctx.needsGrad(k)) {
+                    float sign = k == 0 ? 2f : -2f;
+                    float[] d = ctx.inputGrad32(k).data;
+                    for (int i = 0; i < a.length; i++) {
+                        d[i] += sign * g[i] * (a[i] - b[i]);
+                    }
+                }
+            }
+            return;
+        }
         double[] a = ctx.input(0).data;
         double[] b = ctx.input(1).data;
         double[] g = ctx.outputGrad().data;

@@ -48,6 +48,10 @@ public final class Sum implements Op<Void> {
 
     @Override
     public Void forward(OpContext ctx) {
+        if (ctx.dtype() == DType.F32) {
+            forward32(ctx);
+            return null;
+        }
         double[] x = ctx.input(0).data;
         double[] y = ctx.output().data;
         int m = ctx.input(0).getRowDim();
@@ -102,6 +106,10 @@ public final class Sum implements Op<Void> {
         if (!ctx.needsGrad(0)) {
             return;
         }
+        if (ctx.dtype() == DType.F32) {
+            backward32(ctx);
+            return;
+        }
         double[] g = ctx.outputGrad().data;
         double[] dx = ctx.inputGrad(0).data;
         int m = ctx.input(0).getRowDim();
@@ -115,6 +123,69 @@ public final class Sum implements Op<Void> {
                 }
             } else {
                 double gj = f * g[axis == Axis.ALL ? 0 : j];
+                for (int i = 0; i < m; i++) {
+                    dx[o + i] += gj;
+                }
+            }
+        }
+    }
+
+    /**
+     * Float32: every sum is accumulated in double (no float partial sum loses the answer, and none of floats can
+     * overflow a double) and rounded once.
+     */
+    private void forward32(OpContext ctx) {
+        float[] x = ctx.input32(0).data;
+        float[] y = ctx.output32().data;
+        int m = ctx.input32(0).getRowDim();
+        int n = ctx.input32(0).getColDim();
+        double factor = mean ? 1.0 / count(m, n) : 1.0;
+        if (axis == Axis.PER_ROW) {
+            double[] acc = ctx.scratch(m, 1).data;
+            java.util.Arrays.fill(acc, 0.0);
+            for (int j = 0; j < n; j++) {
+                int o = j * m;
+                for (int i = 0; i < m; i++) {
+                    acc[i] += x[o + i];
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                y[i] = (float) (acc[i] * factor);
+            }
+            return;
+        }
+        double total = 0;
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            double s = 0;
+            for (int i = 0; i < m; i++) {
+                s += x[o + i];
+            }
+            if (axis == Axis.ALL) {
+                total += s;
+            } else {
+                y[j] = (float) (s * factor);
+            }
+        }
+        if (axis == Axis.ALL) {
+            y[0] = (float) (total * factor);
+        }
+    }
+
+    private void backward32(OpContext ctx) {
+        float[] g = ctx.outputGrad32().data;
+        float[] dx = ctx.inputGrad32(0).data;
+        int m = ctx.input32(0).getRowDim();
+        int n = ctx.input32(0).getColDim();
+        double f = mean ? 1.0 / count(m, n) : 1.0;
+        for (int j = 0; j < n; j++) {
+            int o = j * m;
+            if (axis == Axis.PER_ROW) {
+                for (int i = 0; i < m; i++) {
+                    dx[o + i] += (float) (f * g[i]);
+                }
+            } else {
+                float gj = (float) (f * g[axis == Axis.ALL ? 0 : j]);
                 for (int i = 0; i < m; i++) {
                     dx[o + i] += gj;
                 }

@@ -1,6 +1,7 @@
 package org.tapegrad.tape;
 
-import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.PhysicalStore;
+import org.tapegrad.op.Stores;
 
 /**
  * Anomaly mode ({@link Tape#setAnomalyDetection(boolean)}): the checks for NaN and ±Inf after each forward and each
@@ -23,7 +24,7 @@ final class Anomaly {
     /** Throws if the VJP of the node just run left NaN or ±Inf in an input's gradient. */
     static void checkGradients(Node<?> node, GradientPass pass) {
         for (Var in : node.inputs) {
-            R064Store g = in.requiresGrad() ? pass.storeOf(in) : null;
+            PhysicalStore<Double> g = in.requiresGrad() ? pass.storeOf(in) : null;
             if (g != null && !allFinite(g)) {
                 throw new AnomalyException(node.op.name() + " backward produced a non-finite gradient for an input of ("
                         + node.describeInputs() + "), recorded at " + node.site);
@@ -31,13 +32,8 @@ final class Anomaly {
         }
     }
 
-    private static boolean allFinite(R064Store s) {
-        for (double d : s.data) {
-            if (!Double.isFinite(d)) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean allFinite(PhysicalStore<Double> s) {
+        return Stores.allFinite(s);
     }
 
     /** The first frame outside the engine: {@code Class.method(File.java:line)}. */

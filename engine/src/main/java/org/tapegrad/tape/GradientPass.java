@@ -3,7 +3,10 @@ package org.tapegrad.tape;
 import java.util.List;
 
 import org.ojalgo.matrix.store.MatrixStore;
+import org.ojalgo.matrix.store.PhysicalStore;
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.op.Stores;
 
 /**
  * One reverse replay of a recording: the gradient of one output with respect to every value recorded before it,
@@ -22,15 +25,17 @@ import org.ojalgo.matrix.store.R064Store;
 final class GradientPass {
 
     /** Marks the slot of a gradient handed back to the pool: reached, complete, and no longer readable. */
-    private static final R064Store RELEASED = R064Store.FACTORY.make(1, 1);
+    private static final PhysicalStore<Double> RELEASED = R064Store.FACTORY.make(1, 1);
 
     private final Tape tape;
-    private final R064Store[] grads;
+    private final PhysicalStore<Double>[] grads;
     private final boolean intoParameters;
 
     private GradientPass(Tape tape, int values, boolean intoParameters) {
         this.tape = tape;
-        this.grads = new R064Store[values];
+        @SuppressWarnings("unchecked")
+        PhysicalStore<Double>[] g = new PhysicalStore[values];
+        this.grads = g;
         this.intoParameters = intoParameters;
     }
 
@@ -53,15 +58,30 @@ final class GradientPass {
             throw new IllegalArgumentException("gradients: the output " + output.shape() + " does not depend on anything that needs a gradient (only constants, detached values or noGrad results)");
         }
         GradientPass pass = new GradientPass(tape, tape.valueCount(), intoParameters);
-        R064Store g = pass.accumulatorOf(output);
+        PhysicalStore<Double> g = pass.accumulatorOf(output);
         // Added, not set: when the output is itself a parameter's leaf, its buffer may already hold a gradient.
-        if (seed == null) {
-            g.data[0] += 1.0;
+        if (g instanceof R032Store) {
+            float[] d = ((R032Store) g).data;
+            if (seed == null) {
+                d[0] += 1.0f;
+            } else {
+                int rows = output.rows();
+                for (int j = 0; j < output.cols(); j++) {
+                    for (int i = 0; i < rows; i++) {
+                        d[i + j * rows] += (float) seed.doubleValue(i, j);
+                    }
+                }
+            }
         } else {
-            int rows = output.rows();
-            for (int j = 0; j < output.cols(); j++) {
-                for (int i = 0; i < rows; i++) {
-                    g.data[i + j * rows] += seed.doubleValue(i, j);
+            double[] d = ((R064Store) g).data;
+            if (seed == null) {
+                d[0] += 1.0;
+            } else {
+                int rows = output.rows();
+                for (int j = 0; j < output.cols(); j++) {
+                    for (int i = 0; i < rows; i++) {
+                        d[i + j * rows] += seed.doubleValue(i, j);
+                    }
                 }
             }
         }
@@ -80,8 +100,8 @@ final class GradientPass {
     }
 
     /** The gradient of {@code v}, or null when the pass did not reach it or has released it ({@link #released}). */
-    R064Store storeOf(Var v) {
-        R064Store g = grads[v.index()];
+    PhysicalStore<Double> storeOf(Var v) {
+        PhysicalStore<Double> g = grads[v.index()];
         return g == RELEASED ? null : g;
     }
 
@@ -93,7 +113,7 @@ final class GradientPass {
     /** Hands the finished gradient of a recorded op's output back to the pool, unless the value retains it. */
     private void releaseIfUnwanted(Var output) {
         int i = output.index();
-        R064Store g = grads[i];
+        PhysicalStore<Double> g = grads[i];
         if (g != null && g != RELEASED && !output.retainsGrad() && !tape.retainsGradients()) {
             grads[i] = RELEASED;
             tape.giveBack(g);
@@ -101,8 +121,8 @@ final class GradientPass {
     }
 
     /** The gradient buffer of {@code v}: zero-filled the first time it is asked for, or its parameter's gradient. */
-    R064Store accumulatorOf(Var v) {
-        R064Store g = grads[v.index()];
+    PhysicalStore<Double> accumulatorOf(Var v) {
+        PhysicalStore<Double> g = grads[v.index()];
         if (g == RELEASED) {
             // Unreachable for a recording made through Tape: a value is consumed only by ops recorded after it.
             throw new IllegalStateException("gradient pass: the gradient of a " + v.shape() + " value was asked for after its producer's VJP");
@@ -112,7 +132,7 @@ final class GradientPass {
                 g = v.parameter().gradStore();
             } else {
                 g = tape.take(v.rows(), v.cols());
-                java.util.Arrays.fill(g.data, 0.0);
+                Stores.fill(g, 0.0);
             }
             grads[v.index()] = g;
         }

@@ -1,7 +1,8 @@
 package org.tapegrad.tape;
 
 import org.ojalgo.matrix.store.MatrixStore;
-import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.PhysicalStore;
+import org.tapegrad.op.Stores;
 
 /**
  * The gradients of one output with respect to the values and parameters of its recording, returned by
@@ -28,18 +29,18 @@ public final class Gradients {
      * @throws IllegalStateException if {@code v} is an intermediate whose gradient was released
      */
     public MatrixStore<Double> of(Var v) {
-        R064Store g = storeOf(v);
+        PhysicalStore<Double> g = storeOf(v);
         if (g == null && pass.released(v)) {
             throw new IllegalStateException("gradients: the gradient of this " + v.shape() + " intermediate went back to the pool once its producer's VJP had used it;"
                     + " call retainGrad() on it before the pass to keep it");
         }
-        return g != null ? g.limits(v.rows(), v.cols()) : R064Store.FACTORY.make(v.rows(), v.cols());
+        return g != null ? g.limits(v.rows(), v.cols()) : Stores.make(tape.dtype(), v.rows(), v.cols());
     }
 
     /** The gradient with respect to a parameter, read only: zero if the recording does not use it. */
     public MatrixStore<Double> of(Parameter p) {
         Var leaf = leafOf(p);
-        return leaf != null ? of(leaf) : R064Store.FACTORY.make(p.shape().rows(), p.shape().cols());
+        return leaf != null ? of(leaf) : Stores.make(tape.dtype(), p.shape().rows(), p.shape().cols());
     }
 
     /** Whether {@code v} influences the output (false: its gradient is zero because no path leads to it). */
@@ -54,7 +55,7 @@ public final class Gradients {
     }
 
     /** The raw gradient of {@code v}, or null when the pass did not reach it. */
-    R064Store storeOf(Var v) {
+    PhysicalStore<Double> storeOf(Var v) {
         check();
         if (v.tape() != tape) {
             throw new IllegalArgumentException("gradients: the value " + v.shape() + " belongs to another tape");

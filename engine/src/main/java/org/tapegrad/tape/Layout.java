@@ -1,6 +1,8 @@
 package org.tapegrad.tape;
 
 import org.ojalgo.matrix.store.MatrixStore;
+import org.ojalgo.matrix.store.PhysicalStore;
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.op.Shape;
 import org.tapegrad.op.ShapeException;
@@ -61,6 +63,51 @@ public final class Layout {
         return store;
     }
 
+    /**
+     * A new float32 {@code rows×cols} matrix holding a copy of a flat row-major float array (an {@code F32} tensor as a
+     * file stores it), with no detour through double.
+     *
+     * @throws IllegalArgumentException when the length is not {@code rows·cols}
+     */
+    public static R032Store matrix(int rows, int cols, float[] rowMajor) {
+        Shape s = ShapeException.requireFits("matrix", new Shape(rows, cols));
+        if (rowMajor.length != s.elements()) {
+            throw new IllegalArgumentException("matrix: " + rowMajor.length + " values for " + s + " (expected " + s.elements() + ")");
+        }
+        R032Store store = R032Store.FACTORY.make(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                store.data[i + j * rows] = rowMajor[i * cols + j];
+            }
+        }
+        return store;
+    }
+
+    /**
+     * A flat row-major float copy of a matrix: exact for a float32 matrix (no detour through double), rounded for
+     * any other.
+     */
+    public static float[] toRowMajorFlatFloat(MatrixStore<Double> m) {
+        int rows = Math.toIntExact(m.countRows());
+        int cols = Math.toIntExact(m.countColumns());
+        float[] out = new float[rows * cols];
+        if (m instanceof R032Store && ((R032Store) m).getRowDim() == rows) {
+            float[] d = ((R032Store) m).data;
+            for (int j = 0; j < cols; j++) {
+                for (int i = 0; i < rows; i++) {
+                    out[i * cols + j] = d[i + j * rows];
+                }
+            }
+            return out;
+        }
+        for (int j = 0; j < cols; j++) {
+            for (int i = 0; i < rows; i++) {
+                out[i * cols + j] = (float) m.doubleValue(i, j);
+            }
+        }
+        return out;
+    }
+
     /** A row-major copy of any matrix. */
     public static double[][] toRowMajor(MatrixStore<Double> m) {
         int rows = Math.toIntExact(m.countRows());
@@ -98,12 +145,23 @@ public final class Layout {
     }
 
     /** Copies a row-major array of the store's shape into it. */
-    static void copy(double[][] rowMajor, R064Store dst) {
+    static void copy(double[][] rowMajor, PhysicalStore<Double> dst) {
         int rows = rowMajor.length;
+        if (dst instanceof R032Store) {
+            float[] d = ((R032Store) dst).data;
+            for (int i = 0; i < rows; i++) {
+                double[] r = rowMajor[i];
+                for (int j = 0; j < r.length; j++) {
+                    d[i + j * rows] = (float) r[j];
+                }
+            }
+            return;
+        }
+        R064Store r64 = (R064Store) dst;
         for (int i = 0; i < rows; i++) {
             double[] r = rowMajor[i];
             for (int j = 0; j < r.length; j++) {
-                dst.data[i + j * rows] = r[j];
+                r64.data[i + j * rows] = r[j];
             }
         }
     }

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 import org.ojalgo.matrix.store.MatrixStore;
-import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.PhysicalStore;
+import org.tapegrad.op.Stores;
 import org.tapegrad.op.Shape;
 import org.tapegrad.op.ShapeException;
 
@@ -29,6 +30,10 @@ final class Leaves {
         Objects.requireNonNull(p, "parameter");
         Var leaf = parameterLeaves.get(p);
         if (leaf == null) {
+            if (p.dtype() != tape.dtype()) {
+                throw new IllegalArgumentException("param: '" + p.name() + "' is a " + p.dtype().longName() + " parameter and this tape is "
+                        + tape.dtype().longName() + "; convert it with parameter.to(DType." + tape.dtype() + ") or record on new Tape(DType." + p.dtype() + ")");
+            }
             leaf = new Var(tape, p.store(), true, p);
             parameterLeaves.put(p, leaf);
             parameterOrder.add(leaf);
@@ -47,22 +52,22 @@ final class Leaves {
 
     Var copyOf(MatrixStore<Double> value, boolean requiresGrad) {
         Shape s = ShapeException.requireFits("constant", new Shape(Math.toIntExact(value.countRows()), Math.toIntExact(value.countColumns())));
-        R064Store copy = tape.take(s.rows(), s.cols());
+        PhysicalStore<Double> copy = tape.take(s.rows(), s.cols());
         copy.fillMatching(value);
         return new Var(tape, copy, requiresGrad, null);
     }
 
     Var copyOf(double[][] rowMajor, boolean requiresGrad) {
         Shape s = Layout.shapeOf(rowMajor);
-        R064Store copy = tape.take(s.rows(), s.cols());
+        PhysicalStore<Double> copy = tape.take(s.rows(), s.cols());
         Layout.copy(rowMajor, copy);
         return new Var(tape, copy, requiresGrad, null);
     }
 
     Var filled(int rows, int cols, double c) {
         Shape s = ShapeException.requireFits("filled", new Shape(rows, cols));
-        R064Store store = tape.take(s.rows(), s.cols());
-        java.util.Arrays.fill(store.data, c);
+        PhysicalStore<Double> store = tape.take(s.rows(), s.cols());
+        Stores.fill(store, c);
         return new Var(tape, store, false, null);
     }
 

@@ -1,7 +1,10 @@
 package org.tapegrad.tape;
 
+import org.ojalgo.matrix.store.PhysicalStore;
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
+import org.tapegrad.op.DType;
 import org.tapegrad.op.Op;
 import org.tapegrad.op.OpContext;
 import org.tapegrad.op.Shape;
@@ -81,13 +84,18 @@ final class Node<S> implements OpContext {
     }
 
     @Override
+    public DType dtype() {
+        return tape.dtype();
+    }
+
+    @Override
     public R064Store input(int i) {
-        return inputs[i].store();
+        return as64(inputs[i].store(), "input(" + i + ")");
     }
 
     @Override
     public R064Store output() {
-        return output.store();
+        return as64(output.store(), "output()");
     }
 
     @Override
@@ -97,13 +105,13 @@ final class Node<S> implements OpContext {
 
     @Override
     public R064Store scratch(int rows, int cols) {
-        return tape.take(rows, cols);
+        return tape.take64(rows, cols);
     }
 
     @Override
     public R064Store outputGrad() {
         requireBackward("outputGrad()");
-        return pass.storeOf(output);
+        return as64(pass.storeOf(output), "outputGrad()");
     }
 
     @Override
@@ -113,12 +121,61 @@ final class Node<S> implements OpContext {
 
     @Override
     public R064Store inputGrad(int i) {
+        return as64(inputGradStore(i), "inputGrad(" + i + ")");
+    }
+
+    @Override
+    public R032Store input32(int i) {
+        return as32(inputs[i].store(), "input32(" + i + ")");
+    }
+
+    @Override
+    public R032Store output32() {
+        return as32(output.store(), "output32()");
+    }
+
+    @Override
+    public R032Store scratch32(int rows, int cols) {
+        return tape.take32(rows, cols);
+    }
+
+    @Override
+    public R032Store outputGrad32() {
+        requireBackward("outputGrad32()");
+        return as32(pass.storeOf(output), "outputGrad32()");
+    }
+
+    @Override
+    public R032Store inputGrad32(int i) {
+        return as32(inputGradStore(i), "inputGrad32(" + i + ")");
+    }
+
+    private PhysicalStore<Double> inputGradStore(int i) {
         requireBackward("inputGrad(" + i + ")");
         Var in = inputs[i];
         if (!in.requiresGrad()) {
             throw new IllegalStateException(op.name() + ": input " + i + " does not need a gradient; check needsGrad(i) first");
         }
         return pass.accumulatorOf(in);
+    }
+
+    private R064Store as64(PhysicalStore<Double> s, String what) {
+        if (s instanceof R064Store) {
+            return (R064Store) s;
+        }
+        throw wrongType(what, "float64");
+    }
+
+    private R032Store as32(PhysicalStore<Double> s, String what) {
+        if (s instanceof R032Store) {
+            return (R032Store) s;
+        }
+        throw wrongType(what, "float32");
+    }
+
+    private IllegalStateException wrongType(String what, String asked) {
+        return new IllegalStateException(op.name() + ": " + what + " asks for a " + asked + " store on a " + tape.dtype().longName()
+                + " tape; branch on ctx.dtype() and use the " + (tape.dtype() == DType.F32 ? "...32" : "plain") + " accessors");
     }
 
     private void requireBackward(String what) {

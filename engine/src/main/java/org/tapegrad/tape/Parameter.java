@@ -3,9 +3,13 @@ package org.tapegrad.tape;
 import java.util.Objects;
 
 import org.ojalgo.matrix.store.MatrixStore;
+import org.ojalgo.matrix.store.PhysicalStore;
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.op.DType;
 import org.tapegrad.op.Shape;
 import org.tapegrad.op.ShapeException;
+import org.tapegrad.op.Stores;
 
 /**
  * A named, persistent value (a weight) that lives across tapes. On a tape it becomes a leaf ({@link Tape#param});
@@ -16,6 +20,14 @@ import org.tapegrad.op.ShapeException;
  * <p>{@link #value()} and {@link #grad()} are read-only views. The value changes only through {@link #assign},
  * {@link #update} and {@link #restore}; the gradient through {@link #accumulateGrad}, {@link #updateGrad} and
  * {@link #zeroGrad()}.
+ *
+ * <p>A parameter has an element type ({@link DType}, float64 unless created or converted otherwise): it can only be
+ * recorded on a tape of that type. {@link #to(DType)} converts it in place, like PyTorch's {@code module.to(dtype)},
+ * so a model is built and initialized as usual (same seed, same weights) and then converted: a float32 parameter
+ * holds the float64 weights rounded to float. The {@link Update}, {@link GradientUpdate} and {@link Reader}
+ * callbacks see doubles in both types: for a float32 parameter they get widened copies (kept between calls, so a
+ * step allocates nothing) and the new values are rounded to float once when written back, so every optimizer,
+ * clipping rule and norm works unchanged and computes in double.
  */
 public final class Parameter {
 
@@ -44,10 +56,12 @@ public final class Parameter {
     }
 
     private final String name;
-    private final R064Store value;
-    private final MatrixStore<Double> valueView;
-    private R064Store grad;
+    private PhysicalStore<Double> value;
+    private MatrixStore<Double> valueView;
+    private PhysicalStore<Double> grad;
     private MatrixStore<Double> gradView;
+    private double[] wideValue;   // float32 only: the widened copies the callbacks see
+    private double[] wideGrad;
 
     /** A zero-filled parameter of the given shape. */
     public Parameter(String name, int rows, int cols) {
@@ -60,9 +74,18 @@ public final class Parameter {
      * @throws ShapeException if the shape holds more elements than one array can
      */
     public Parameter(String name, Shape shape) {
+        this(name, shape, DType.F64);
+    }
+
+    /**
+     * A zero-filled parameter of the given shape and element type.
+     *
+     * @throws ShapeException if the shape holds more elements than one array can
+     */
+    public Parameter(String name, Shape shape, DType dtype) {
         this.name = Objects.requireNonNull(name, "name");
         ShapeException.requireFits("Parameter '" + name + "'", shape);
-        this.value = R064Store.FACTORY.make(shape.rows(), shape.cols());
+        this.value = Stores.make(Objects.requireNonNull(dtype, "dtype"), shape.rows(), shape.cols());
         this.valueView = value.limits(shape.rows(), shape.cols());
     }
 
@@ -83,13 +106,45 @@ public final class Parameter {
         return name;
     }
 
+    /** The element type of the value and the gradient. */
+    public DType dtype() {
+        return Stores.dtypeOf(value);
+    }
+
+    /**
+     * Converts the value and the accumulated gradient to {@code dtype} in place (rounding to float for
+     * {@link DType#F32}; exact the other way) and returns this parameter; nothing happens when it already has that
+     * type. Convert between steps: a tape recorded before still holds the old value.
+     */
+    public Parameter to(DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        if (dtype == dtype()) {
+            return this;
+        }
+        int rows = value.getRowDim();
+        int cols = value.getColDim();
+        PhysicalStore<Double> v = Stores.make(dtype, rows, cols);
+        Stores.copy(value, v);
+        value = v;
+        valueView = v.limits(rows, cols);
+        if (grad != null) {
+            PhysicalStore<Double> g = Stores.make(dtype, rows, cols);
+            Stores.copy(grad, g);
+            grad = g;
+            gradView = g.limits(rows, cols);
+        }
+        wideValue = null;
+        wideGrad = null;
+        return this;
+    }
+
     public Shape shape() {
         return new Shape(value.getRowDim(), value.getColDim());
     }
 
     /** Number of elements. */
     public int size() {
-        return value.data.length;
+        return Stores.size(value);
     }
 
     /** The current value, read only. */
@@ -110,7 +165,7 @@ public final class Parameter {
     /** Sets the accumulated gradient to zero. */
     public void zeroGrad() {
         if (grad != null) {
-            java.util.Arrays.fill(grad.data, 0.0);
+            Stores.fill(grad, 0.0);
         }
     }
 
@@ -129,36 +184,88 @@ public final class Parameter {
 
     /** Changes the value in place, element by element, given the accumulated gradient. */
     public void update(Update update) {
-        update.apply(value.data, grad == null ? null : grad.data);
+        if (value instanceof R064Store) {
+            update.apply(((R064Store) value).data, grad == null ? null : ((R064Store) grad).data);
+            return;
+        }
+        float[] v = ((R032Store) value).data;
+        double[] wide = widen(v, wideValue);
+        wideValue = wide;
+        double[] g = null;
+        if (grad != null) {
+            g = widen(((R032Store) grad).data, wideGrad);
+            wideGrad = g;
+        }
+        update.apply(wide, g);
+        narrow(wide, v);
     }
 
     /** Changes the accumulated gradient in place. */
     public void updateGrad(GradientUpdate update) {
-        update.apply(gradStore().data);
+        PhysicalStore<Double> gs = gradStore();
+        if (gs instanceof R064Store) {
+            update.apply(((R064Store) gs).data);
+            return;
+        }
+        float[] g = ((R032Store) gs).data;
+        double[] wide = widen(g, wideGrad);
+        wideGrad = wide;
+        update.apply(wide);
+        narrow(wide, g);
     }
 
     /** Reads the accumulated gradient in place, in storage order; zeros (and no buffer created) if none has arrived. */
     public void readGrad(Reader reader) {
-        reader.read(grad != null ? grad.data : new double[size()]);
+        if (grad == null) {
+            reader.read(new double[size()]);
+        } else if (grad instanceof R064Store) {
+            reader.read(((R064Store) grad).data);
+        } else {
+            wideGrad = widen(((R032Store) grad).data, wideGrad);
+            reader.read(wideGrad);
+        }
     }
 
     /** Reads the value in place, in storage order. */
     public void readValue(Reader reader) {
-        reader.read(value.data);
+        if (value instanceof R064Store) {
+            reader.read(((R064Store) value).data);
+        } else {
+            wideValue = widen(((R032Store) value).data, wideValue);
+            reader.read(wideValue);
+        }
     }
 
-    /** Adds {@code g} (same shape) into the accumulated gradient. */
+    /** Adds {@code g} (same shape) into the accumulated gradient (rounded to float for a float32 parameter). */
     public void accumulateGrad(MatrixStore<Double> g) {
         requireShape("accumulateGrad", g.countRows(), g.countColumns());
-        double[] target = gradStore().data;
+        PhysicalStore<Double> gs = gradStore();
+        int rows = value.getRowDim();
+        int cols = value.getColDim();
+        if (gs instanceof R032Store) {
+            float[] target = ((R032Store) gs).data;
+            if (g instanceof R032Store) {
+                float[] source = ((R032Store) g).data;
+                for (int i = 0; i < target.length; i++) {
+                    target[i] += source[i];
+                }
+                return;
+            }
+            for (int j = 0; j < cols; j++) {
+                for (int i = 0; i < rows; i++) {
+                    target[i + j * rows] += (float) g.doubleValue(i, j);
+                }
+            }
+            return;
+        }
+        double[] target = ((R064Store) gs).data;
         if (g instanceof R064Store) {
             double[] source = ((R064Store) g).data;
             for (int i = 0; i < target.length; i++) {
                 target[i] += source[i];
             }
         } else {
-            int rows = value.getRowDim();
-            for (int j = 0, cols = value.getColDim(); j < cols; j++) {
+            for (int j = 0; j < cols; j++) {
                 for (int i = 0; i < rows; i++) {
                     target[i + j * rows] += g.doubleValue(i, j);
                 }
@@ -166,15 +273,33 @@ public final class Parameter {
         }
     }
 
+    private static double[] widen(float[] src, double[] reuse) {
+        double[] dst = reuse != null && reuse.length == src.length ? reuse : new double[src.length];
+        for (int i = 0; i < src.length; i++) {
+            dst[i] = src[i];
+        }
+        return dst;
+    }
+
+    private static void narrow(double[] src, float[] dst) {
+        for (int i = 0; i < src.length; i++) {
+            dst[i] = (float) src[i];
+        }
+    }
+
     /** An immutable copy of the current value, for {@link #restore}. */
     public Snapshot snapshot() {
-        return new Snapshot(name, shape(), value.data.clone());
+        double[] copy = new double[size()];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = Stores.get(value, i);
+        }
+        return new Snapshot(name, shape(), copy);
     }
 
     /** Sets the value back to a snapshot of this parameter's shape. */
     public void restore(Snapshot snapshot) {
         requireShape("restore", snapshot.shape().rows(), snapshot.shape().cols());
-        System.arraycopy(snapshot.values, 0, value.data, 0, snapshot.values.length);
+        Stores.copy(R064Store.wrap(snapshot.values, snapshot.shape().rows()), value);
     }
 
     /** A copy of a parameter's value taken by {@link #snapshot()}. */
@@ -205,23 +330,23 @@ public final class Parameter {
 
     @Override
     public String toString() {
-        return "Parameter " + name + " " + shape();
+        return "Parameter " + name + " " + shape() + (dtype() == DType.F64 ? "" : " " + dtype().longName());
     }
 
     /** The value's own store, for the tape's leaf (no copy). */
-    R064Store store() {
+    PhysicalStore<Double> store() {
         return value;
     }
 
     /** The accumulated gradient's own store, made (zero) on first use: what a backward pass adds into. */
-    R064Store gradStore() {
+    PhysicalStore<Double> gradStore() {
         gradView();
         return grad;
     }
 
     private MatrixStore<Double> gradView() {
         if (grad == null) {
-            grad = R064Store.FACTORY.make(value.getRowDim(), value.getColDim());
+            grad = Stores.make(dtype(), value.getRowDim(), value.getColDim());
             gradView = grad.limits(value.getRowDim(), value.getColDim());
         }
         return gradView;

@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.Objects;
 
 import org.ojalgo.matrix.store.MatrixStore;
+import org.ojalgo.matrix.store.PhysicalStore;
+import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
+import org.tapegrad.op.DType;
 import org.tapegrad.op.Op;
 import org.tapegrad.op.ShapeException;
 
@@ -24,12 +27,18 @@ import org.tapegrad.op.ShapeException;
  * Leaves (parameters, {@link #variable variables}) keep theirs; an intermediate keeps its gradient only when
  * {@link Var#retainGrad()} asked for it before the pass (diagnostics such as gradient-flow curves do).
  *
- * <p>A tape runs its ops on one {@link Kernels} value. It is not thread-safe; use one per thread.
+ * <p>A tape runs its ops on one {@link Kernels} value and in one element type ({@link DType}, float64 by default):
+ * {@code new Tape(DType.F32)} records in float32, whose values take half the memory; its parameters must be float32
+ * too ({@link Parameter#to}), while constants and inputs given as doubles are rounded to float when copied on. It is
+ * not thread-safe; use one per thread.
  */
 public final class Tape {
 
     private final Kernels kernels;
-    private final BufferPool pool = new BufferPool();
+    private final DType dtype;
+    private final BufferPool pool;
+    private final PoolAccount account = new PoolAccount();
+    private BufferPool otherPool;   // scratch of the other element type (double accumulators on a float tape), made on demand
     private final ArrayList<Node<?>> nodes = new ArrayList<>();
     private final Leaves leaves = new Leaves(this);
     private int generation;
@@ -39,21 +48,42 @@ public final class Tape {
     private boolean retainGradients;
     private Gradients lastBackward;
 
-    /** A tape on {@link Kernels#defaults()}. */
+    /** A float64 tape on {@link Kernels#defaults()}. */
     public Tape() {
-        this(Kernels.defaults());
+        this(Kernels.defaults(), DType.F64);
     }
 
-    /** A tape on the given kernels. */
+    /** A float64 tape on the given kernels. */
     public Tape(Kernels kernels) {
+        this(kernels, DType.F64);
+    }
+
+    /** A tape of the given element type on {@link Kernels#defaults()}. */
+    public Tape(DType dtype) {
+        this(Kernels.defaults(), dtype);
+    }
+
+    /** A tape of the given element type on the given kernels. */
+    public Tape(Kernels kernels, DType dtype) {
         this.kernels = Objects.requireNonNull(kernels, "kernels");
+        this.dtype = Objects.requireNonNull(dtype, "dtype");
+        this.pool = new BufferPool(dtype, account);
     }
 
     public Kernels kernels() {
         return kernels;
     }
 
-    /** The leaf standing for {@code p} on this recording, over the parameter's own value (no copy); one per recording. */
+    /** The element type of every value recorded on this tape. */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /**
+     * The leaf standing for {@code p} on this recording, over the parameter's own value (no copy); one per recording.
+     *
+     * @throws IllegalArgumentException if the parameter's element type is not the tape's
+     */
     public Var param(Parameter p) {
         return leaves.param(p);
     }
@@ -161,6 +191,10 @@ public final class Tape {
     /** Forgets the recording; every buffer goes back to the pool and every var of it becomes invalid. */
     public void reset() {
         pool.releaseAll();
+        if (otherPool != null) {
+            otherPool.releaseAll();
+        }
+        account.restartPeak();
         nodes.clear();
         leaves.clear();
         generation++;
@@ -173,9 +207,15 @@ public final class Tape {
         return nodes.size();
     }
 
-    /** Total number of doubles this tape's pool has ever allocated; flat across steady-state steps. */
+    /** Total number of elements this tape's pool has ever allocated; flat across steady-state steps. */
     public long pooledElementsAllocated() {
-        return pool.allocatedElements();
+        return pool.allocatedElements() + (otherPool == null ? 0 : otherPool.allocatedElements());
+    }
+
+    /** Total bytes this tape's pool has ever allocated (elements times 8 or 4): what a float32 tape halves. */
+    public long pooledBytesAllocated() {
+        return pool.allocatedElements() * dtype.bytes()
+                + (otherPool == null ? 0 : otherPool.allocatedElements() * (dtype == DType.F32 ? DType.F64 : DType.F32).bytes());
     }
 
     /**
@@ -183,7 +223,7 @@ public final class Tape {
      * own values and gradients, and the small per-op bookkeeping objects, are not counted.
      */
     public long bytesHeld() {
-        return pool.heldBytes();
+        return account.held();
     }
 
     /**
@@ -192,7 +232,7 @@ public final class Tape {
      * buffers, not a heap measurement), so tests can assert it and checkpointing can plan with it.
      */
     public long peakBytesHeld() {
-        return pool.peakHeldBytes();
+        return account.peak();
     }
 
     int generation() {
@@ -215,12 +255,28 @@ public final class Tape {
         return leaves;
     }
 
-    R064Store take(int rows, int cols) {
+    /** A pooled store of the tape's element type. */
+    PhysicalStore<Double> take(int rows, int cols) {
         return pool.take(rows, cols);
     }
 
-    /** Hands a buffer of this recording back to the pool before reset (a released gradient). */
-    void giveBack(R064Store s) {
+    /** Hands a buffer of the tape's element type back to the pool before reset (a released gradient). */
+    void giveBack(PhysicalStore<Double> s) {
         pool.giveBack(s);
+    }
+
+    R064Store take64(int rows, int cols) {
+        return (R064Store) (dtype == DType.F64 ? pool : other()).take(rows, cols);
+    }
+
+    R032Store take32(int rows, int cols) {
+        return (R032Store) (dtype == DType.F32 ? pool : other()).take(rows, cols);
+    }
+
+    private BufferPool other() {
+        if (otherPool == null) {
+            otherPool = new BufferPool(dtype == DType.F32 ? DType.F64 : DType.F32, account);
+        }
+        return otherPool;
     }
 }

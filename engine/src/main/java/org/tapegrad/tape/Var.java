@@ -1,10 +1,11 @@
 package org.tapegrad.tape;
 
 import org.ojalgo.matrix.store.MatrixStore;
-import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.PhysicalStore;
 import org.tapegrad.op.Add;
 import org.tapegrad.op.BinaryCrossEntropy;
 import org.tapegrad.op.ColumnSlice;
+import org.tapegrad.op.DType;
 import org.tapegrad.op.Divide;
 import org.tapegrad.op.Exp;
 import org.tapegrad.op.Log;
@@ -18,12 +19,14 @@ import org.tapegrad.op.Sigmoid;
 import org.tapegrad.op.Softmax;
 import org.tapegrad.op.SoftmaxCrossEntropy;
 import org.tapegrad.op.SquaredError;
+import org.tapegrad.op.Stores;
 import org.tapegrad.op.Subtract;
 import org.tapegrad.op.Sum;
 import org.tapegrad.op.Tanh;
 
 /**
- * A value recorded on a {@link Tape}: a dense {@code rows × cols} double matrix. Fluent methods record ops and read
+ * A value recorded on a {@link Tape}: a dense {@code rows × cols} matrix of the tape's element type ({@link DType}),
+ * read as doubles. Fluent methods record ops and read
  * like the math: {@code x.matmul(wx).plus(h.matmul(wh)).plus(b).tanh()}.
  *
  * <p>Binary element-wise methods ({@code plus}, {@code minus}, {@code times}, {@code div}) accept a second operand of
@@ -36,19 +39,19 @@ public final class Var {
     private final Tape tape;
     private final int generation;
     private final int index;
-    private final R064Store value;
+    private final PhysicalStore<Double> value;
     private final boolean requiresGrad;
     private final Parameter parameter;
     private Shape shape;
     private MatrixStore<Double> view;
     private boolean retainsGrad;
 
-    Var(Tape tape, R064Store value, boolean requiresGrad, Parameter parameter) {
+    Var(Tape tape, PhysicalStore<Double> value, boolean requiresGrad, Parameter parameter) {
         this(tape, value, requiresGrad, parameter, null);
     }
 
     /** @param shape the value's shape when the caller has it at hand (null: made on first use) */
-    Var(Tape tape, R064Store value, boolean requiresGrad, Parameter parameter, Shape shape) {
+    Var(Tape tape, PhysicalStore<Double> value, boolean requiresGrad, Parameter parameter, Shape shape) {
         this.shape = shape;
         this.tape = tape;
         this.generation = tape.generation();
@@ -78,6 +81,11 @@ public final class Var {
         return value.getColDim();
     }
 
+    /** The element type of the value: its tape's. */
+    public DType dtype() {
+        return tape.dtype();
+    }
+
     /** Whether gradients flow into this value (false for constants, detached values and no-grad results). */
     public boolean requiresGrad() {
         return requiresGrad;
@@ -85,7 +93,7 @@ public final class Var {
 
     /** The value, read only (a view of a pooled buffer that the tape reuses after reset). */
     public MatrixStore<Double> value() {
-        R064Store s = store();
+        PhysicalStore<Double> s = store();
         if (view == null) {
             view = s.limits(s.getRowDim(), s.getColDim());
         }
@@ -94,7 +102,7 @@ public final class Var {
 
     /** Element {@code (i, j)} of the value. */
     public double get(int i, int j) {
-        return store().get(i, j);
+        return store().doubleValue(i, j);
     }
 
     /** The single element of a {@code 1×1} value. */
@@ -102,7 +110,7 @@ public final class Var {
         if (value.getRowDim() != 1 || value.getColDim() != 1) {
             throw new IllegalStateException("item(): value is " + shape() + ", not a 1×1 scalar");
         }
-        return store().data[0];
+        return Stores.get(store(), 0);
     }
 
     /** A row-major copy of the value. */
@@ -159,7 +167,7 @@ public final class Var {
 
     // ---- package-private plumbing -----------------------------------------------------------------------------
 
-    R064Store store() {
+    PhysicalStore<Double> store() {
         checkValid("value");
         return value;
     }
@@ -172,7 +180,7 @@ public final class Var {
         }
     }
 
-    R064Store rawStore() {
+    PhysicalStore<Double> rawStore() {
         return value;
     }
 

@@ -125,6 +125,22 @@ public final class GradientProperties {
         });
     }
 
+    /**
+     * Runs every case in float32 instead: the float32 tape's output and gradients match the float64 tape's on the
+     * same function and inputs within {@code relativeTolerance} ({@link PrecisionComparison}; ~1e-4 for a few
+     * steps of a cell).
+     *
+     * @throws AssertionError with the smallest failing sizes, the worst difference and the seed
+     */
+    public void checkFloat32(double relativeTolerance) {
+        Theories.check(seed, examples, sizes(), s -> {
+            String failure = PrecisionComparison.float32AgainstFloat64(subjects.apply(s), s.seed(), relativeTolerance);
+            if (failure != null) {
+                throw new AssertionError(failure);
+            }
+        });
+    }
+
     private static int[] range(String what, int min, int max) {
         if (min < 1 || max < min) {
             throw new IllegalArgumentException(what + ": expected 1 ≤ min ≤ max, got " + min + ".." + max);

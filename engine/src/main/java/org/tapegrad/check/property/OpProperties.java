@@ -41,6 +41,21 @@ public final class OpProperties {
             return s.append(", choices ").append(Arrays.toString(choices)).toString();
         }
 
+        /** This case as a subject: the op recorded on its inputs, brought on as parameters named x0, x1, …. */
+        public Subject subject() {
+            Parameter[] params = new Parameter[inputs.length];
+            for (int i = 0; i < params.length; i++) {
+                params[i] = Parameter.of("x" + i, inputs[i]);
+            }
+            return Subject.of(t -> {
+                Var[] leaves = new Var[params.length];
+                for (int i = 0; i < params.length; i++) {
+                    leaves[i] = t.param(params[i]);
+                }
+                return spec.recorder().record(leaves, choices);
+            }, params);
+        }
+
         /** The gradient check of this case (inputs become parameters named x0, x1, …). */
         public GradientCheckReport check() {
             Parameter[] params = new Parameter[inputs.length];
@@ -55,6 +70,21 @@ public final class OpProperties {
                 return spec.recorder().record(leaves, choices);
             }, params).tolerance(spec.absoluteTolerance(), spec.relativeTolerance()).run();
         }
+    }
+
+    /**
+     * Checks one row over {@code examples} cases in float32: the float32 tape's output and gradients match the
+     * float64 tape's on the same inputs ({@link PrecisionComparison}).
+     *
+     * @throws AssertionError with the shrunk case and the worst difference
+     */
+    public static void float32MatchesFloat64(OpSpec spec, long seed, int examples, double tolerance) {
+        Theories.check(seed, examples, cases(spec), c -> {
+            String failure = PrecisionComparison.float32AgainstFloat64(c.subject(), seed, tolerance);
+            if (failure != null) {
+                throw new AssertionError(failure);
+            }
+        });
     }
 
     /** The cases of one row. */

@@ -8,12 +8,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.tapegrad.examples.cli.Checks;
+import org.tapegrad.examples.cli.DTypeConverter;
 import org.tapegrad.examples.cli.MemoryEstimate;
 import org.tapegrad.examples.cli.OutputFolder;
 import org.tapegrad.examples.io.CsvTable;
 import org.tapegrad.examples.io.LineChart;
 import org.tapegrad.examples.io.Progress;
 import org.tapegrad.examples.model.CellKind;
+import org.tapegrad.op.DType;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,6 +62,10 @@ public final class AddingCommand implements Callable<Integer> {
     @Option(names = "--test-size", paramLabel = "N", defaultValue = "500", description = "Sequences in the test set (default: ${DEFAULT-VALUE}).")
     private int testSize;
 
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "f64", converter = DTypeConverter.class,
+            description = "Element type of the weights and the tape: f64 or f32 (default: ${DEFAULT-VALUE}).")
+    private DType dtype;
+
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
@@ -105,7 +111,7 @@ public final class AddingCommand implements Callable<Integer> {
         Path folder = output.prepare();
         PrintWriter out = spec.commandLine().getOut();
 
-        AddingTrainer trainer = new AddingTrainer(hidden, iterations, batch, learningRate, clip, testSize, 20);
+        AddingTrainer trainer = new AddingTrainer(hidden, iterations, batch, learningRate, clip, testSize, 20, dtype);
         List<AddingTrainer.Run> done = new ArrayList<>();
         long work = 0;
         for (int t : lengths) {
@@ -121,8 +127,8 @@ public final class AddingCommand implements Callable<Integer> {
             }
         }
         runs = List.copyOf(done);
-        out.printf("adding problem — H = %d, %d iterations of %d, Adam lr %s, clip %s; test MSE on %d sequences%n%n", hidden, iterations, batch,
-                learningRate, clip, testSize);
+        out.printf("adding problem — H = %d, %d iterations of %d, Adam lr %s, clip %s%s; test MSE on %d sequences%n%n", hidden, iterations, batch,
+                learningRate, clip, dtype == DType.F64 ? "" : ", " + dtype.longName(), testSize);
         out.printf("%6s  %-9s %10s %10s %10s%n", "T", "cell", "test MSE", "baseline", "MSE/base");
         CsvTable summary = new CsvTable("cell", "T", "test_mse", "baseline_mse");
         CsvTable curves = new CsvTable("cell", "T", "iteration", "train_mse", "test_mse");

@@ -9,6 +9,7 @@ import org.tapegrad.examples.model.SequenceRegressor;
 import org.tapegrad.layers.optim.Adam;
 import org.tapegrad.layers.optim.GradientClipping;
 import org.tapegrad.layers.optim.Optimizer;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
@@ -25,8 +26,14 @@ import org.tapegrad.tape.Var;
  * @param clip maximum global gradient norm
  * @param testSize sequences in the fixed test set
  * @param evaluations how many times the test MSE is measured (evenly spaced, including the end)
+ * @param dtype element type of the model and the tape (the weights are built in float64 from the seed, then converted)
  */
-public record AddingTrainer(int hidden, int iterations, int batch, double learningRate, double clip, int testSize, int evaluations) {
+public record AddingTrainer(int hidden, int iterations, int batch, double learningRate, double clip, int testSize, int evaluations, DType dtype) {
+
+    /** A float64 trainer. */
+    public AddingTrainer(int hidden, int iterations, int batch, double learningRate, double clip, int testSize, int evaluations) {
+        this(hidden, iterations, batch, learningRate, clip, testSize, evaluations, DType.F64);
+    }
 
     /** One point of a learning curve. */
     public record Point(int iteration, double trainMse, double testMse) {
@@ -44,11 +51,12 @@ public record AddingTrainer(int hidden, int iterations, int batch, double learni
     public Run train(CellKind kind, int length, long seed, Runnable onIteration) {
         Random random = new Random(seed);
         SequenceRegressor model = new SequenceRegressor(kind.build(kind.toString(), 2, hidden, random), 1, random);
+        model.convertTo(dtype);
         List<Parameter> params = model.parameters();
         Optimizer optimizer = Adam.of(learningRate);
         AddingProblem.Batch test = AddingProblem.generate(testSize, length, new Random(seed ^ 0x5DEECE66DL));
         Random data = new Random(seed + 1);
-        Tape tape = new Tape();
+        Tape tape = new Tape(dtype);
         List<Point> curve = new ArrayList<>();
         int every = Math.max(1, iterations / evaluations);
         double trainSum = 0;

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import org.tapegrad.examples.cli.Checks;
+import org.tapegrad.examples.cli.DTypeConverter;
 import org.tapegrad.examples.cli.MemoryEstimate;
 import org.tapegrad.examples.cli.OutputFolder;
 import org.tapegrad.examples.cli.UserInputException;
@@ -25,6 +26,7 @@ import org.tapegrad.layers.optim.Adam;
 import org.tapegrad.layers.optim.Optimizer;
 import org.tapegrad.layers.optim.RmsProp;
 import org.tapegrad.layers.train.CarriedState;
+import org.tapegrad.op.DType;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,6 +102,10 @@ public final class CharLmCommand implements Callable<Integer> {
             + "given again they must agree with it. --lr overrides the checkpoint's learning rate; --iterations counts the iterations to add."})
     private Path resume;
 
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "f64", converter = DTypeConverter.class,
+            description = "Element type of the weights and the tape: f64 or f32 (default: ${DEFAULT-VALUE}).")
+    private DType dtype;
+
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
@@ -132,6 +138,7 @@ public final class CharLmCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
 
         CharModel<?> model = CharModel.create(cell, corpus.vocabulary().size(), embedding, hidden, seed);
+        model.convertTo(dtype);   // before restoring: a checkpoint's weights are assigned into the model's element type
         Optimizer optimizer = optimizerKind == OptimizerKind.ADAM ? Adam.of(learningRate) : RmsProp.of(learningRate);
         long start = 0;
         CarriedState carried = null;
@@ -147,9 +154,9 @@ public final class CharLmCommand implements Callable<Integer> {
         Map<String, String> configuration = configuration(corpus);
         int[] valid = Arrays.copyOf(corpus.valid(), Math.min(corpus.valid().length, validChars));
         out.printf("charlm — %s: %d training and %d validation characters, vocabulary %d; %s H = %d, E = %d, %d parameters; "
-                + "TBPTT k = %d over %d streams, %s lr %s, clip %s%s%n", corpus.name(), corpus.train().length, valid.length, corpus.vocabulary().size(),
+                + "TBPTT k = %d over %d streams, %s lr %s, clip %s%s%s%n", corpus.name(), corpus.train().length, valid.length, corpus.vocabulary().size(),
                 cell.label(), hidden, embedding, model.parameters().stream().mapToLong(p -> p.shape().size()).sum(), bptt, batch,
-                optimizerKind.name().toLowerCase(Locale.ROOT), learningRate, clip,
+                optimizerKind.name().toLowerCase(Locale.ROOT), learningRate, clip, dtype == DType.F64 ? "" : ", " + dtype.longName(),
                 from == null ? "" : "; resumed at iteration " + start + " (" + from.file().file() + ": written by tapegrad, checksum verified)");
 
         CsvTable log = new CsvTable("iteration", "train_nats_per_char", "train_bits_per_char", "valid_nats_per_char", "valid_bits_per_char");
@@ -213,6 +220,7 @@ public final class CharLmCommand implements Callable<Integer> {
         c.put("clip", Double.toString(clip));
         c.put("valid-fraction", Double.toString(validFraction));
         c.put("seed", Long.toString(seed));
+        c.put("dtype", dtype.shortName());
         c.put("vocabulary", Checkpoint.vocabulary(corpus.vocabulary().codePoints()));
         c.put("text", digest(corpus.train()));
         return c;
@@ -233,6 +241,9 @@ public final class CharLmCommand implements Callable<Integer> {
         clip = resumed("--clip", clip, saved, Double::valueOf);
         validFraction = resumed("--valid-fraction", validFraction, saved, Double::valueOf);
         seed = resumed("--seed", seed, saved, Long::valueOf);
+        Map<String, String> withDtype = new LinkedHashMap<>(saved);
+        withDtype.putIfAbsent("dtype", DType.F64.shortName());   // checkpoints from before --dtype existed are float64
+        dtype = resumed("--dtype", dtype, withDtype, DType::parse);
         try {
             validate();
         } catch (ParameterException e) {

@@ -65,7 +65,7 @@ public final class CharModel<S extends CellState> implements HasParameters {
      * without recording; the state is carried across a reset tape every step, so memory stays flat.
      */
     public int[] sample(int first, int length, TemperatureSampler sampler) {
-        Tape tape = new Tape();
+        Tape tape = new Tape(dtype());
         int[] out = new int[length];
         int current = first;
         CarriedState carried = null;

@@ -53,7 +53,7 @@ public record CharTrainer(int batch, int bptt, double clip) {
         }
         int chunksPerPass = (streamLength - 1) / bptt;
         List<Parameter> params = model.parameters();
-        Tape tape = new Tape();
+        Tape tape = new Tape(model.dtype());
         TruncatedBptt<S> tbptt = TruncatedBptt.every(model.cell(), bptt);
         long it = startIteration;
         long end = startIteration + iterations;
@@ -84,7 +84,7 @@ public record CharTrainer(int batch, int bptt, double clip) {
      * tape from its own zero state: it reads the weights and changes nothing training uses.
      */
     public <S extends CellState> double evaluate(CharModel<S> model, int[] text) {
-        Tape tape = new Tape();
+        Tape tape = new Tape(model.dtype());
         TruncatedBptt<S> tbptt = TruncatedBptt.every(model.cell(), bptt);
         double[] total = {0};
         long[] count = {0};

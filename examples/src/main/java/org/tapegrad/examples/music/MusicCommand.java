@@ -8,12 +8,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.tapegrad.examples.cli.Checks;
+import org.tapegrad.examples.cli.DTypeConverter;
 import org.tapegrad.examples.cli.MemoryEstimate;
 import org.tapegrad.examples.cli.OutputFolder;
 import org.tapegrad.examples.io.CsvTable;
 import org.tapegrad.examples.io.LineChart;
 import org.tapegrad.examples.io.Progress;
 import org.tapegrad.examples.model.CellKind;
+import org.tapegrad.op.DType;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,6 +70,10 @@ public final class MusicCommand implements Callable<Integer> {
     @Option(names = "--max-sequences", paramLabel = "N", description = "Use only the first N sequences of each split (a smoke run).")
     private Integer maxSequences;
 
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "f64", converter = DTypeConverter.class,
+            description = "Element type of the weights and the tape: f64 or f32 (default: ${DEFAULT-VALUE}).")
+    private DType dtype;
+
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
@@ -120,7 +126,7 @@ public final class MusicCommand implements Callable<Integer> {
 
         BernoulliBaseline bernoulli = BernoulliBaseline.fit(rolls.train());
         baseline = new double[] {bernoulli.nllPerStep(rolls.train()), bernoulli.nllPerStep(rolls.valid()), bernoulli.nllPerStep(rolls.test())};
-        MusicTrainer trainer = new MusicTrainer(epochs, patience, batch, learningRate, clip, seed);
+        MusicTrainer trainer = new MusicTrainer(epochs, patience, batch, learningRate, clip, seed, dtype);
         long batchesPerEpoch = (rolls.train().size() + batch - 1) / batch;
         List<MusicTrainer.Result> done = new ArrayList<>();
         try (Progress progress = Progress.start("music", batchesPerEpoch * epochs * cells.size(), !quiet, spec.commandLine().getErr())) {
@@ -134,9 +140,9 @@ public final class MusicCommand implements Callable<Integer> {
         }
         results = List.copyOf(done);
 
-        out.printf("music — %s: %d / %d / %d sequences, %d / %d / %d frames; RMSprop lr %s, clip %s, batch %d%n%n", data, rolls.train().size(),
+        out.printf("music — %s: %d / %d / %d sequences, %d / %d / %d frames; RMSprop lr %s, clip %s, batch %d%s%n%n", data, rolls.train().size(),
                 rolls.valid().size(), rolls.test().size(), PianoRolls.steps(rolls.train()), PianoRolls.steps(rolls.valid()), PianoRolls.steps(rolls.test()),
-                learningRate, clip, batch);
+                learningRate, clip, batch, dtype == DType.F64 ? "" : ", " + dtype.longName());
         out.println("NLL per time step (nats, summed over 88 pitches):");
         out.printf("%-22s %7s %7s %6s %9s %9s %9s%n", "model", "units", "params", "epoch", "train", "valid", "test");
         out.printf(Locale.ROOT, "%-22s %7s %7s %6s %9.3f %9.3f %9.3f%n", "independent Bernoulli", "—", "88", "—", baseline[0], baseline[1], baseline[2]);

@@ -12,6 +12,7 @@ import org.tapegrad.layers.loss.SequenceBinaryCrossEntropy;
 import org.tapegrad.layers.optim.GradientClipping;
 import org.tapegrad.layers.optim.Optimizer;
 import org.tapegrad.layers.optim.RmsProp;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
@@ -22,7 +23,12 @@ import org.tapegrad.tape.Var;
  * gradient norm rescaled to at most {@code clip}, and early stopping: training ends after {@code patience} epochs
  * without a better validation NLL, and the weights of the best epoch are kept.
  */
-public record MusicTrainer(int maxEpochs, int patience, int batch, double learningRate, double clip, long seed) {
+public record MusicTrainer(int maxEpochs, int patience, int batch, double learningRate, double clip, long seed, DType dtype) {
+
+    /** A float64 trainer. */
+    public MusicTrainer(int maxEpochs, int patience, int batch, double learningRate, double clip, long seed) {
+        this(maxEpochs, patience, batch, learningRate, clip, seed, DType.F64);
+    }
 
     /** NLL per time step (nats, summed over 88 pitches) after each epoch. */
     public record Epoch(int epoch, double train, double valid) {
@@ -63,9 +69,10 @@ public record MusicTrainer(int maxEpochs, int patience, int batch, double learni
     public Result train(CellKind kind, int hidden, PianoRolls data, java.util.function.DoubleConsumer onBatch) {
         Random random = new Random(seed);
         StepModel model = new StepModel(kind.build(kind.toString(), PianoRolls.PITCHES, hidden, random), PianoRolls.PITCHES, random);
+        model.convertTo(dtype);   // built in float64 from the seed, then rounded: the same weights in either type
         List<Parameter> params = model.parameters();
         Optimizer optimizer = RmsProp.of(learningRate);
-        Tape tape = new Tape();
+        Tape tape = new Tape(dtype);
         List<double[][]> order = new ArrayList<>(data.train());
         List<Epoch> epochs = new ArrayList<>();
         double bestValid = Double.POSITIVE_INFINITY;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tapegrad.examples.CliRun;
 import org.tapegrad.examples.model.CellKind;
+import org.tapegrad.op.DType;
 
 /** Training on the adding problem at a small size. */
 class AddingCommandTest {
@@ -27,6 +28,36 @@ class AddingCommandTest {
         assertTrue(gru.finalTestMse() < 0.2 * gru.testBaseline(), "GRU test MSE " + gru.finalTestMse() + " vs baseline " + gru.testBaseline());
         assertEquals(5, gru.curve().size());
         assertEquals(300, gru.curve().get(4).iteration());
+    }
+
+    /** The same run in float32 learns as well: far below the baseline, and within 30% of float64's test MSE. */
+    @Test
+    void float32ReachesTheQualityOfFloat64() {
+        AddingTrainer.Run f64 = new AddingTrainer(8, 200, 32, 0.02, 1.0, 200, 2, DType.F64).train(CellKind.GRU, 12, 1, () -> { });
+        AddingTrainer.Run f32 = new AddingTrainer(8, 200, 32, 0.02, 1.0, 200, 2, DType.F32).train(CellKind.GRU, 12, 1, () -> { });
+        assertTrue(f32.finalTestMse() < 0.2 * f32.testBaseline(), "float32 GRU test MSE " + f32.finalTestMse() + " vs baseline " + f32.testBaseline());
+        assertEquals(f64.finalTestMse(), f32.finalTestMse(), 0.3 * f64.finalTestMse(), "float32 vs float64 test MSE");
+        assertTrue(f32.finalTestMse() != f64.finalTestMse(), "the float32 run must really compute in float32");
+        System.out.println("[adding] GRU T=12 H=8 200 iterations: test MSE float64 " + f64.finalTestMse() + ", float32 " + f32.finalTestMse() + ", baseline " + f64.testBaseline());
+    }
+
+    /** A float32 run is bit-reproducible from its seed: two runs give the same curve to the last bit. */
+    @Test
+    void float32RunsRepeatBitForBit() {
+        AddingTrainer trainer = new AddingTrainer(6, 40, 16, 0.02, 1.0, 50, 4, DType.F32);
+        assertEquals(trainer.train(CellKind.LSTM, 10, 7, () -> { }).curve(), trainer.train(CellKind.LSTM, 10, 7, () -> { }).curve());
+    }
+
+    @Test
+    void dtypeF32RunsAndAnyOtherValueIsAOneLineUsageError() {
+        CliRun ok = CliRun.of("adding", "--cells", "gru", "--lengths", "6", "--iterations", "5", "--hidden", "4",
+                "--test-size", "20", "--dtype", "f32", "--quiet", "--out", dir.toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.out().contains("float32"), ok.out());
+        CliRun bad = CliRun.of("adding", "--dtype", "f16", "--out", dir.toString());
+        assertEquals(2, bad.exitCode());
+        assertEquals(1, bad.errLines().size(), bad.err());
+        assertTrue(bad.err().contains("f16") && bad.err().contains("f32 or f64"), bad.err());
     }
 
     @Test

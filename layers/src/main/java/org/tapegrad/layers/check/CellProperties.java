@@ -111,6 +111,16 @@ public final class CellProperties {
         properties.check();
     }
 
+    /**
+     * Runs every case in float32 instead: the float32 tape's outputs and gradients match the float64 tape's on the
+     * same weights and inputs within {@code relativeTolerance} (~1e-4).
+     *
+     * @throws AssertionError with the smallest failing sizes, the worst difference and the seed
+     */
+    public void checkFloat32(double relativeTolerance) {
+        properties.checkFloat32(relativeTolerance);
+    }
+
     private Subject subject(Sizes sizes) {
         Cell<?> cell = cells.apply(sizes);
         if (cell.inputSize() != sizes.inputs() || cell.hiddenSize() != sizes.hidden()) {

@@ -14,6 +14,8 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 
+import org.tapegrad.op.DType;
+
 /**
  * Parses the JSON header of a safetensors file with gson's strict streaming reader. The expected structure is
  * walked token by token — never a generic tree — so hostile input (deep nesting, huge arrays) fails at the first
@@ -121,7 +123,7 @@ final class HeaderParser {
 
     private TensorEntry validated(String name, String dtypeName, long[] shape, long[] offsets)
             throws WeightFileException {
-        DType dtype = DType.parse(dtypeName);
+        DType dtype = dtypeNamed(dtypeName);
         if (dtype == null) {
             throw fail("tensor '" + name + "' has dtype '" + dtypeName + "'; tapegrad reads F64 and F32 only");
         }
@@ -187,5 +189,15 @@ final class HeaderParser {
 
     private WeightFileException fail(String problem, Throwable cause) {
         return new WeightFileException(file, problem, cause);
+    }
+
+    /** The dtype named {@code name} in a safetensors header ({@code "F64"}, {@code "F32"}), or null when tapegrad does not support it. */
+    private static DType dtypeNamed(String name) {
+        for (DType d : DType.values()) {
+            if (d.name().equals(name)) {
+                return d;
+            }
+        }
+        return null;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.tapegrad.layers.HasParameters;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Parameter;
 
 /**
@@ -34,9 +35,12 @@ public final class ModelWeights {
     private ModelWeights() {
     }
 
-    /** Saves every parameter of {@code model} as F64 (exact), with a checksum. */
+    /**
+     * Saves every parameter of {@code model} in the model's own element type (exact: F64 for a float64 model, F32
+     * for a float32 one), with a checksum.
+     */
     public static void save(HasParameters model, Path file) throws IOException {
-        save(model, file, DType.F64, Map.of());
+        save(model, file, model.dtype(), Map.of());
     }
 
     /** Saves every parameter of {@code model} in {@code dtype}, with extra {@code metadata} and a checksum. */
@@ -44,7 +48,8 @@ public final class ModelWeights {
             throws IOException {
         Map<String, WeightTensor> tensors = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
-            if (tensors.put(p.name(), WeightTensor.of(p.value()).withDtype(dtype)) != null) {
+            WeightTensor t = p.dtype() == DType.F32 && dtype == DType.F32 ? WeightTensor.ofFloat32(p.value()) : WeightTensor.of(p.value()).withDtype(dtype);
+            if (tensors.put(p.name(), t) != null) {
                 throw new IllegalArgumentException("model has two parameters named '" + p.name() + "'");
             }
         }

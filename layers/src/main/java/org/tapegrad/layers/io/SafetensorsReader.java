@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import org.tapegrad.op.DType;
+
 /**
  * Reads safetensors files of F64/F32 tensors of any rank (see {@link WeightTensor} for how they are seen as
  * matrices), the whole file or only the tensors a name filter selects.
@@ -141,7 +143,9 @@ public final class SafetensorsReader {
                 .order(ByteOrder.LITTLE_ENDIAN);
         for (TensorEntry e : entries) {
             if (select.test(e.name())) {
-                tensors.put(e.name(), WeightTensor.wrap(e.dtype(), e.shape(), decode(file, channel, dataStart, e, chunk, checksum)));
+                tensors.put(e.name(), e.dtype() == DType.F32
+                        ? WeightTensor.wrap32(e.shape(), decode32(file, channel, dataStart, e, chunk, checksum))
+                        : WeightTensor.wrap(e.dtype(), e.shape(), decode(file, channel, dataStart, e, chunk, checksum)));
             } else if (checksum != null) {
                 digestOnly(file, channel, dataStart, e, chunk, checksum);
             }
@@ -175,6 +179,28 @@ public final class SafetensorsReader {
                 values[k++] = width == 8 ? chunk.getDouble() : chunk.getFloat();
             }
             position += (long) count * width;
+        }
+        return values;
+    }
+
+    /** An F32 tensor's floats as stored: no widening to double. */
+    private static float[] decode32(Path file, FileChannel channel, long dataStart, TensorEntry e, ByteBuffer chunk,
+            Checksum checksum) throws IOException {
+        float[] values = new float[e.elements()];
+        long position = dataStart + e.begin();
+        int k = 0;
+        while (k < values.length) {
+            int count = Math.min(values.length - k, chunk.capacity() / Float.BYTES);
+            chunk.clear().limit(count * Float.BYTES);
+            fill(file, channel, position, chunk);
+            chunk.flip();
+            if (checksum != null) {
+                checksum.data(chunk);
+            }
+            for (int c = 0; c < count; c++) {
+                values[k++] = chunk.getFloat();
+            }
+            position += (long) count * Float.BYTES;
         }
         return values;
     }

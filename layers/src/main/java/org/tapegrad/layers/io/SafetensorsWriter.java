@@ -15,6 +15,8 @@ import java.util.Map;
 
 import com.google.gson.stream.JsonWriter;
 
+import org.tapegrad.op.DType;
+
 /**
  * Writes safetensors files (layout in {@link SafetensorsReader}), tensors in the map's order, each in its own
  * {@link WeightTensor#dtype()}: F64 exactly, F32 by rounding to nearest. The JSON header is padded with spaces to a
@@ -167,7 +169,7 @@ public final class SafetensorsWriter {
                 if (width == 8) {
                     chunk.putDouble(t.flat(k));
                 } else {
-                    chunk.putFloat((float) t.flat(k));
+                    chunk.putFloat(t.flat32(k));
                 }
             }
         }

@@ -1,5 +1,8 @@
 package org.tapegrad.layers.io;
 
+import org.tapegrad.op.DType;
+
+
 /**
  * One tensor's line of a safetensors header: where its bytes lie in the data section ({@code [begin, end)},
  * relative to the start of the data section) and how to read them.

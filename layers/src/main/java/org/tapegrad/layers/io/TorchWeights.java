@@ -15,6 +15,7 @@ import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.RnnCell;
 import org.tapegrad.layers.net.CellFactory;
 import org.tapegrad.layers.net.RecurrentNetwork;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Layout;
 
 /**

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import org.ojalgo.matrix.store.MatrixStore;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Layout;
 
 /**
@@ -15,6 +16,9 @@ import org.tapegrad.tape.Layout;
  * another view of the same values, {@link #values()} the flat array; the rank is kept so that a tensor is written
  * back as it was read.
  *
+ * <p>An F32 tensor read from a file, or taken from a float32 matrix with {@link #ofFloat32}, holds its values as
+ * floats: a float32 model is read and written without a detour through double. Every other tensor holds doubles.
+ *
  * <p>Equality compares dtype, shape and every value bit for bit ({@code NaN} equals {@code NaN}, {@code 0.0} differs
  * from {@code −0.0}).
  */
@@ -22,12 +26,36 @@ public final class WeightTensor {
 
     private final DType dtype;
     private final int[] shape;
-    private final double[] data;
+    private final double[] data;   // null when the values are floats
+    private final float[] floats;  // non-null only for a float-backed F32 tensor
 
     private WeightTensor(DType dtype, int[] shape, double[] data) {
         this.dtype = Objects.requireNonNull(dtype, "dtype");
         this.shape = shape;
         this.data = data;
+        this.floats = null;
+    }
+
+    private WeightTensor(int[] shape, float[] floats) {
+        this.dtype = DType.F32;
+        this.shape = shape;
+        this.data = null;
+        this.floats = floats;
+    }
+
+    /** Used by the reader for an F32 tensor: the floats as the file has them. */
+    static WeightTensor wrap32(int[] shape, float[] floats) {
+        return new WeightTensor(shape, floats);
+    }
+
+    /**
+     * A 2-D F32 tensor {@code [rows, cols]} holding a float copy of {@code matrix}: exact for a float32 matrix (a
+     * float32 parameter's value), rounded to nearest for any other.
+     */
+    public static WeightTensor ofFloat32(MatrixStore<Double> matrix) {
+        int rows = Math.toIntExact(matrix.countRows());
+        int cols = Math.toIntExact(matrix.countColumns());
+        return new WeightTensor(checkedShape(rows, cols), Layout.toRowMajorFlatFloat(matrix));
     }
 
     /** Used by the reader, which has validated the shape and owns {@code data}. */
@@ -79,7 +107,10 @@ public final class WeightTensor {
 
     /** The same values with another on-disk element type (the values themselves are unchanged here). */
     public WeightTensor withDtype(DType newDtype) {
-        return newDtype == dtype ? this : new WeightTensor(newDtype, shape, data);
+        if (newDtype == dtype) {
+            return this;
+        }
+        return new WeightTensor(newDtype, shape, floats != null ? values() : data);
     }
 
     public DType dtype() {
@@ -98,7 +129,7 @@ public final class WeightTensor {
 
     /** Rows of the matrix view: the product of all dimensions but the last (1 for rank 0 and 1). */
     public int rows() {
-        return shape.length == 0 ? 1 : data.length / shape[shape.length - 1];
+        return shape.length == 0 ? 1 : size() / shape[shape.length - 1];
     }
 
     /** Columns of the matrix view: the last dimension (1 for a scalar). */
@@ -108,6 +139,13 @@ public final class WeightTensor {
 
     /** The values in row-major order (a copy). */
     public double[] values() {
+        if (floats != null) {
+            double[] wide = new double[floats.length];
+            for (int k = 0; k < wide.length; k++) {
+                wide[k] = floats[k];
+            }
+            return wide;
+        }
         return data.clone();
     }
 
@@ -125,32 +163,37 @@ public final class WeightTensor {
             }
             n *= d;
         }
-        if (n != data.length) {
-            throw new IllegalArgumentException("reshape: " + shapeString() + " has " + data.length + " elements, " + Arrays.toString(newShape) + " would have " + n);
+        if (n != size()) {
+            throw new IllegalArgumentException("reshape: " + shapeString() + " has " + size() + " elements, " + Arrays.toString(newShape) + " would have " + n);
         }
-        return new WeightTensor(dtype, newShape.clone(), data);
+        return floats != null ? new WeightTensor(newShape.clone(), floats) : new WeightTensor(dtype, newShape.clone(), data);
     }
 
     /** Number of elements. */
     public int size() {
-        return data.length;
+        return floats != null ? floats.length : data.length;
     }
 
     /** Element (i, j) of the matrix view. */
     public double get(int i, int j) {
         Objects.checkIndex(i, rows());
         Objects.checkIndex(j, cols());
-        return data[i * cols() + j];
+        return flat(i * cols() + j);
     }
 
     /** Element k in row-major order. */
     double flat(int k) {
-        return data[k];
+        return floats != null ? floats[k] : data[k];
+    }
+
+    /** Element k as the float written to an F32 file: exact for a float-backed tensor, rounded otherwise. */
+    float flat32(int k) {
+        return floats != null ? floats[k] : (float) data[k];
     }
 
     /** A new {@code rows() × cols()} matrix holding the values. */
     public MatrixStore<Double> toStore() {
-        return Layout.matrix(rows(), cols(), data);
+        return floats != null ? Layout.matrix(rows(), cols(), floats) : Layout.matrix(rows(), cols(), data);
     }
 
     /** The shape as a safetensors-style string, e.g. {@code [3, 4]}. */
@@ -160,13 +203,23 @@ public final class WeightTensor {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WeightTensor t && dtype == t.dtype && Arrays.equals(shape, t.shape)
-                && Arrays.equals(data, t.data);
+        if (!(o instanceof WeightTensor t) || dtype != t.dtype || !Arrays.equals(shape, t.shape)) {
+            return false;
+        }
+        if (floats == null && t.floats == null) {
+            return Arrays.equals(data, t.data);
+        }
+        for (int k = 0; k < size(); k++) {
+            if (Double.doubleToLongBits(flat(k)) != Double.doubleToLongBits(t.flat(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(dtype, Arrays.hashCode(shape), Arrays.hashCode(data));
+        return Objects.hash(dtype, Arrays.hashCode(shape), Arrays.hashCode(floats != null ? values() : data));
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.ojalgo.matrix.store.MatrixStore;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.seq.Unroll;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Gradients;
 import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Tape;
@@ -45,9 +46,9 @@ public final class CheckpointedBptt<S extends CellState> {
     private final CheckpointSchedule schedule;
     private final Tape tape;
 
-    /** A runner on its own default tape. */
+    /** A runner on a tape of its own, of the cell's element type. */
     public CheckpointedBptt(Cell<S> cell, CheckpointSchedule schedule) {
-        this(cell, schedule, new Tape());
+        this(cell, schedule, new Tape(cell.dtype()));
     }
 
     /** A runner recording on {@code tape}, which it resets between segments (give it a tape of its own). */
@@ -115,11 +116,14 @@ public final class CheckpointedBptt<S extends CellState> {
         CheckpointPlan plan = schedule.plan(steps, memory);
         Pass pass = new Pass(plan, inputs, lengths, loss, memory.stateBytes(), inputGradients);
         pass.reverse(0, plan.units(), start, plan.slots());
+        // Summed in step order in the tape's element type, as the chain of plus ops of a full tape sums them.
+        boolean single = tape.dtype() == DType.F32;
         double total = 0;
         boolean any = false;
         for (int t = 0; t < steps; t++) {
             if (pass.hasTerm[t]) {
                 total = any ? total + pass.terms[t] : pass.terms[t];
+                total = single ? (float) total : total;
                 any = true;
             }
         }

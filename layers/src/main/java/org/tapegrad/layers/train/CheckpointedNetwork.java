@@ -10,6 +10,7 @@ import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.net.RecurrentNetwork;
 import org.tapegrad.layers.seq.Unroll;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Gradients;
 import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Tape;
@@ -47,12 +48,13 @@ public final class CheckpointedNetwork {
 
     private final RecurrentNetwork network;
     private final CheckpointSchedule schedule;
-    private final Tape tape = new Tape();
+    private final Tape tape;
 
     /** @throws IllegalArgumentException if the network has dropout between layers */
     public CheckpointedNetwork(RecurrentNetwork network, CheckpointSchedule schedule) {
         this.network = Objects.requireNonNull(network, "network");
         this.schedule = Objects.requireNonNull(schedule, "schedule");
+        this.tape = new Tape(network.dtype());
         if (network.dropout() > 0 && network.layers() > 1) {
             throw new IllegalArgumentException("checkpointed network: dropout " + network.dropout()
                     + " between layers is not supported (a recomputed segment would draw other masks); build the network without dropout");
@@ -159,6 +161,7 @@ public final class CheckpointedNetwork {
         for (int t = 0; t < T; t++) {
             if (has[t]) {
                 total = any ? total + terms[t] : terms[t];
+                total = tape.dtype() == DType.F32 ? (float) total : total;   // as a float tape's chain of plus ops
                 any = true;
             }
         }

@@ -38,11 +38,11 @@ public record StepMemory(long bytesPerStep, long segmentBaseBytes, long stateByt
         if (batch < 1) {
             throw new IllegalArgumentException("step memory: batch size " + batch + "; need at least 1");
         }
-        Tape tape = new Tape();
+        Tape tape = new Tape(cell.dtype());
         S zero = cell.initialState(tape, batch);
         long stateBytes = 0;
         for (Var p : zero.parts()) {
-            stateBytes += (long) p.rows() * p.cols() * Double.BYTES;
+            stateBytes += (long) p.rows() * p.cols() * Double.BYTES;   // a CarriedState keeps doubles, whatever the tape's type
         }
         tape.reset();
         long one = probeSegment(tape, cell, batch, 1);

@@ -24,6 +24,7 @@ import org.tapegrad.layers.net.NetworkOptions;
 import org.tapegrad.layers.net.NetworkOutput;
 import org.tapegrad.layers.net.RecurrentNetwork;
 import org.tapegrad.layers.zoo.MinimalGatedUnit;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tapegrad.layers.HasParameters;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 
@@ -69,6 +70,24 @@ class ModelWeightsTest {
             assertEquals((double) (float) saved[i], loaded[i]);
         }
         assertEquals("3", SafetensorsReader.create().read(f).metadata().get("epoch"));
+    }
+
+    /** A float32 model is saved as F32 by default and loads back bit for bit; the file's floats are the weights. */
+    @Test
+    void float32ModelSavesAsF32AndLoadsBackExactly() throws IOException {
+        Path f = dir.resolve("m-f32.safetensors");
+        Parameter w = param("w", 3, 2, 0.1).to(DType.F32);
+        Parameter b = param("b", 1, 2, -5).to(DType.F32);
+        ModelWeights.save(model(w, b), f);
+        WeightTensor onDisk = SafetensorsReader.create().read(f).tensors().get("w");
+        assertEquals(DType.F32, onDisk.dtype());
+        assertEquals(WeightTensor.ofFloat32(w.value()), onDisk);
+        Parameter w2 = new Parameter("w", new org.tapegrad.op.Shape(3, 2), DType.F32);
+        Parameter b2 = new Parameter("b", 1, 2).to(DType.F32);
+        ModelWeights.load(model(b2, w2), f);
+        assertArrayEquals(values(w), values(w2));
+        assertArrayEquals(values(b), values(b2));
+        assertEquals(DType.F32, w2.dtype());
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tapegrad.op.DType;
 
 /** Hand-built files, byte by byte, as another safetensors writer would produce them, and each malformation. */
 class SafetensorsFilesTest {

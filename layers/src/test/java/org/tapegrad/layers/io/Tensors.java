@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.quicktheories.api.Pair;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
+import org.tapegrad.op.DType;
 
 /** Generators of weight tensors and files for the io properties, and temporary directories for them. */
 final class Tensors {

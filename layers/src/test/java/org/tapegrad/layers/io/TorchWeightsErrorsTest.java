@@ -18,6 +18,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.tapegrad.layers.cell.GruCell;
 import org.tapegrad.layers.cell.LstmCell;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tapegrad.layers.cell.LstmCell;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import com.google.gson.Gson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tapegrad.op.DType;
 
 /**
  * tapegrad networks saved by {@link TorchWeights} load into PyTorch's own {@code nn.RNN}/{@code nn.LSTM}/{@code nn.GRU}

@@ -18,6 +18,7 @@ import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.StackedCell;
 import org.tapegrad.layers.seq.Unroll;
 import org.tapegrad.layers.seq.Unrolled;
+import org.tapegrad.op.DType;
 import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
@@ -77,7 +78,7 @@ class CheckpointedBpttTest {
         /** Full BPTT on one tape from {@code initial} (null: zero), the loss recorded after the unroll. */
         double[][] full(int[] lengths, double[] lossOut) {
             zeroGrad();
-            Tape tape = new Tape();
+            Tape tape = new Tape(cell.dtype());
             List<Var> in = new ArrayList<>();
             for (double[][] x : xs) {
                 in.add(tape.constant(x));
@@ -118,6 +119,33 @@ class CheckpointedBpttTest {
             assertEquals(fullLoss[0], r.loss(), 0.0, schedule.toString());
             assertEquals(r.estimate().recomputedSteps(), r.recomputedSteps(), "the walk recomputes what the plan says: " + schedule);
         }
+    }
+
+    @Test
+    void aFloat32LstmIsCheckpointedBitwiseToo() {
+        LstmCell cell = new LstmCell("lstm", 3, 4, new Random(11));
+        Problem<?> p = new Problem<>(cell, 15, 2, 12);
+        p.parameters.forEach(q -> q.to(DType.F32));
+        double[] fullLoss = new double[1];
+        double[][] full = p.full(null, fullLoss);
+        CheckpointedBptt.Result r = p.checkpointed(CheckpointSchedule.every(4), null);
+        double[][] g = p.grads();
+        for (int k = 0; k < full.length; k++) {
+            assertArrayEquals(full[k], g[k], p.parameters.get(k).name());
+        }
+        assertEquals(fullLoss[0], r.loss(), 0.0);
+        // With lengths, within float rounding.
+        double[][] masked = p.full(new int[] {15, 6}, fullLoss);
+        r = p.checkpointed(CheckpointSchedule.every(4), new int[] {15, 6});
+        g = p.grads();
+        for (int k = 0; k < masked.length; k++) {
+            for (int i = 0; i < masked[k].length; i++) {
+                assertEquals(masked[k][i], g[k][i], 1e-5 * Math.max(1, Math.abs(masked[k][i])), p.parameters.get(k).name() + "[" + i + "]");
+            }
+        }
+        StepMemory f32 = StepMemory.probe(cell, 16);
+        p.parameters.forEach(q -> q.to(DType.F64));
+        assertEquals(StepMemory.probe(cell, 16).bytesPerStep(), 2 * f32.bytesPerStep(), "a float32 step holds half the bytes");
     }
 
     @Test
