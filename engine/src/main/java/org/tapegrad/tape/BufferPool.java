@@ -57,33 +57,36 @@ final class BufferPool {
         return s;
     }
 
+    /** Where the last {@link #take} recorded its loan: what {@link #giveBack} needs to take it back in O(1). */
+    int lastLoan() {
+        return lent.size() - 1;
+    }
+
     /**
      * Takes back one lent store before the next {@link #releaseAll()}; the caller must hold no other reference to it.
-     * The search runs from the newest loan: what is handed back early was usually lent shortly before.
+     * {@code loan} is {@link #lastLoan()} right after the store was taken: its slot is cleared, not searched for, so
+     * handing back the gradients of a long recording one by one costs O(1) each.
      *
-     * @throws IllegalStateException if the store is not currently lent by this pool
+     * @throws IllegalStateException if that loan is not this store
      */
-    void giveBack(PhysicalStore<Double> s) {
-        for (int i = lent.size() - 1; i >= 0; i--) {
-            if (lent.get(i) == s) {
-                int last = lent.size() - 1;
-                lent.set(i, lent.get(last));
-                lent.remove(last);
-                stackFor(s.getRowDim(), s.getColDim()).add(s);
-                long bytes = bytesOf(s);
-                heldBytes -= bytes;
-                account.returned(bytes);
-                return;
-            }
+    void giveBack(PhysicalStore<Double> s, int loan) {
+        if (loan < 0 || loan >= lent.size() || lent.get(loan) != s) {
+            throw new IllegalStateException("buffer pool: a " + s.getRowDim() + "×" + s.getColDim() + " store handed back that is not loan " + loan);
         }
-        throw new IllegalStateException("buffer pool: a " + s.getRowDim() + "×" + s.getColDim() + " store handed back that is not lent");
+        lent.set(loan, null);
+        stackFor(s.getRowDim(), s.getColDim()).add(s);
+        long bytes = bytesOf(s);
+        heldBytes -= bytes;
+        account.returned(bytes);
     }
 
     /** Takes back every store lent since the last call. */
     void releaseAll() {
         for (int i = 0, n = lent.size(); i < n; i++) {
             PhysicalStore<Double> s = lent.get(i);
-            stackFor(s.getRowDim(), s.getColDim()).add(s);
+            if (s != null) {   // null: handed back early
+                stackFor(s.getRowDim(), s.getColDim()).add(s);
+            }
         }
         lent.clear();
         account.returned(heldBytes);

@@ -29,6 +29,7 @@ final class GradientPass {
 
     private final Tape tape;
     private final PhysicalStore<Double>[] grads;
+    private final int[] loans;   // the pool's loan of each pooled gradient, to hand it back in O(1)
     private final boolean intoParameters;
 
     private GradientPass(Tape tape, int values, boolean intoParameters) {
@@ -36,6 +37,7 @@ final class GradientPass {
         @SuppressWarnings("unchecked")
         PhysicalStore<Double>[] g = new PhysicalStore[values];
         this.grads = g;
+        this.loans = new int[values];
         this.intoParameters = intoParameters;
     }
 
@@ -116,7 +118,7 @@ final class GradientPass {
         PhysicalStore<Double> g = grads[i];
         if (g != null && g != RELEASED && !output.retainsGrad() && !tape.retainsGradients()) {
             grads[i] = RELEASED;
-            tape.giveBack(g);
+            tape.giveBack(g, loans[i]);
         }
     }
 
@@ -132,6 +134,7 @@ final class GradientPass {
                 g = v.parameter().gradStore();
             } else {
                 g = tape.take(v.rows(), v.cols());
+                loans[v.index()] = tape.lastLoan();
                 Stores.fill(g, 0.0);
             }
             grads[v.index()] = g;

@@ -260,9 +260,14 @@ public final class Tape {
         return pool.take(rows, cols);
     }
 
+    /** Where the last {@link #take} recorded its loan, for {@link #giveBack}. */
+    int lastLoan() {
+        return pool.lastLoan();
+    }
+
     /** Hands a buffer of the tape's element type back to the pool before reset (a released gradient). */
-    void giveBack(PhysicalStore<Double> s) {
-        pool.giveBack(s);
+    void giveBack(PhysicalStore<Double> s, int loan) {
+        pool.giveBack(s, loan);
     }
 
     R064Store take64(int rows, int cols) {
