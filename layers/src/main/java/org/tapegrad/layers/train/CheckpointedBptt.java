@@ -45,6 +45,8 @@ public final class CheckpointedBptt<S extends CellState> {
     private final Cell<S> cell;
     private final CheckpointSchedule schedule;
     private final Tape tape;
+    private StepMemory memory;   // the cell's, probed once per batch size (its shapes do not change)
+    private int probedBatch;
 
     /** A runner on a tape of its own, of the cell's element type. */
     public CheckpointedBptt(Cell<S> cell, CheckpointSchedule schedule) {
@@ -112,7 +114,10 @@ public final class CheckpointedBptt<S extends CellState> {
         if (lengths != null) {
             Unroll.checkLengths(lengths, start.batch(), steps);
         }
-        StepMemory memory = StepMemory.probe(cell, start.batch());
+        if (memory == null || probedBatch != start.batch()) {
+            memory = StepMemory.probe(cell, start.batch());
+            probedBatch = start.batch();
+        }
         CheckpointPlan plan = schedule.plan(steps, memory);
         Pass pass = new Pass(plan, inputs, lengths, loss, memory.stateBytes(), inputGradients);
         pass.reverse(0, plan.units(), start, plan.slots());
