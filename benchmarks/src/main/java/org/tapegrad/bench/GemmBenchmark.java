@@ -19,8 +19,8 @@ import org.tapegrad.kernel.GemmKernel;
 import org.tapegrad.kernel.Kernels;
 
 /**
- * Time of one matrix product {@code C = op(A)·op(B)} per kernel, shape and thread count; GFLOP/s is
- * {@code 2·m·n·k / time}.
+ * Time of one matrix product {@code C = op(A)·op(B)} per kernel, shape, thread count and element type
+ * ({@code dtype} {@code f64} or {@code f32}: the kernel's double or float product); GFLOP/s is {@code 2·m·n·k / time}.
  *
  * <p>Shapes are {@code m×k·k×n}: a batch-32 recurrent step into a 512-wide layer, a square 512³, a batch-1 step and a
  * batch-32 step of a 256-wide layer, and the two VJP forms {@code Aᵀ·B} and {@code A·Bᵀ} of the first. Kernels come
@@ -29,8 +29,11 @@ import org.tapegrad.kernel.Kernels;
  * follows {@code OMP_NUM_THREADS}).
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar GemmBenchmark -f 1 -wi 3 -i 5
+ * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar 'GemmBenchmark|FmaPeakBenchmark' -f 1 -wi 3 -i 5 -rf csv -rff gemm.csv
+ * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.GemmPeakReport gemm.csv
  * </pre>
+ *
+ * (the second line prints every row in GFLOP/s and as a fraction of the FMA peak of its dtype, {@link GemmPeakReport}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,6 +53,10 @@ public class GemmBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /** {@code f64} or {@code f32}. */
+    @Param({"f64", "f32"})
+    public String dtype;
+
     private GemmKernel gemm;
     private boolean transA;
     private boolean transB;
@@ -59,6 +66,10 @@ public class GemmBenchmark {
     private double[] a;
     private double[] b;
     private double[] c;
+    private float[] af;
+    private float[] bf;
+    private float[] cf;
+    private boolean f32;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -75,12 +86,37 @@ public class GemmBenchmark {
         a = gaussian(random, m * k);
         b = gaussian(random, k * n);
         c = new double[m * n];
+        switch (dtype) {
+            case "f64":
+                f32 = false;
+                break;
+            case "f32":
+                f32 = true;
+                af = toFloat(a);
+                bf = toFloat(b);
+                cf = new float[m * n];
+                break;
+            default:
+                throw new IllegalArgumentException("dtype " + dtype + ": expected f64 or f32");
+        }
     }
 
     @Benchmark
-    public double[] multiply() {
+    public Object multiply() {
+        if (f32) {
+            gemm.gemm(transA, transB, m, n, k, af, bf, cf, false);
+            return cf;
+        }
         gemm.gemm(transA, transB, m, n, k, a, b, c, false);
         return c;
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
     }
 
     private static double[] gaussian(Random random, int size) {

@@ -6,7 +6,7 @@ package org.tapegrad.kernel;
  */
 final class GemmPacking {
 
-    /** Steps of a transposed B packed together: 8 steps of a 4-column panel fill four cache lines. */
+    /** Steps of a transposed B packed together: 8 steps of a 4-column panel fill four cache lines (two in floats). */
     private static final int STEPS = 8;
 
     private GemmPacking() {
@@ -106,6 +106,97 @@ final class GemmPacking {
             for (int j = cols; j < nr; j++) {
                 for (int p = 0; p < kc; p++) {
                     dst[at + p * nr + j] = 0.0;
+                }
+            }
+        }
+    }
+
+    /** {@link #packA(double[], boolean, int, int, int, int, int, int, int, double[])} for floats (the same layout, in floats). */
+    static void packA(float[] a, boolean transA, int m, int k, int i0, int mc, int p0, int kc, int mr, float[] dst) {
+        for (int ir = 0; ir < mc; ir += mr) {
+            int rows = Math.min(mr, mc - ir);
+            int base = ir * kc;
+            if (transA) {
+                // A(i, p) at p + i·k: read each row of op(A) contiguously.
+                for (int r = 0; r < rows; r++) {
+                    int src = p0 + (i0 + ir + r) * k;
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * mr + r] = a[src + p];
+                    }
+                }
+            } else {
+                // A(i, p) at i + p·m: each step is a contiguous run of rows.
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(a, i0 + ir + (p0 + p) * m, dst, base + p * mr, rows);
+                }
+            }
+            if (rows < mr) {
+                for (int p = 0; p < kc; p++) {
+                    java.util.Arrays.fill(dst, base + p * mr + rows, base + (p + 1) * mr, 0f);
+                }
+            }
+        }
+    }
+
+    /** {@link #packB(double[], boolean, int, int, int, int, int, int, int, double[])} for floats (the same layout, in floats). */
+    static void packB(float[] b, boolean transB, int k, int n, int p0, int kc, int j0, int j1, int nr, float[] dst) {
+        int panels = (j1 - j0 + nr - 1) / nr;
+        if (transB) {
+            // B(p, j) at j + p·n. Steps are taken a few at a time and written panel by panel: writing one step across
+            // all panels strides by nr·kc doubles (8 KB at kc = 256), so every write hit the same L1 set.
+            for (int pb = 0; pb < kc; pb += STEPS) {
+                int steps = Math.min(STEPS, kc - pb);
+                for (int q = 0; q < panels; q++) {
+                    int jq = j0 + q * nr;
+                    int cols = Math.min(nr, j1 - jq);
+                    int at = q * nr * kc + pb * nr;
+                    int src = (p0 + pb) * n + jq;
+                    if (cols == 4 && nr == 4) {
+                        for (int p = 0; p < steps; p++, at += 4, src += n) {
+                            dst[at] = b[src];
+                            dst[at + 1] = b[src + 1];
+                            dst[at + 2] = b[src + 2];
+                            dst[at + 3] = b[src + 3];
+                        }
+                        continue;
+                    }
+                    for (int p = 0; p < steps; p++, at += nr, src += n) {
+                        for (int j = 0; j < cols; j++) {
+                            dst[at + j] = b[src + j];
+                        }
+                        for (int j = cols; j < nr; j++) {
+                            dst[at + j] = 0f;
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        // B(p, j) at p + j·k: read each column contiguously.
+        for (int q = 0; q < panels; q++) {
+            int jq = j0 + q * nr;
+            int cols = Math.min(nr, j1 - jq);
+            int at = q * nr * kc;
+            if (cols == 4 && nr == 4) {
+                // One pass down four columns, writing each step's four values together.
+                int s0 = p0 + jq * k;
+                for (int p = 0; p < kc; p++, at += 4) {
+                    dst[at] = b[s0 + p];
+                    dst[at + 1] = b[s0 + k + p];
+                    dst[at + 2] = b[s0 + 2 * k + p];
+                    dst[at + 3] = b[s0 + 3 * k + p];
+                }
+                continue;
+            }
+            for (int j = 0; j < cols; j++) {
+                int src = p0 + (jq + j) * k;
+                for (int p = 0; p < kc; p++) {
+                    dst[at + p * nr + j] = b[src + p];
+                }
+            }
+            for (int j = cols; j < nr; j++) {
+                for (int p = 0; p < kc; p++) {
+                    dst[at + p * nr + j] = 0f;
                 }
             }
         }

@@ -2,7 +2,8 @@ package org.tapegrad.kernel;
 
 /**
  * Plain-Java activations, the fallback when the Vector API is absent: {@link IeeeExp}'s formulas, bit for bit the
- * results of {@link VectorActivations}, so switching kernels does not change a training run.
+ * results of {@link VectorActivations}, so switching kernels does not change a training run. The float32 overloads
+ * are the double formulas rounded once to float, as the vector kernel's are.
  */
 public final class ScalarActivations implements ActivationKernel {
 
@@ -32,6 +33,30 @@ public final class ScalarActivations implements ActivationKernel {
     public void sigmoid(double[] x, int xOff, double[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] = IeeeExp.sigmoid(x[xOff + i]);
+        }
+    }
+
+    /** {@code y = e^x} in float32: {@link IeeeExp#exp} rounded once to float (the same bits as {@link VectorActivations}). */
+    @Override
+    public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = (float) IeeeExp.exp(x[xOff + i]);
+        }
+    }
+
+    /** {@code y = tanh x} in float32: {@link IeeeExp#tanh} rounded once to float. */
+    @Override
+    public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = (float) IeeeExp.tanh(x[xOff + i]);
+        }
+    }
+
+    /** {@code y = σ(x)} in float32: {@link IeeeExp#sigmoid} rounded once to float. */
+    @Override
+    public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = (float) IeeeExp.sigmoid(x[xOff + i]);
         }
     }
 

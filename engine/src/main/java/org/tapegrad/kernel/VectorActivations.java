@@ -49,6 +49,9 @@ public final class VectorActivations implements ActivationKernel {
      */
     private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[2 * CHUNK]);
 
+    /** A chunk of float input widened to double, per thread (the float functions run the double passes on it). */
+    private static final ThreadLocal<double[]> WIDE = ThreadLocal.withInitial(() -> new double[CHUNK]);
+
     @Override
     public String name() {
         return "vector";
@@ -112,6 +115,61 @@ public final class VectorActivations implements ActivationKernel {
         }
         for (int i = bound; i < n; i++) {
             y[yOff + i] = IeeeExp.sigmoid(x[xOff + i]);
+        }
+    }
+
+    /**
+     * {@code y = e^x} in float32: each chunk widened to double (exact), {@link #exp(double[], int, double[], int, int)}'s
+     * vector passes, and rounded once to float, so exactly the bits of {@code (float) IeeeExp.exp(x)}, the
+     * interface's default and {@link ScalarActivations}: correctly rounded but where e^x lies within about 2^−28 ulp
+     * of a midpoint between two floats, subnormals, overflow and underflow included.
+     */
+    @Override
+    public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
+        double[] wide = WIDE.get();
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            widen(x, xOff + from, wide, len);
+            exp(wide, 0, wide, 0, len);
+            narrow(wide, y, yOff + from, len);
+        }
+    }
+
+    /** {@code y = tanh x} in float32, as {@link #exp(float[], int, float[], int, int)}: the double tanh rounded once. */
+    @Override
+    public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
+        double[] wide = WIDE.get();
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            widen(x, xOff + from, wide, len);
+            tanh(wide, 0, wide, 0, len);
+            narrow(wide, y, yOff + from, len);
+        }
+    }
+
+    /** {@code y = σ(x)} in float32, as {@link #exp(float[], int, float[], int, int)}: the double sigmoid rounded once. */
+    @Override
+    public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
+        double[] wide = WIDE.get();
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            widen(x, xOff + from, wide, len);
+            sigmoid(wide, 0, wide, 0, len);
+            narrow(wide, y, yOff + from, len);
+        }
+    }
+
+    /** {@code wide[i] = x[xo + i]}, exact; a plain loop, which C2 vectorizes (float → double conversions). */
+    private static void widen(float[] x, int xo, double[] wide, int len) {
+        for (int i = 0; i < len; i++) {
+            wide[i] = x[xo + i];
+        }
+    }
+
+    /** {@code y[yo + i] = (float) wide[i]}: one rounding to nearest, whatever instructions C2 picks. */
+    private static void narrow(double[] wide, float[] y, int yo, int len) {
+        for (int i = 0; i < len; i++) {
+            y[yo + i] = (float) wide[i];
         }
     }
 

@@ -66,6 +66,27 @@ public final class VectorGemm implements GemmKernel {
         GemmThreads.forColumns(n, NR, work, threads, (from, to) -> columns(transA, transB, m, n, k, a, b, c, accumulate, from, to));
     }
 
+    /** The float32 product: {@link VectorFloatGemm}'s blocking, split over threads like the double one. */
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                java.util.Arrays.fill(c, 0, m * n, 0f);
+            }
+            return;
+        }
+        long work = (long) m * n * k;
+        if (threads == 1 || work < GemmThreads.MIN_PARALLEL_WORK) {
+            VectorFloatGemm.columns(transA, transB, m, n, k, a, b, c, accumulate, 0, n);
+            return;
+        }
+        GemmThreads.forColumns(n, VectorFloatMicroKernel.NR, work, threads,
+                (from, to) -> VectorFloatGemm.columns(transA, transB, m, n, k, a, b, c, accumulate, from, to));
+    }
+
     /** Columns {@code [j0, j1)} of {@code C}. */
     private static void columns(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c,
             boolean accumulate, int j0, int j1) {

@@ -1,6 +1,6 @@
 package org.tapegrad.op;
 
-/** {@code y = a + b} (b broadcast); {@code ā += ȳ, b̄ += Σ_broadcast ȳ}. */
+/** {@code y = a + b} (b broadcast); {@code ā += ȳ, b̄ += Σ_broadcast ȳ}; {@code ẏ = ȧ + ḃ}. */
 public final class Add extends BroadcastBinary {
 
     public static final Add INSTANCE = new Add();
@@ -64,5 +64,15 @@ public final class Add extends BroadcastBinary {
                 }
             }
         }
+    }
+
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V da = ctx.tangent(0);
+        V db = ctx.tangent(1);
+        if (da == null && db == null) {
+            return null;
+        }
+        return TangentTerms.plus(ctx, da, db, ctx.shape(ctx.output()));
     }
 }

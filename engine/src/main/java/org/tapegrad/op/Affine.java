@@ -5,7 +5,8 @@ import org.ojalgo.matrix.store.R064Store;
 
 /**
  * {@code y = Σ_k x_k·W_k + b} in one op (inputs {@code x₁, W₁, …, x_n, W_n, b}, b a {@code 1×N} row);
- * {@code x̄_k += ȳ·W_kᵀ, W̄_k += x_kᵀ·ȳ, b̄ += Σ_rows ȳ}.
+ * {@code x̄_k += ȳ·W_kᵀ, W̄_k += x_kᵀ·ȳ, b̄ += Σ_rows ȳ};
+ * {@code ẏ = Σ_k (ẋ_k·W_k + x_k·Ẇ_k) + ḃ}.
  *
  * <p>A primitive because it is measurably cheaper than its composition, the pre-activation of every recurrent cell
  * ({@code x·W_x + h·W_h + b}): the products accumulate straight into the output and the bias is added in the same
@@ -146,5 +147,31 @@ public final class Affine implements Op<Void> {
                 db[j] += (float) s;
             }
         }
+    }
+
+    /** The product rule's non-zero pairs as one affine op again (a zero bias tangent when the bias has none). */
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        java.util.List<V> terms = new java.util.ArrayList<>(4 * pairs + 1);
+        for (int k = 0; k < pairs; k++) {
+            V dx = ctx.tangent(2 * k);
+            V dw = ctx.tangent(2 * k + 1);
+            if (dx != null) {
+                terms.add(dx);
+                terms.add(ctx.input(2 * k + 1));
+            }
+            if (dw != null) {
+                terms.add(ctx.input(2 * k));
+                terms.add(dw);
+            }
+        }
+        V db = ctx.tangent(2 * pairs);
+        if (terms.isEmpty()) {
+            return db == null ? null : TangentTerms.broadcastTo(ctx, db, ctx.shape(ctx.output()));
+        }
+        terms.add(db != null ? db : ctx.zeros(ctx.shape(ctx.input(2 * pairs))));
+        @SuppressWarnings("unchecked")
+        V[] inputs = terms.toArray((V[]) new Object[0]);
+        return ctx.apply(new Affine(terms.size() / 2), inputs);
     }
 }

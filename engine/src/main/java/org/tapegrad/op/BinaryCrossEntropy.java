@@ -3,11 +3,12 @@ package org.tapegrad.op;
 
 /**
  * Element-wise binary cross-entropy of logits x against targets t in [0, 1], in the form that never overflows:
- * {@code y = max(x, 0) − x·t + log(1 + e^{−|x|})}; {@code x̄ += ȳ ⊙ (σ(x) − t)}, {@code t̄ += −ȳ ⊙ x}. A target
+ * {@code y = max(x, 0) − x·t + log(1 + e^{−|x|})}; {@code x̄ += ȳ ⊙ (σ(x) − t)}, {@code t̄ += −ȳ ⊙ x};
+ * {@code ẏ = (σ(x) − t) ⊙ ẋ − x ⊙ ṫ}. A target
  * outside [0, 1] (or NaN) is rejected when the op is recorded: the formula would silently give a loss without a
  * minimum.
  */
-public final class BinaryCrossEntropy implements Op<Void> {
+public final class BinaryCrossEntropy implements Op<Void>, LossHessian {
 
     public static final BinaryCrossEntropy INSTANCE = new BinaryCrossEntropy();
 
@@ -113,5 +114,26 @@ public final class BinaryCrossEntropy implements Op<Void> {
                 dt[i] -= g[i] * x[i];
             }
         }
+    }
+
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V da = ctx.tangent(0);
+        V db = ctx.tangent(1);
+        if (da == null && db == null) {
+            return null;
+        }
+        V fromX = da == null ? null
+                : TangentTerms.times(ctx, ctx.apply(Subtract.INSTANCE, ctx.apply(Sigmoid.INSTANCE, ctx.input(0)), ctx.input(1)), da);
+        V fromT = db == null ? null : TangentTerms.times(ctx, ctx.input(0), db);
+        return TangentTerms.minus(ctx, fromX, fromT, ctx.shape(ctx.output()));
+    }
+
+    /** {@code ∂²ℓ/∂x² = σ(x)(1 − σ(x))}: {@code u = w ⊙ σ(x)(1 − σ(x)) ⊙ ẋ}. */
+    @Override
+    public <V> V hessianProduct(TangentContext<V> ctx, V weights, V dx) {
+        V p = ctx.apply(Sigmoid.INSTANCE, ctx.input(0));
+        V curvature = TangentTerms.times(ctx, p, ctx.apply(ScaleShift.ONE_MINUS, p));
+        return TangentTerms.times(ctx, TangentTerms.times(ctx, weights, curvature), dx);
     }
 }

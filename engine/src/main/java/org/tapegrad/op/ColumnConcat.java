@@ -1,7 +1,7 @@
 package org.tapegrad.op;
 
 
-/** {@code y = [x₀ | x₁ | …]} side by side; {@code x̄ₖ += ȳ[:, columns of xₖ]}. */
+/** {@code y = [x₀ | x₁ | …]} side by side; {@code x̄ₖ += ȳ[:, columns of xₖ]}; {@code ẏ = [ẋ₀ | ẋ₁ | …]}. */
 public final class ColumnConcat implements Op<Void> {
 
     public static final ColumnConcat INSTANCE = new ColumnConcat();
@@ -53,5 +53,16 @@ public final class ColumnConcat implements Op<Void> {
             }
             offset += len;
         }
+    }
+
+    /** Linear in every input: the same op on the tangents, zeros standing for the zero ones. */
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        if (TangentTerms.allNull(ctx)) {
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        V[] tangents = TangentTerms.allOrZeros(ctx, (V[]) new Object[ctx.arity()]);
+        return ctx.apply(this, tangents);
     }
 }

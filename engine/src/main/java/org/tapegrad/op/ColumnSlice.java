@@ -2,7 +2,7 @@ package org.tapegrad.op;
 
 
 /**
- * {@code y = x[:, from:to]}; {@code x̄[:, from:to] += ȳ}. Columns are contiguous in column-major storage, so both
+ * {@code y = x[:, from:to]}; {@code x̄[:, from:to] += ȳ}; {@code ẏ = ẋ[:, from:to]}. Columns are contiguous in column-major storage, so both
  * directions are one array copy or one loop: this is how a cell splits a fused gate matrix.
  */
 public final class ColumnSlice implements Op<Void> {
@@ -57,5 +57,12 @@ public final class ColumnSlice implements Op<Void> {
                 dx[o + i] += g[i];
             }
         }
+    }
+
+    /** Linear: the same op on the tangent. */
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V dx = ctx.tangent(0);
+        return dx == null ? null : ctx.apply(this, dx);
     }
 }

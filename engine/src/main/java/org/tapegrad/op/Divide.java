@@ -1,6 +1,7 @@
 package org.tapegrad.op;
 
-/** {@code y = a / b} (b broadcast); {@code ā += ȳ / b, b̄ −= Σ_broadcast ȳ ⊙ y / b}. */
+/** {@code y = a / b} (b broadcast); {@code ā += ȳ / b, b̄ −= Σ_broadcast ȳ ⊙ y / b};
+ * {@code ẏ = (ȧ − y ⊙ ḃ) / b}. */
 public final class Divide extends BroadcastBinary {
 
     public static final Divide INSTANCE = new Divide();
@@ -88,5 +89,16 @@ public final class Divide extends BroadcastBinary {
                 target[i] += (float) db[i];
             }
         }
+    }
+
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V da = ctx.tangent(0);
+        V db = ctx.tangent(1);
+        if (da == null && db == null) {
+            return null;
+        }
+        V yb = db == null ? null : TangentTerms.times(ctx, ctx.output(), db);
+        return ctx.apply(INSTANCE, TangentTerms.minus(ctx, da, yb, ctx.shape(ctx.output())), ctx.input(1));
     }
 }

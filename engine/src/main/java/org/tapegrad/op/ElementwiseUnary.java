@@ -4,8 +4,8 @@ import org.tapegrad.kernel.Kernels;
 
 /**
  * An op {@code y = f(x)} applied element by element, whose VJP {@code x̄ += ȳ ⊙ f'(x)} needs only {@code x} and
- * {@code y}: the shape rule, the arity check and the "needs a gradient?" test live here, the two loops in the
- * final subclass, once per element type.
+ * {@code y}, and whose tangent {@code ẏ = ẋ ⊙ f'(x)} is recorded from x and y: the shape rule, the arity check and
+ * the "needs a gradient?" test live here, the two loops in the final subclass, once per element type.
  */
 abstract class ElementwiseUnary implements Op<Void> {
 
@@ -47,6 +47,15 @@ abstract class ElementwiseUnary implements Op<Void> {
             accumulateGradient(ctx.input(0).data, ctx.output().data, ctx.outputGrad().data, ctx.inputGrad(0).data);
         }
     }
+
+    @Override
+    public final <V> V tangent(TangentContext<V> ctx) {
+        V dx = ctx.tangent(0);
+        return dx == null ? null : tangentOf(ctx, ctx.input(0), ctx.output(), dx);
+    }
+
+    /** {@code ẏ = f'(x) ⊙ ẋ}, recorded as ops, for a non-zero tangent {@code dx}. */
+    abstract <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx);
 
     /** {@code y[i] = f(x[i])} for every i. */
     abstract void compute(double[] x, double[] y, Kernels kernels);

@@ -2,7 +2,7 @@ package org.tapegrad.op;
 
 import org.tapegrad.kernel.Kernels;
 
-/** {@code y = eˣ}; {@code x̄ += ȳ ⊙ y}. */
+/** {@code y = eˣ}; {@code x̄ += ȳ ⊙ y}; {@code ẏ = ẋ ⊙ y}. */
 public final class Exp extends ElementwiseUnary {
 
     public static final Exp INSTANCE = new Exp();
@@ -33,5 +33,10 @@ public final class Exp extends ElementwiseUnary {
         for (int i = 0; i < x.length; i++) {
             dx[i] += g[i] * y[i];
         }
+    }
+
+    @Override
+    <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx) {
+        return TangentTerms.times(ctx, dx, y);
     }
 }

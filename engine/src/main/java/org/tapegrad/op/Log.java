@@ -2,7 +2,8 @@ package org.tapegrad.op;
 
 import org.tapegrad.kernel.Kernels;
 
-/** {@code y = ln x} (x &gt; 0; NaN or −∞ otherwise, caught by anomaly mode); {@code x̄ += ȳ / x}. */
+/** {@code y = ln x} (x &gt; 0; NaN or −∞ otherwise, caught by anomaly mode); {@code x̄ += ȳ / x};
+ * {@code ẏ = ẋ / x}. */
 public final class Log extends ElementwiseUnary {
 
     public static final Log INSTANCE = new Log();
@@ -37,5 +38,10 @@ public final class Log extends ElementwiseUnary {
         for (int i = 0; i < x.length; i++) {
             dx[i] += g[i] / x[i];
         }
+    }
+
+    @Override
+    <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx) {
+        return ctx.apply(Divide.INSTANCE, dx, x);
     }
 }

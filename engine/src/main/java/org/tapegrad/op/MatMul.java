@@ -5,7 +5,7 @@ import org.ojalgo.matrix.store.R064Store;
 
 /**
  * {@code Y = op(A)·op(B)} with {@code op} the identity or the transpose; for the plain form
- * {@code Ā += Ȳ·Bᵀ, B̄ += Aᵀ·Ȳ}. Both VJPs accumulate straight into the gradient buffers through the tape's GEMM kernel, so a
+ * {@code Ā += Ȳ·Bᵀ, B̄ += Aᵀ·Ȳ}; {@code Ẏ = op(Ȧ)·op(B) + op(A)·op(Ḃ)}. Both VJPs accumulate straight into the gradient buffers through the tape's GEMM kernel, so a
  * weight used at every time step needs no temporaries.
  */
 public final class MatMul implements Op<Void> {
@@ -99,5 +99,14 @@ public final class MatMul implements Op<Void> {
                 Products.multiply(ctx.kernels(), a, !transA, g, false, ctx.inputGrad32(1), true);
             }
         }
+    }
+
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V da = ctx.tangent(0);
+        V db = ctx.tangent(1);
+        V fromA = da == null ? null : ctx.apply(this, da, ctx.input(1));
+        V fromB = db == null ? null : ctx.apply(this, ctx.input(0), db);
+        return TangentTerms.plus(ctx, fromA, fromB, ctx.shape(ctx.output()));
     }
 }

@@ -1,6 +1,7 @@
 package org.tapegrad.op;
 
-/** {@code y = a ⊙ b} (b broadcast); {@code ā += ȳ ⊙ b, b̄ += Σ_broadcast ȳ ⊙ a}. */
+/** {@code y = a ⊙ b} (b broadcast); {@code ā += ȳ ⊙ b, b̄ += Σ_broadcast ȳ ⊙ a};
+ * {@code ẏ = ȧ ⊙ b + a ⊙ ḃ}. */
 public final class Multiply extends BroadcastBinary {
 
     public static final Multiply INSTANCE = new Multiply();
@@ -126,5 +127,17 @@ public final class Multiply extends BroadcastBinary {
                 db[i] += (float) sums[i];
             }
         }
+    }
+
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V da = ctx.tangent(0);
+        V db = ctx.tangent(1);
+        if (da == null && db == null) {
+            return null;
+        }
+        V fromA = da == null ? null : TangentTerms.times(ctx, da, ctx.input(1));
+        V fromB = db == null ? null : TangentTerms.times(ctx, ctx.input(0), db);
+        return TangentTerms.plus(ctx, fromA, fromB, ctx.shape(ctx.output()));
     }
 }

@@ -14,6 +14,11 @@ package org.tapegrad.op;
  *       with {@link OpContext#needsGrad(int)}, never overwrites, and skips inputs that do not need it. It may run
  *       more than once per recording (every gradient pass replays it), so it must not change the saved state.
  * </ul>
+ * <ul>
+ *   <li>{@link #tangent} (forward mode) returns the output's tangent {@code ẏ = J·ẋ} <em>recorded as ops</em> through
+ *       the context, or null when it is zero. Because it is made of recorded ops, the tangent is itself
+ *       differentiable: reverse mode over it gives Hessian-vector products with no second-order VJP per op.
+ * </ul>
  * An op instance holds only its configuration (a constant, an index range); per-call state is what forward returns,
  * so one instance may be recorded many times.
  *
@@ -32,4 +37,16 @@ public interface Op<S> {
 
     /** Accumulates the vector-Jacobian product into the gradients of the inputs that need one. */
     void backward(OpContext ctx, S saved);
+
+    /**
+     * The tangent of the output, {@code ẏ = Σ_i J_i·ẋ_i}, recorded with {@link TangentContext#apply}; null when every
+     * input tangent is null (zero). The default is for custom ops written before forward mode: it throws, naming the
+     * op, so forward mode never silently treats an op as constant.
+     *
+     * @throws UnsupportedOperationException if the op has no tangent rule
+     */
+    default <V> V tangent(TangentContext<V> ctx) {
+        throw new UnsupportedOperationException(name() + ": this op has no tangent rule (Op.tangent), so forward mode, "
+                + "Hessian-vector and Gauss-Newton products cannot pass through it; implement tangent(ctx)");
+    }
 }

@@ -2,7 +2,10 @@ package org.tapegrad.op;
 
 import org.tapegrad.kernel.Kernels;
 
-/** {@code y = max(x, 0)}; {@code x̄ += ȳ ⊙ [x &gt; 0]} (subgradient 0 at x = 0). */
+/**
+ * {@code y = max(x, 0)}; {@code x̄ += ȳ ⊙ [x &gt; 0]} (subgradient 0 at x = 0); {@code ẏ = ẋ ⊙ [x &gt; 0]}, the mask
+ * recorded as a {@link Step}.
+ */
 public final class Relu extends ElementwiseUnary {
 
     public static final Relu INSTANCE = new Relu();
@@ -37,5 +40,11 @@ public final class Relu extends ElementwiseUnary {
         for (int i = 0; i < x.length; i++) {
             dx[i] += x[i] > 0 ? g[i] : 0f;
         }
+    }
+
+    @Override
+    <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx) {
+        // The derivative is piecewise constant: a 0/1 mask recorded as an op whose own derivative is 0.
+        return TangentTerms.times(ctx, dx, ctx.apply(Step.INSTANCE, x));
     }
 }

@@ -1,6 +1,6 @@
 package org.tapegrad.op;
 
-/** {@code y = [x₀; x₁; …]} stacked top to bottom; {@code x̄ₖ += ȳ[rows of xₖ, :]}. */
+/** {@code y = [x₀; x₁; …]} stacked top to bottom; {@code x̄ₖ += ȳ[rows of xₖ, :]}; {@code ẏ = [ẋ₀; ẋ₁; …]}. */
 public final class RowConcat implements Op<Void> {
 
     public static final RowConcat INSTANCE = new RowConcat();
@@ -73,5 +73,16 @@ public final class RowConcat implements Op<Void> {
             }
             offset += m;
         }
+    }
+
+    /** Linear in every input: the same op on the tangents, zeros standing for the zero ones. */
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        if (TangentTerms.allNull(ctx)) {
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        V[] tangents = TangentTerms.allOrZeros(ctx, (V[]) new Object[ctx.arity()]);
+        return ctx.apply(this, tangents);
     }
 }

@@ -3,7 +3,7 @@ package org.tapegrad.op;
 
 /**
  * {@code y[i, :] = table[idx[i], :]} (an embedding or one-hot lookup); {@code tablē[idx[i], :] += ȳ[i, :]}, so a
- * row picked twice receives both gradients.
+ * row picked twice receives both gradients; {@code ẏ[i, :] = ẋ[idx[i], :]}.
  */
 public final class RowGather implements Op<Void> {
 
@@ -85,5 +85,12 @@ public final class RowGather implements Op<Void> {
                 dt[indices[i] + j * v] += g[i + j * b];
             }
         }
+    }
+
+    /** Linear: the same op on the tangent. */
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V dx = ctx.tangent(0);
+        return dx == null ? null : ctx.apply(this, dx);
     }
 }

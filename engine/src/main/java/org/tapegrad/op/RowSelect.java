@@ -3,7 +3,7 @@ package org.tapegrad.op;
 
 /**
  * {@code y[i, :] = mask[i] ? a[i, :] : b[i, :]}; the gradient of each row goes, unchanged, to the input it came
- * from. Unlike {@code m⊙a + (1−m)⊙b} it is exact for any values of the unselected rows (no {@code 0·∞}): it is what
+ * from, and so does the tangent: {@code ẏ[i, :] = mask[i] ? ȧ[i, :] : ḃ[i, :]}. Unlike {@code m⊙a + (1−m)⊙b} it is exact for any values of the unselected rows (no {@code 0·∞}): it is what
  * keeps padded steps of a variable-length batch out of the real ones.
  */
 public final class RowSelect implements Op<Void> {
@@ -87,5 +87,16 @@ public final class RowSelect implements Op<Void> {
                 }
             }
         }
+    }
+
+    /** Linear in every input: the same op on the tangents, zeros standing for the zero ones. */
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        if (TangentTerms.allNull(ctx)) {
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        V[] tangents = TangentTerms.allOrZeros(ctx, (V[]) new Object[ctx.arity()]);
+        return ctx.apply(this, tangents);
     }
 }

@@ -2,7 +2,8 @@ package org.tapegrad.op;
 
 import org.tapegrad.kernel.Kernels;
 
-/** {@code y = α·x + β} for constants α, β (negate, scale, add a scalar, 1 − x); {@code x̄ += α·ȳ}. */
+/** {@code y = α·x + β} for constants α, β (negate, scale, add a scalar, 1 − x); {@code x̄ += α·ȳ};
+ * {@code ẏ = α·ẋ}. */
 public final class ScaleShift extends ElementwiseUnary {
 
     public static final ScaleShift NEGATE = new ScaleShift("negate", -1.0, 0.0);
@@ -54,5 +55,10 @@ public final class ScaleShift extends ElementwiseUnary {
     @Override
     void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
         Products.addInto(g, dx, (float) alpha);
+    }
+
+    @Override
+    <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx) {
+        return alpha == 1.0 ? dx : ctx.apply(ScaleShift.scale(alpha), dx);
     }
 }

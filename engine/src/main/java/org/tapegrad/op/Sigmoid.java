@@ -2,7 +2,8 @@ package org.tapegrad.op;
 
 import org.tapegrad.kernel.Kernels;
 
-/** {@code y = σ(x) = 1/(1+e^{−x})}, overflow-free for any x; {@code x̄ += ȳ ⊙ y ⊙ (1 − y)}. */
+/** {@code y = σ(x) = 1/(1+e^{−x})}, overflow-free for any x; {@code x̄ += ȳ ⊙ y ⊙ (1 − y)};
+ * {@code ẏ = ẋ ⊙ y ⊙ (1 − y)}. */
 public final class Sigmoid extends ElementwiseUnary {
 
     public static final Sigmoid INSTANCE = new Sigmoid();
@@ -33,5 +34,10 @@ public final class Sigmoid extends ElementwiseUnary {
         for (int i = 0; i < x.length; i++) {
             dx[i] += g[i] * y[i] * (1f - y[i]);
         }
+    }
+
+    @Override
+    <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx) {
+        return TangentTerms.times(ctx, dx, TangentTerms.times(ctx, y, ctx.apply(ScaleShift.ONE_MINUS, y)));
     }
 }

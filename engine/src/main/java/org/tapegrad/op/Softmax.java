@@ -2,7 +2,8 @@ package org.tapegrad.op;
 
 
 /**
- * {@code y[i, :] = softmax(x[i, :])} with max subtraction; {@code x̄ += y ⊙ (ȳ − Σ_j ȳ_ij y_ij)} per row. For a
+ * {@code y[i, :] = softmax(x[i, :])} with max subtraction; {@code x̄ += y ⊙ (ȳ − Σ_j ȳ_ij y_ij)} per row;
+ * {@code ẏ = y ⊙ (ẋ − Σ_j y_ij ẋ_ij)}. For a
  * loss on classes prefer {@link SoftmaxCrossEntropy}, which never forms {@code log y}.
  */
 public final class Softmax implements Op<Void> {
@@ -86,5 +87,16 @@ public final class Softmax implements Op<Void> {
                 dx[o + i] += (float) (y[o + i] * (g[o + i] - dot[i]));
             }
         }
+    }
+
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V dx = ctx.tangent(0);
+        if (dx == null) {
+            return null;
+        }
+        V y = ctx.output();
+        V centred = ctx.apply(Subtract.INSTANCE, dx, ctx.apply(Sum.PER_ROW, TangentTerms.times(ctx, y, dx)));
+        return TangentTerms.times(ctx, y, centred);
     }
 }

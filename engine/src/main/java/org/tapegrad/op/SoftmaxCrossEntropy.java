@@ -7,10 +7,10 @@ import org.ojalgo.matrix.store.R064Store;
 /**
  * Per-row cross-entropy of logits against class indices, {@code m×1}: {@code y_i = (max_i − x_{i,t_i}) + log Σ_j
  * e^{x_ij − max_i}} (log-sum-exp around the maximum, never {@code log} of a probability); {@code x̄_i += ȳ_i
- * (softmax(x_i) − e_{t_i})}.
+ * (softmax(x_i) − e_{t_i})}; {@code ẏ_i = Σ_j (softmax(x_i) − e_{t_i})_j ẋ_ij}.
  * A target of {@link #IGNORE} gives loss 0 and gradient 0 for that row (padding).
  */
-public final class SoftmaxCrossEntropy implements Op<PhysicalStore<Double>> {
+public final class SoftmaxCrossEntropy implements Op<PhysicalStore<Double>>, LossHessian {
 
     /** Target value marking a row that takes no part in the loss. */
     public static final int IGNORE = -1;
@@ -110,5 +110,49 @@ public final class SoftmaxCrossEntropy implements Op<PhysicalStore<Double>> {
                 }
             }
         }
+    }
+
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V dx = ctx.tangent(0);
+        if (dx == null) {
+            return null;
+        }
+        Shape shape = ctx.shape(ctx.input(0));
+        int m = shape.rows();
+        double[] oneHot = new double[m * shape.cols()];
+        double[] kept = new double[m];
+        boolean anyIgnored = false;
+        for (int i = 0; i < m; i++) {
+            if (targets[i] == IGNORE) {
+                anyIgnored = true;
+            } else {
+                oneHot[i + targets[i] * m] = 1.0;
+                kept[i] = 1.0;
+            }
+        }
+        V direction = ctx.apply(Subtract.INSTANCE, ctx.apply(Softmax.INSTANCE, ctx.input(0)), ctx.constant(shape, oneHot));
+        if (anyIgnored) {
+            direction = TangentTerms.times(ctx, direction, ctx.constant(new Shape(m, 1), kept));
+        }
+        return ctx.apply(Sum.PER_ROW, TangentTerms.times(ctx, direction, dx));
+    }
+
+    /**
+     * {@code ∂²ℓ_i/∂x_i² = diag(p_i) − p_i p_iᵀ} with {@code p_i = softmax(x_i)}: {@code u_i = w_i (p_i ⊙ ẋ_i − p_i ⟨p_i, ẋ_i⟩)},
+     * zero for ignored rows.
+     */
+    @Override
+    public <V> V hessianProduct(TangentContext<V> ctx, V weights, V dx) {
+        int m = ctx.shape(ctx.input(0)).rows();
+        double[] kept = new double[m];
+        for (int i = 0; i < m; i++) {
+            kept[i] = targets[i] == IGNORE ? 0.0 : 1.0;
+        }
+        V p = ctx.apply(Softmax.INSTANCE, ctx.input(0));
+        V pdx = TangentTerms.times(ctx, p, dx);
+        V centred = ctx.apply(Subtract.INSTANCE, pdx, TangentTerms.times(ctx, p, ctx.apply(Sum.PER_ROW, pdx)));
+        V rowWeights = TangentTerms.times(ctx, weights, ctx.constant(new Shape(m, 1), kept));
+        return TangentTerms.times(ctx, centred, rowWeights);
     }
 }

@@ -1,8 +1,9 @@
 package org.tapegrad.op;
 
 
-/** Element-wise {@code y = (a − b)²}; {@code ā += 2ȳ ⊙ (a − b)}, {@code b̄ −= 2ȳ ⊙ (a − b)}. */
-public final class SquaredError implements Op<Void> {
+/** Element-wise {@code y = (a − b)²}; {@code ā += 2ȳ ⊙ (a − b)}, {@code b̄ −= 2ȳ ⊙ (a − b)};
+ * {@code ẏ = 2(a − b) ⊙ (ȧ − ḃ)}. */
+public final class SquaredError implements Op<Void>, LossHessian {
 
     public static final SquaredError INSTANCE = new SquaredError();
 
@@ -74,5 +75,23 @@ public final class SquaredError implements Op<Void> {
                 }
             }
         }
+    }
+
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V da = ctx.tangent(0);
+        V db = ctx.tangent(1);
+        if (da == null && db == null) {
+            return null;
+        }
+        V difference = ctx.apply(Subtract.INSTANCE, ctx.input(0), ctx.input(1));
+        return TangentTerms.times(ctx, ctx.apply(ScaleShift.scale(2.0), difference),
+                TangentTerms.minus(ctx, da, db, ctx.shape(ctx.output())));
+    }
+
+    /** {@code ∂²ℓ/∂a² = 2}: {@code u = 2w ⊙ ȧ}. */
+    @Override
+    public <V> V hessianProduct(TangentContext<V> ctx, V weights, V dx) {
+        return ctx.apply(ScaleShift.scale(2.0), TangentTerms.times(ctx, weights, dx));
     }
 }

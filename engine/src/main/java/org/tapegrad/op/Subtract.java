@@ -1,6 +1,6 @@
 package org.tapegrad.op;
 
-/** {@code y = a − b} (b broadcast); {@code ā += ȳ, b̄ −= Σ_broadcast ȳ}. */
+/** {@code y = a − b} (b broadcast); {@code ā += ȳ, b̄ −= Σ_broadcast ȳ}; {@code ẏ = ȧ − ḃ}. */
 public final class Subtract extends BroadcastBinary {
 
     public static final Subtract INSTANCE = new Subtract();
@@ -48,5 +48,15 @@ public final class Subtract extends BroadcastBinary {
                 y[o + i] = a[o + i] - b[kind.index(i, j, m)];
             }
         }
+    }
+
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V da = ctx.tangent(0);
+        V db = ctx.tangent(1);
+        if (da == null && db == null) {
+            return null;
+        }
+        return TangentTerms.minus(ctx, da, db, ctx.shape(ctx.output()));
     }
 }

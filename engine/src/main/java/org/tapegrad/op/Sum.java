@@ -3,7 +3,7 @@ package org.tapegrad.op;
 
 /**
  * Sum or mean over all elements ({@code 1×1}), over each row ({@code m×1}) or over each column ({@code 1×n});
- * {@code x̄ += ȳ} broadcast back (divided by the count for a mean).
+ * {@code x̄ += ȳ} broadcast back (divided by the count for a mean); {@code ẏ} is the same sum of {@code ẋ}.
  */
 public final class Sum implements Op<Void> {
 
@@ -191,5 +191,12 @@ public final class Sum implements Op<Void> {
                 }
             }
         }
+    }
+
+    /** Linear: the same op on the tangent. */
+    @Override
+    public <V> V tangent(TangentContext<V> ctx) {
+        V dx = ctx.tangent(0);
+        return dx == null ? null : ctx.apply(this, dx);
     }
 }

@@ -2,7 +2,7 @@ package org.tapegrad.op;
 
 import org.tapegrad.kernel.Kernels;
 
-/** {@code y = tanh x}; {@code x̄ += ȳ ⊙ (1 − y²)}. */
+/** {@code y = tanh x}; {@code x̄ += ȳ ⊙ (1 − y²)}; {@code ẏ = ẋ ⊙ (1 − y²)}. */
 public final class Tanh extends ElementwiseUnary {
 
     public static final Tanh INSTANCE = new Tanh();
@@ -33,5 +33,10 @@ public final class Tanh extends ElementwiseUnary {
         for (int i = 0; i < x.length; i++) {
             dx[i] += g[i] * (1f - y[i] * y[i]);
         }
+    }
+
+    @Override
+    <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx) {
+        return TangentTerms.times(ctx, dx, ctx.apply(ScaleShift.ONE_MINUS, TangentTerms.times(ctx, y, y)));
     }
 }

@@ -251,6 +251,11 @@ public final class Tape {
         return lastBackward;
     }
 
+    /** The ops recorded for backward, in recording order (live: forward mode reads it, appending its own). */
+    java.util.List<Node<?>> recordedNodes() {
+        return nodes;
+    }
+
     Leaves leaves() {
         return leaves;
     }

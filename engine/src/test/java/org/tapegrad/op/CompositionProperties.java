@@ -1,5 +1,6 @@
 package org.tapegrad.op;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
@@ -11,8 +12,12 @@ import org.quicktheories.core.Gen;
 import org.tapegrad.check.GradientCheck;
 import org.tapegrad.check.property.TapegradGenerators;
 import org.tapegrad.check.property.Theories;
+import org.tapegrad.tape.Curvature;
+import org.tapegrad.tape.ForwardMode;
+import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Ops;
 import org.tapegrad.tape.Parameter;
+import org.tapegrad.tape.ParameterVectors;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
@@ -54,6 +59,79 @@ class CompositionProperties {
             Parameter b = Parameter.of("b", program.bias());
             GradientCheck.of(t -> run(t, program, x, w, b), x, w, b).tolerance(1e-5, 1e-5).assertPasses();
         });
+    }
+
+    /**
+     * Forward mode and Hessian-vector products on the same programs: {@code J·v} against the central difference of
+     * the outputs, {@code H·v} of {@code Σ out} against the central difference of the gradients, along one random
+     * direction of all three parameters.
+     */
+    @Test
+    void randomCompositionsHaveExactTangentsAndHessianVectors() {
+        Theories.reproducible(78, 60).forAll(programs()).checkAssert(program -> {
+            Parameter x = Parameter.of("x", program.x());
+            Parameter w = Parameter.of("W", program.w());
+            Parameter b = Parameter.of("b", program.bias());
+            List<Parameter> params = List.of(x, w, b);
+            java.util.SplittableRandom random = new java.util.SplittableRandom(program.hashCode());
+            double[] v = new double[ParameterVectors.size(params)];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = random.nextDouble(-1, 1);
+            }
+            double[] theta = ParameterVectors.values(params);
+            double eps = 1e-5;
+            java.util.function.Function<Tape, Var> f = t -> run(t, program, x, w, b);
+            java.util.function.Function<Tape, Var> total = t -> run(t, program, x, w, b).sum();
+            Tape tape = new Tape();
+            Var out = f.apply(tape);
+            double[][] jv;
+            try (NoGrad ignored = tape.noGrad()) {
+                jv = ForwardMode.tangentsOfParameters(tape, split(params, v)).of(out).toArray();
+            }
+            double[] hv = Curvature.hessianVector(total, params, v);
+            ParameterVectors.assign(params, shifted(theta, v, eps));
+            double[][] plus = f.apply(new Tape()).toArray();
+            double[] gPlus = gradient(total, params);
+            ParameterVectors.assign(params, shifted(theta, v, -eps));
+            double[][] minus = f.apply(new Tape()).toArray();
+            double[] gMinus = gradient(total, params);
+            ParameterVectors.assign(params, theta);
+            for (int i = 0; i < jv.length; i++) {
+                for (int j = 0; j < jv[i].length; j++) {
+                    double numeric = (plus[i][j] - minus[i][j]) / (2 * eps);
+                    assertTrue(Math.abs(jv[i][j] - numeric) <= 1e-5 + 1e-5 * Math.abs(numeric), "J·v(" + i + ", " + j + ") = " + jv[i][j] + ", numeric " + numeric);
+                }
+            }
+            for (int i = 0; i < hv.length; i++) {
+                double numeric = (gPlus[i] - gMinus[i]) / (2 * eps);
+                assertTrue(Math.abs(hv[i] - numeric) <= 1e-5 + 1e-4 * Math.abs(numeric), "H·v[" + i + "] = " + hv[i] + ", numeric " + numeric);
+            }
+        });
+    }
+
+    private static double[] gradient(java.util.function.Function<Tape, Var> f, List<Parameter> params) {
+        Tape tape = new Tape();
+        return ParameterVectors.flatten(tape.gradients(f.apply(tape), null), params);
+    }
+
+    private static double[] shifted(double[] x, double[] v, double step) {
+        double[] y = x.clone();
+        for (int i = 0; i < y.length; i++) {
+            y[i] += step * v[i];
+        }
+        return y;
+    }
+
+    private static java.util.Map<Parameter, org.ojalgo.matrix.store.MatrixStore<Double>> split(List<Parameter> params, double[] v) {
+        java.util.Map<Parameter, org.ojalgo.matrix.store.MatrixStore<Double>> parts = new java.util.IdentityHashMap<>();
+        int at = 0;
+        for (Parameter p : params) {
+            org.ojalgo.matrix.store.R064Store s = org.ojalgo.matrix.store.R064Store.FACTORY.make(p.shape().rows(), p.shape().cols());
+            System.arraycopy(v, at, s.data, 0, p.size());
+            at += p.size();
+            parts.put(p, s);
+        }
+        return parts;
     }
 
     static Var run(Tape t, Program program, Parameter x, Parameter w, Parameter b) {

@@ -11,13 +11,14 @@ import java.util.function.BinaryOperator;
 import org.quicktheories.core.Gen;
 import org.tapegrad.op.Shape;
 import org.tapegrad.op.SoftmaxCrossEntropy;
+import org.tapegrad.op.Step;
 import org.tapegrad.tape.Ops;
 import org.tapegrad.tape.Var;
 
 /**
  * The engine's primitives as one declarative table: each row says how to draw an op's inputs (shapes from three
- * random dimensions, a value domain per input) and how to record it. {@link OpProperties} checks every row with the
- * same property; a new op is one more row.
+ * random dimensions, a value domain per input) and how to record it. {@link OpProperties} checks every row's VJP and
+ * {@link TangentProperties} its tangent rule (forward mode) with the same cases; a new op is one more row.
  */
 public final class OpTable {
 
@@ -48,6 +49,7 @@ public final class OpTable {
         rows.add(unary("tanh", ANY, (x, c) -> x.tanh()));
         rows.add(unary("sigmoid", ANY, (x, c) -> x.sigmoid()));
         rows.add(unary("relu", awayFromZero(0.01, 2), (x, c) -> x.relu()));
+        rows.add(unary("step (relu's derivative)", awayFromZero(0.01, 2), (x, c) -> x.tape().apply(Step.INSTANCE, x)));
         rows.add(unary("sum", ANY, (x, c) -> x.sum()));
         rows.add(unary("mean", ANY, (x, c) -> x.mean()));
         rows.add(unary("sum_rows", ANY, (x, c) -> x.sumRows()));

@@ -39,8 +39,19 @@ public record AddingTrainer(int hidden, int iterations, int batch, double learni
     public record Point(int iteration, double trainMse, double testMse) {
     }
 
-    /** A finished run. */
-    public record Run(CellKind cell, int length, List<Point> curve, double testBaseline) {
+    /**
+     * A finished run.
+     *
+     * @param optimizer "adam" or "hf"
+     * @param curvatureProducts Gauss-Newton products made (0 for Adam): HF's compute beside its steps
+     * @param seconds wall time of the training loop
+     */
+    public record Run(CellKind cell, String optimizer, int length, List<Point> curve, double testBaseline, long curvatureProducts, double seconds) {
+
+        /** The cell's label, with the optimizer when it is not Adam. */
+        public String label() {
+            return optimizer.equals("adam") ? cell.label() : cell.label() + " (" + optimizer.toUpperCase(java.util.Locale.ROOT) + ")";
+        }
 
         public double finalTestMse() {
             return curve.get(curve.size() - 1).testMse();
@@ -49,6 +60,7 @@ public record AddingTrainer(int hidden, int iterations, int batch, double learni
 
     /** Trains {@code kind} at sequence length {@code length}; {@code onIteration} is called after every iteration. */
     public Run train(CellKind kind, int length, long seed, Runnable onIteration) {
+        long started = System.nanoTime();
         Random random = new Random(seed);
         SequenceRegressor model = new SequenceRegressor(kind.build(kind.toString(), 2, hidden, random), 1, random);
         model.convertTo(dtype);
@@ -80,7 +92,7 @@ public record AddingTrainer(int hidden, int iterations, int batch, double learni
             }
             onIteration.run();
         }
-        return new Run(kind, length, List.copyOf(curve), test.baselineMse());
+        return new Run(kind, "adam", length, List.copyOf(curve), test.baselineMse(), 0, (System.nanoTime() - started) / 1e9);
     }
 
     /** Mean squared error of the model on a batch, without recording gradients. */

@@ -9,6 +9,7 @@ import org.tapegrad.layers.Linear;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.seq.Unroll;
+import org.tapegrad.layers.seq.Unrolled;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
@@ -36,12 +37,26 @@ public final class SequenceRegressor implements HasParameters {
         return readout.apply(lastOutput(cell, tape, inputs));
     }
 
+    /**
+     * The prediction, with every step's output added to {@code stepOutputs} (the hidden states that structural damping
+     * keeps close, in Hessian-free training).
+     */
+    public Var predict(Tape tape, List<double[][]> inputs, List<Var> stepOutputs) {
+        Unrolled<?> unrolled = unroll(cell, tape, inputs);
+        stepOutputs.addAll(unrolled.outputs());
+        return readout.apply(unrolled.finalState().output());
+    }
+
     private static <S extends CellState> Var lastOutput(Cell<S> cell, Tape tape, List<double[][]> inputs) {
+        return unroll(cell, tape, inputs).finalState().output();
+    }
+
+    private static <S extends CellState> Unrolled<S> unroll(Cell<S> cell, Tape tape, List<double[][]> inputs) {
         List<Var> xs = new ArrayList<>(inputs.size());
         for (double[][] x : inputs) {
             xs.add(tape.constant(x));
         }
-        return Unroll.run(cell, tape, xs, cell.initialState(tape, inputs.get(0).length)).finalState().output();
+        return Unroll.run(cell, tape, xs, cell.initialState(tape, inputs.get(0).length));
     }
 
     @Override

@@ -72,6 +72,28 @@ class AddingCommandTest {
     }
 
     @Test
+    void hessianFreeTrainsBesideAdamAndNamesItsRuns() throws IOException {
+        CliRun run = CliRun.of("adding", "--cells", "rnn", "--optimizer", "adam,hf", "--lengths", "6", "--iterations", "10", "--hf-iterations", "3",
+                "--hf-batch", "24", "--curvature-batch", "8", "--hidden", "4", "--test-size", "20", "--quiet", "--out", dir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("tanh RNN (HF)") && run.out().contains("HF: 3 steps"), run.out());
+        List<String> summary = Files.readAllLines(dir.resolve("adding-summary.csv"));
+        assertEquals(3, summary.size());
+        assertTrue(summary.get(2).startsWith("rnn,hf,6,"), summary.get(2));
+        assertTrue(Long.parseLong(summary.get(2).substring(summary.get(2).lastIndexOf(',') + 1)) > 3, "at least one G·v per step: " + summary.get(2));
+    }
+
+    @Test
+    void badOptimizerSettingsAreOneLineUsageErrors() {
+        CliRun unknown = CliRun.of("adding", "--optimizer", "lbfgs", "--out", dir.toString());
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("--optimizer: 'lbfgs' (expected adam or hf)"), unknown.err());
+        CliRun curvature = CliRun.of("adding", "--optimizer", "hf", "--hf-batch", "10", "--curvature-batch", "20", "--out", dir.toString());
+        assertEquals(2, curvature.exitCode());
+        assertTrue(curvature.err().contains("--curvature-batch: 20 (at most --hf-batch, 10)"), curvature.err());
+    }
+
+    @Test
     void unknownCellNameIsAOneLineUsageError() {
         CliRun run = CliRun.of("adding", "--cells", "rnn,transformer", "--out", dir.toString());
         assertEquals(2, run.exitCode());

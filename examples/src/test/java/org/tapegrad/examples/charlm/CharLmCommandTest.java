@@ -32,6 +32,25 @@ class CharLmCommandTest {
         assertTrue(after < 0.5 * Math.log(4), "trained: " + after + " nats/char vs uniform " + Math.log(4));
     }
 
+    /** A float32 run checkpoints its dtype: resuming continues in float32, and asking for f64 is a one-line conflict. */
+    @Test
+    void float32RunsResumeInFloat32() throws IOException {
+        Path text = Files.writeString(dir.resolve("t.txt"), "the cat sat on the mat. ".repeat(40));
+        String[] common = {"charlm", "--text", text.toString(), "--cell", "lstm", "--hidden", "8", "--embedding", "4", "--batch", "4", "--bptt", "6",
+            "--eval-every", "5", "--sample-length", "10", "--quiet"};
+        CliRun first = CliRun.of(concat(common, "--iterations", "5", "--dtype", "f32", "--out", dir.resolve("a").toString()));
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.out().contains("float32"), first.out());
+        Path ckpt = dir.resolve("a/charlm.safetensors");
+        CliRun resumed = CliRun.of(concat(common, "--iterations", "5", "--resume", ckpt.toString(), "--out", dir.resolve("b").toString()));
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.out().contains("float32") && resumed.out().contains("resumed at iteration 5"), resumed.out());
+        CliRun conflict = CliRun.of(concat(common, "--dtype", "f64", "--resume", ckpt.toString(), "--out", dir.resolve("c").toString()));
+        assertEquals(2, conflict.exitCode());
+        assertEquals(1, conflict.errLines().size(), conflict.err());
+        assertTrue(conflict.err().contains("--dtype"), conflict.err());
+    }
+
     @Test
     void runsCheckpointsAndResumesFromTheCheckpoint() throws IOException {
         Path text = Files.writeString(dir.resolve("t.txt"), "the cat sat on the mat. ".repeat(60));

@@ -57,6 +57,15 @@ class MusicCommandTest {
     }
 
     @Test
+    void float32RunsTheSameCommandAndSaysSo() throws IOException {
+        Path data = tinyFile(dir);
+        CliRun run = CliRun.of("music", "--data", data.toString(), "--cells", "gru", "--hidden", "6", "--epochs", "2", "--dtype", "f32", "--quiet",
+                "--out", dir.resolve("out32").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("float32") && run.out().contains("independent Bernoulli"), run.out());
+    }
+
+    @Test
     void commandPrintsTheTableAndWritesFiles() throws IOException {
         Path data = tinyFile(dir);
         CliRun run = CliRun.of("music", "--data", data.toString(), "--cells", "rnn,lstm", "--hidden", "6", "--epochs", "2", "--quiet",
