@@ -9,7 +9,12 @@ import org.tapegrad.op.Stores;
 /**
  * Recycles stores of one element type by exact shape. A training loop records the same shapes every step, so after the
  * first step every request is served from the pool and the steady state allocates no arrays. The pool remembers
- * what it lent since the last {@link #releaseAll()}: a tape's buffers all come back at once, on reset.
+ * what it lent since the last {@link #releaseAll()}: a tape's buffers all come back at once, on reset, except those
+ * handed back earlier with {@link #giveBack} (a gradient pass returns an intermediate's gradient as soon as the
+ * VJP that reads it has run).
+ *
+ * <p>Every loan and return is counted in a {@link PoolAccount}, the memory account the checkpointing code plans
+ * with — deterministic, unlike a heap measurement.
  *
  * <p>Shapes are looked up by a linear scan: a tape sees tens of distinct shapes, and a scan over two int arrays
  * allocates nothing, unlike a map keyed by boxed longs.
@@ -17,9 +22,12 @@ import org.tapegrad.op.Stores;
 final class BufferPool {
 
     private final DType dtype;
+    private final PoolAccount account;
 
-    BufferPool(DType dtype) {
+    /** A pool of {@code dtype} stores whose loans count in {@code account} (shared by a tape's pools). */
+    BufferPool(DType dtype, PoolAccount account) {
         this.dtype = dtype;
+        this.account = account;
     }
 
     private int[] rows = new int[16];
@@ -29,6 +37,7 @@ final class BufferPool {
     private int shapes;
     private int lastHit;
     private long allocatedElements;
+    private long heldBytes;
 
     /** A store of this shape with undefined content, lent until the next {@link #releaseAll()}. */
     PhysicalStore<Double> take(int r, int c) {
@@ -42,16 +51,50 @@ final class BufferPool {
             s = Stores.make(dtype, r, c);
         }
         lent.add(s);
+        long bytes = bytesOf(s);
+        heldBytes += bytes;
+        account.lent(bytes);
         return s;
+    }
+
+    /** Where the last {@link #take} recorded its loan: what {@link #giveBack} needs to take it back in O(1). */
+    int lastLoan() {
+        return lent.size() - 1;
+    }
+
+    /**
+     * Takes back one lent store before the next {@link #releaseAll()}; the caller must hold no other reference to it.
+     * {@code loan} is {@link #lastLoan()} right after the store was taken: its slot is cleared, not searched for, so
+     * handing back the gradients of a long recording one by one costs O(1) each.
+     *
+     * @throws IllegalStateException if that loan is not this store
+     */
+    void giveBack(PhysicalStore<Double> s, int loan) {
+        if (loan < 0 || loan >= lent.size() || lent.get(loan) != s) {
+            throw new IllegalStateException("buffer pool: a " + s.getRowDim() + "×" + s.getColDim() + " store handed back that is not loan " + loan);
+        }
+        lent.set(loan, null);
+        stackFor(s.getRowDim(), s.getColDim()).add(s);
+        long bytes = bytesOf(s);
+        heldBytes -= bytes;
+        account.returned(bytes);
     }
 
     /** Takes back every store lent since the last call. */
     void releaseAll() {
         for (int i = 0, n = lent.size(); i < n; i++) {
             PhysicalStore<Double> s = lent.get(i);
-            stackFor(s.getRowDim(), s.getColDim()).add(s);
+            if (s != null) {   // null: handed back early
+                stackFor(s.getRowDim(), s.getColDim()).add(s);
+            }
         }
         lent.clear();
+        account.returned(heldBytes);
+        heldBytes = 0;
+    }
+
+    private long bytesOf(PhysicalStore<Double> s) {
+        return (long) s.getRowDim() * s.getColDim() * dtype.bytes();
     }
 
     /** Total number of elements ever allocated by this pool (a diagnostic for "does the steady state allocate"). */

@@ -65,6 +65,9 @@ public final class GaussNewton {
         this.params = List.copyOf(params);
         Objective o = record();
         List<Node<?>> losses = lossNodes(o.loss());
+        for (Node<?> loss : losses) {
+            loss.output.retainGrad();   // read below; a pass releases intermediates' gradients once used
+        }
         Gradients g = tape.gradients(o.loss(), null);
         for (Node<?> loss : losses) {
             weights.add(R064Store.FACTORY.copy(g.of(loss.output)));

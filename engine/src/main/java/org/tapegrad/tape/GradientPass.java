@@ -14,11 +14,22 @@ import org.tapegrad.op.Stores;
  * runs {@code intoParameters} (for {@link Tape#backward}): then a parameter's leaf accumulates straight into
  * {@link Parameter#grad()}, which is backward's one explicit side effect, done without a second buffer and a second
  * pass over every weight.
+ *
+ * <p>The gradient of an intermediate is complete once every consumer's VJP has added into it, and it is read only
+ * by the VJP of the op that produced it, which runs after all of them (the replay is in reverse recording order).
+ * So right after that VJP the buffer goes back to the pool, and the next op's gradients reuse it: at any moment the
+ * pass holds the gradients of the few values between the replay's position and their producers, not of the whole
+ * recording. A released slot is marked, so asking for it later says what happened instead of reading a reused
+ * buffer; {@link Var#retainGrad()} opts a value out.
  */
 final class GradientPass {
 
+    /** Marks the slot of a gradient handed back to the pool: reached, complete, and no longer readable. */
+    private static final PhysicalStore<Double> RELEASED = R064Store.FACTORY.make(1, 1);
+
     private final Tape tape;
     private final PhysicalStore<Double>[] grads;
+    private final int[] loans;   // the pool's loan of each pooled gradient, to hand it back in O(1)
     private final boolean intoParameters;
 
     private GradientPass(Tape tape, int values, boolean intoParameters) {
@@ -26,6 +37,7 @@ final class GradientPass {
         @SuppressWarnings("unchecked")
         PhysicalStore<Double>[] g = new PhysicalStore[values];
         this.grads = g;
+        this.loans = new int[values];
         this.intoParameters = intoParameters;
     }
 
@@ -84,23 +96,45 @@ final class GradientPass {
             if (anomalyDetection) {
                 Anomaly.checkGradients(node, pass);
             }
+            pass.releaseIfUnwanted(node.output);
         }
         return pass;
     }
 
-    /** The gradient of {@code v}, or null when the pass did not reach it. */
+    /** The gradient of {@code v}, or null when the pass did not reach it or has released it ({@link #released}). */
     PhysicalStore<Double> storeOf(Var v) {
-        return grads[v.index()];
+        PhysicalStore<Double> g = grads[v.index()];
+        return g == RELEASED ? null : g;
+    }
+
+    /** Whether the pass reached {@code v} and handed its gradient back to the pool after use. */
+    boolean released(Var v) {
+        return grads[v.index()] == RELEASED;
+    }
+
+    /** Hands the finished gradient of a recorded op's output back to the pool, unless the value retains it. */
+    private void releaseIfUnwanted(Var output) {
+        int i = output.index();
+        PhysicalStore<Double> g = grads[i];
+        if (g != null && g != RELEASED && !output.retainsGrad() && !tape.retainsGradients()) {
+            grads[i] = RELEASED;
+            tape.giveBack(g, loans[i]);
+        }
     }
 
     /** The gradient buffer of {@code v}: zero-filled the first time it is asked for, or its parameter's gradient. */
     PhysicalStore<Double> accumulatorOf(Var v) {
         PhysicalStore<Double> g = grads[v.index()];
+        if (g == RELEASED) {
+            // Unreachable for a recording made through Tape: a value is consumed only by ops recorded after it.
+            throw new IllegalStateException("gradient pass: the gradient of a " + v.shape() + " value was asked for after its producer's VJP");
+        }
         if (g == null) {
             if (intoParameters && v.parameter() != null) {
                 g = v.parameter().gradStore();
             } else {
                 g = tape.take(v.rows(), v.cols());
+                loans[v.index()] = tape.lastLoan();
                 Stores.fill(g, 0.0);
             }
             grads[v.index()] = g;

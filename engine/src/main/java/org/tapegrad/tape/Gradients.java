@@ -22,11 +22,18 @@ public final class Gradients {
 
     /**
      * {@code ∂output/∂v} contracted with the seed, read only: zero where {@code v} does not influence the output.
+     * Available for leaves (parameters, variables) and for intermediates that {@link Var#retainGrad() retain} their
+     * gradient; the pass hands every other intermediate's gradient back to the pool once it has been used.
      *
      * @throws IllegalArgumentException if {@code v} needs no gradient or belongs to another tape
+     * @throws IllegalStateException if {@code v} is an intermediate whose gradient was released
      */
     public MatrixStore<Double> of(Var v) {
         PhysicalStore<Double> g = storeOf(v);
+        if (g == null && pass.released(v)) {
+            throw new IllegalStateException("gradients: the gradient of this " + v.shape() + " intermediate went back to the pool once its producer's VJP had used it;"
+                    + " call retainGrad() on it before the pass to keep it");
+        }
         return g != null ? g.limits(v.rows(), v.cols()) : Stores.make(tape.dtype(), v.rows(), v.cols());
     }
 
@@ -38,7 +45,7 @@ public final class Gradients {
 
     /** Whether {@code v} influences the output (false: its gradient is zero because no path leads to it). */
     public boolean reached(Var v) {
-        return storeOf(v) != null;
+        return storeOf(v) != null || pass.released(v);
     }
 
     /** Whether the parameter is used on this recording and influences the output. */

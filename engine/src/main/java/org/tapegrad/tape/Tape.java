@@ -22,6 +22,11 @@ import org.tapegrad.op.ShapeException;
  * its uses, which is backpropagation through time. {@link #gradients} replays without side effects and may run any
  * number of times on one recording.
  *
+ * <p>A pass hands the gradient of an intermediate (a recorded op's output) back to the pool as soon as the VJP that
+ * reads it — its producer's — has run, so a long unroll holds the gradients of a few steps at a time, not of all.
+ * Leaves (parameters, {@link #variable variables}) keep theirs; an intermediate keeps its gradient only when
+ * {@link Var#retainGrad()} asked for it before the pass (diagnostics such as gradient-flow curves do).
+ *
  * <p>A tape runs its ops on one {@link Kernels} value and in one element type ({@link DType}, float64 by default):
  * {@code new Tape(DType.F32)} records in float32, whose values take half the memory; its parameters must be float32
  * too ({@link Parameter#to}), while constants and inputs given as doubles are rounded to float when copied on. It is
@@ -32,6 +37,7 @@ public final class Tape {
     private final Kernels kernels;
     private final DType dtype;
     private final BufferPool pool;
+    private final PoolAccount account = new PoolAccount();
     private BufferPool otherPool;   // scratch of the other element type (double accumulators on a float tape), made on demand
     private final ArrayList<Node<?>> nodes = new ArrayList<>();
     private final Leaves leaves = new Leaves(this);
@@ -39,6 +45,7 @@ public final class Tape {
     private int values;
     int noGradDepth;
     private boolean anomalyDetection;
+    private boolean retainGradients;
     private Gradients lastBackward;
     private RecordingListener listener;
 
@@ -61,7 +68,7 @@ public final class Tape {
     public Tape(Kernels kernels, DType dtype) {
         this.kernels = Objects.requireNonNull(kernels, "kernels");
         this.dtype = Objects.requireNonNull(dtype, "dtype");
-        this.pool = new BufferPool(dtype);
+        this.pool = new BufferPool(dtype, account);
     }
 
     public Kernels kernels() {
@@ -182,12 +189,26 @@ public final class Tape {
         this.anomalyDetection = on;
     }
 
+    /**
+     * With {@code true}, every gradient pass keeps the gradient of every value, as if each had
+     * {@link Var#retainGrad()} (off by default: a debugging aid that costs as much memory as the values themselves).
+     */
+    public void setRetainGradients(boolean on) {
+        this.retainGradients = on;
+    }
+
+    /** Whether passes keep every value's gradient ({@link #setRetainGradients}). */
+    public boolean retainsGradients() {
+        return retainGradients;
+    }
+
     /** Forgets the recording; every buffer goes back to the pool and every var of it becomes invalid. */
     public void reset() {
         pool.releaseAll();
         if (otherPool != null) {
             otherPool.releaseAll();
         }
+        account.restartPeak();
         nodes.clear();
         leaves.clear();
         generation++;
@@ -209,6 +230,23 @@ public final class Tape {
     public long pooledBytesAllocated() {
         return pool.allocatedElements() * dtype.bytes()
                 + (otherPool == null ? 0 : otherPool.allocatedElements() * (dtype == DType.F32 ? DType.F64 : DType.F32).bytes());
+    }
+
+    /**
+     * Bytes of pooled buffers (values, saved state, gradients of intermediates) this recording holds now. Parameters'
+     * own values and gradients, and the small per-op bookkeeping objects, are not counted.
+     */
+    public long bytesHeld() {
+        return account.held();
+    }
+
+    /**
+     * The most bytes of pooled buffers this recording has held at once since the last {@link #reset()}: read after
+     * backward, the memory one forward + backward of this recording needed. Deterministic (an account of the
+     * buffers, not a heap measurement), so tests can assert it and checkpointing can plan with it.
+     */
+    public long peakBytesHeld() {
+        return account.peak();
     }
 
     int generation() {
@@ -241,6 +279,16 @@ public final class Tape {
         return pool.take(rows, cols);
     }
 
+    /** Where the last {@link #take} recorded its loan, for {@link #giveBack}. */
+    int lastLoan() {
+        return pool.lastLoan();
+    }
+
+    /** Hands a buffer of the tape's element type back to the pool before reset (a released gradient). */
+    void giveBack(PhysicalStore<Double> s, int loan) {
+        pool.giveBack(s, loan);
+    }
+
     R064Store take64(int rows, int cols) {
         return (R064Store) (dtype == DType.F64 ? pool : other()).take(rows, cols);
     }
@@ -251,7 +299,7 @@ public final class Tape {
 
     private BufferPool other() {
         if (otherPool == null) {
-            otherPool = new BufferPool(dtype == DType.F32 ? DType.F64 : DType.F32);
+            otherPool = new BufferPool(dtype == DType.F32 ? DType.F64 : DType.F32, account);
         }
         return otherPool;
     }

@@ -44,6 +44,7 @@ public final class Var {
     private final Parameter parameter;
     private Shape shape;
     private MatrixStore<Double> view;
+    private boolean retainsGrad;
 
     Var(Tape tape, PhysicalStore<Double> value, boolean requiresGrad, Parameter parameter) {
         this(tape, value, requiresGrad, parameter, null);
@@ -125,9 +126,11 @@ public final class Var {
     /**
      * The gradient of the output of the last {@link Tape#backward} on this recording with respect to this value
      * (for a parameter's leaf: the parameter's accumulated gradient, into which backward adds); zero if the pass did
-     * not reach it. A diagnostic: use {@link Tape#gradients} to ask for gradients as a value.
+     * not reach it. A diagnostic: use {@link Tape#gradients} to ask for gradients as a value. For the result of an op
+     * call {@link #retainGrad()} before backward: passes release intermediates' gradients once used.
      *
-     * @throws IllegalStateException before any backward pass on this recording, or if the value needs no gradient
+     * @throws IllegalStateException before any backward pass on this recording, if the value needs no gradient, or
+     *         if it is an intermediate whose gradient was released (no {@link #retainGrad()})
      */
     public MatrixStore<Double> grad() {
         checkValid("grad()");
@@ -139,6 +142,26 @@ public final class Var {
             throw new IllegalStateException("grad(): no backward pass has run since this value was recorded; call tape.backward(loss) first");
         }
         return last.of(this);
+    }
+
+    /**
+     * Asks every later gradient pass on this recording to keep this value's gradient (PyTorch's
+     * {@code retain_grad()}), readable with {@link #grad()} and {@link Gradients#of(Var)}. Without it the pass hands
+     * an intermediate's gradient back to the pool as soon as the VJP that reads it has run, which keeps a long
+     * unroll's gradient memory to a few steps. Leaves (parameters, {@link Tape#variable variables}) always keep
+     * theirs; on them this changes nothing. Call it before the pass; it lasts until the tape is reset.
+     *
+     * @return this value
+     */
+    public Var retainGrad() {
+        checkValid("retainGrad()");
+        retainsGrad = true;
+        return this;
+    }
+
+    /** Whether {@link #retainGrad()} was called on this value. */
+    public boolean retainsGrad() {
+        return retainsGrad;
     }
 
     /** A new leaf on the same tape with the same value and no gradient: gradients stop here. */

@@ -17,7 +17,7 @@ class GradientsTest {
         Parameter w = Parameter.of("w", new double[][] {{0.5, -1.0}, {2.0, 0.25}});
         Parameter b = Parameter.of("b", new double[][] {{0.1, -0.3}});
         Tape t = new Tape();
-        Var h = t.constant(new double[][] {{1, 2}, {3, -4}}).matmul(t.param(w)).plus(t.param(b)).tanh();
+        Var h = t.constant(new double[][] {{1, 2}, {3, -4}}).matmul(t.param(w)).plus(t.param(b)).tanh().retainGrad();
         Var loss = h.times(h).sum();
         Gradients first = t.gradients(loss, null);
         Gradients second = t.gradients(loss, null);
@@ -80,7 +80,7 @@ class GradientsTest {
         assertThrows(IllegalStateException.class, wv::grad, "gradients() is not a backward: Var.grad() stays unset");
         t.backward(y);
         t.backward(y);
-        Var h = wv.times(2.0);
+        Var h = wv.times(2.0).retainGrad();
         t.backward(h.times(h));
         assertEquals(36.0, wv.grad().get(0, 0), 0.0, "a parameter's leaf: the accumulated gradient, 6 + 6 + 8w");
         assertEquals(12.0, h.grad().get(0, 0), 0.0, "an intermediate: the last pass only, 2h");

@@ -74,7 +74,7 @@ class TapeTest {
     void gradientsOfIntermediatesAreReadableAfterBackward() {
         Tape t = new Tape();
         Parameter x = Parameter.of("x", new double[][] {{0.5, -1.0}});
-        Var h = t.param(x).tanh();
+        Var h = t.param(x).tanh().retainGrad();
         Var loss = h.times(h).sum();
         t.backward(loss);
         for (int j = 0; j < 2; j++) {
@@ -156,7 +156,7 @@ class TapeTest {
     void repeatedBackwardRecomputesIntermediatesAndAccumulatesParameters() {
         Tape t = new Tape();
         Parameter w = Parameter.of("w", new double[][] {{2.0}});
-        Var h = t.param(w).times(3.0);
+        Var h = t.param(w).times(3.0).retainGrad();
         Var y = h.times(h);
         t.backward(y);
         t.backward(y);

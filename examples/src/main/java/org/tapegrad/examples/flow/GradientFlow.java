@@ -33,7 +33,7 @@ public final class GradientFlow {
     public static <S extends CellState> double[] measure(Cell<S> cell, List<double[][]> inputs, double[][] readout) {
         Tape tape = new Tape();
         try {
-            Unrolled<S> run = unroll(cell, tape, inputs);
+            Unrolled<S> run = org.tapegrad.layers.diag.GradientFlow.retain(unroll(cell, tape, inputs));
             Var loss = run.finalState().output().matmul(tape.constant(readout)).sum();
             Gradients gradients = tape.gradients(loss, null);
             return byDistance(org.tapegrad.layers.diag.GradientFlow.outputGradientNorms(gradients, run));

@@ -29,7 +29,7 @@ public record LstmCellPath(double[] forgetProduct, double[] measured) {
     public static LstmCellPath measure(LstmCell cell, List<double[][]> inputs) {
         Tape tape = new Tape();
         try {
-            Unrolled<LstmState> run = GradientFlow.unroll(cell, tape, inputs);
+            Unrolled<LstmState> run = org.tapegrad.layers.diag.GradientFlow.retain(GradientFlow.unroll(cell, tape, inputs));
             int T = inputs.size();
             Var cT = run.finalState().c();
             int batch = cT.rows();

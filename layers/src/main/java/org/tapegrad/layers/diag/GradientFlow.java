@@ -11,10 +11,33 @@ import org.tapegrad.tape.Var;
  * {@code tape.gradients(loss, null)}). The gradient of a recorded {@code h_t} is the total derivative
  * {@code ∂L/∂h_t}: the sum over every path from {@code h_t} to the loss, through its own loss term and through all
  * later steps. Plotted against the distance {@code T − t} on a log scale it shows vanishing or exploding gradients.
+ *
+ * <p>A gradient pass releases intermediates' gradients once used, so call {@link #retain} on the unroll before the
+ * pass ({@code tape.backward} or {@code tape.gradients}) whose gradients these methods read.
  */
 public final class GradientFlow {
 
     private GradientFlow() {
+    }
+
+    /**
+     * Asks the coming gradient passes to keep the gradient of every output and every state part of {@code unrolled}
+     * ({@link Var#retainGrad()}), which the norms below read.
+     *
+     * @return {@code unrolled}
+     */
+    public static <U extends Unrolled<?>> U retain(U unrolled) {
+        for (Var h : unrolled.outputs()) {
+            if (h.requiresGrad()) {
+                h.retainGrad();
+            }
+        }
+        unrolled.states().forEach(s -> s.parts().forEach(p -> {
+            if (p.requiresGrad()) {
+                p.retainGrad();
+            }
+        }));
+        return unrolled;
     }
 
     /** {@code ‖∂L/∂h_t‖_F} (over the whole {@code B×H} batch) for every step t of {@code unrolled}. */

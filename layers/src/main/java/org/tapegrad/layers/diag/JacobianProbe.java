@@ -33,6 +33,7 @@ public final class JacobianProbe {
      */
     public static StepJacobians exact(List<Var> outputs) {
         Var last = check(outputs);
+        retain(outputs);
         int batch = last.rows();
         int width = last.cols();
         R064Store[][] jacobians = new R064Store[batch][outputs.size()];
@@ -69,6 +70,7 @@ public final class JacobianProbe {
         if (probes < 1) {
             throw new IllegalArgumentException("Jacobian probes: need at least 1 probe, got " + probes);
         }
+        retain(outputs);
         int batch = last.rows();
         int width = last.cols();
         int steps = outputs.size();
@@ -131,6 +133,15 @@ public final class JacobianProbe {
             double inv = 1 / Math.sqrt(n);
             for (int j = 0; j < cols; j++) {
                 seed.set(b, j, seed.get(b, j) * inv);
+            }
+        }
+    }
+
+    /** The passes below read every output's gradient: ask them to keep it (a pass releases intermediates' gradients). */
+    private static void retain(List<Var> outputs) {
+        for (Var h : outputs) {
+            if (h.requiresGrad()) {
+                h.retainGrad();
             }
         }
     }

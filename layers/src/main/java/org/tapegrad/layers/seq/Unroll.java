@@ -65,23 +65,34 @@ public final class Unroll {
         List<S> states = new ArrayList<>(inputs.size());
         S s = initial;
         for (int t = 0; t < inputs.size(); t++) {
-            S next = cell.step(tape, inputs.get(t), s);
-            if (lengths != null) {
-                boolean[] live = new boolean[batch];
-                boolean all = true;
-                for (int b = 0; b < batch; b++) {
-                    live[b] = t < lengths[b];
-                    all &= live[b];
-                }
-                if (!all) {
-                    next = carryFinished(cell, live, next, s);
-                }
-            }
-            s = next;
+            s = step(cell, tape, inputs.get(t), s, t, lengths);
             outputs.add(s.output());
             states.add(s);
         }
         return new Unrolled<>(outputs, states, s);
+    }
+
+    /**
+     * Step {@code t} of {@link #run(Cell, Tape, List, CellState, int[])} alone, the same ops: the cell's step, then
+     * the rows of sequences already finished ({@code t ≥ lengths[b]}) carried from {@code state}. How a runner that
+     * records a sequence in pieces (checkpointed BPTT) reproduces an unbroken unroll bit for bit.
+     *
+     * @param lengths real lengths (not checked here), or null for none
+     */
+    public static <S extends CellState> S step(Cell<S> cell, Tape tape, Var x, S state, int t, int[] lengths) {
+        S next = cell.step(tape, x, state);
+        if (lengths != null) {
+            boolean[] live = new boolean[lengths.length];
+            boolean all = true;
+            for (int b = 0; b < lengths.length; b++) {
+                live[b] = t < lengths[b];
+                all &= live[b];
+            }
+            if (!all) {
+                next = carryFinished(cell, live, next, state);
+            }
+        }
+        return next;
     }
 
     private static <S extends CellState> S carryFinished(Cell<S> cell, boolean[] live, S next, S previous) {
@@ -94,7 +105,12 @@ public final class Unroll {
         return cell.withParts(merged);
     }
 
-    private static void checkLengths(int[] lengths, int batch, int steps) {
+    /**
+     * Checks per-sequence lengths against a batch and a sequence length.
+     *
+     * @throws IllegalArgumentException naming the first bad length
+     */
+    public static void checkLengths(int[] lengths, int batch, int steps) {
         if (lengths.length != batch) {
             throw new IllegalArgumentException("unroll: " + lengths.length + " lengths for a batch of " + batch);
         }

@@ -6,7 +6,8 @@ import org.tapegrad.tape.Gradients;
 /**
  * What the after-backward callback of truncated BPTT receives, before the tape is reset: the chunk (whose vars are
  * still valid), its loss value, and the gradients of that loss returned by {@code tape.backward(loss)}, with respect
- * to every value of the chunk's recording (e.g. {@code gradients.of(chunk.outputs().get(t))}) and every parameter
+ * to the chunk's outputs and final state (e.g. {@code gradients.of(chunk.outputs().get(t))}; the runner retains
+ * those, other intermediates' gradients are released during the pass), the leaves of the recording and every parameter
  * (this chunk's contribution alone). The parameters' accumulated {@code grad()} at this point holds this chunk's
  * contribution added to whatever it held before: the runner never zeroes them, so an optimizer step that wants
  * per-chunk gradients zeroes them itself.

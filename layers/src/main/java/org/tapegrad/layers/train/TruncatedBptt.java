@@ -108,6 +108,7 @@ public final class TruncatedBptt<S extends CellState> {
                     throw new IllegalArgumentException("truncated BPTT: the loss of chunk " + index + " must be a 1×1 value on the chunk's tape, got "
                             + (l == null ? "null" : l.shape() + (l.tape() == tape ? "" : " on another tape")));
                 }
+                retainStepGradients(chunk);
                 // A constant loss (e.g. of an all-padding chunk) has nothing to backpropagate.
                 Gradients gradients = l.requiresGrad() ? tape.backward(l) : null;
                 afterBackward.accept(new ChunkResult<>(chunk, l.item(), gradients));
@@ -117,6 +118,23 @@ public final class TruncatedBptt<S extends CellState> {
             }
         }
         return carried;
+    }
+
+    /**
+     * The chunk's result promises the gradients of its outputs and final state (diagnostics read them): keep them
+     * through the pass, which releases other intermediates' gradients once used.
+     */
+    private static void retainStepGradients(Chunk<?> chunk) {
+        for (Var h : chunk.outputs()) {
+            if (h.requiresGrad()) {
+                h.retainGrad();
+            }
+        }
+        for (Var p : chunk.finalState().parts()) {
+            if (p.requiresGrad()) {
+                p.retainGrad();
+            }
+        }
     }
 
     private Chunk<S> record(Tape tape, int index, int start, int n, StepInputs inputs, CarriedState carried) {

@@ -65,7 +65,7 @@ class JacobianProbeTest {
         double[][] wh = Dense.gaussian(H, H, 0.7, random);
         LinearCell cell = new LinearCell(Dense.gaussian(2, H, 1, random), wh);
         Tape tape = new Tape();
-        Unrolled<HiddenState> u = Unroll.run(cell, tape, inputs(tape, 2, 1, random), cell.initialState(tape, B));
+        Unrolled<HiddenState> u = GradientFlow.retain(Unroll.run(cell, tape, inputs(tape, 2, 1, random), cell.initialState(tape, B)));
         List<double[][]> c = new ArrayList<>();
         Var loss = null;
         for (int t = 0; t < T; t++) {
