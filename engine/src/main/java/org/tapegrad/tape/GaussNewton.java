@@ -55,7 +55,7 @@ public final class GaussNewton {
 
     private final Function<Tape, Objective> objective;
     private final List<Parameter> params;
-    private final Tape tape = new Tape();
+    private final Tape tape;
     private final List<R064Store> weights = new ArrayList<>();
     private final double value;
     private final double[] gradient;
@@ -63,6 +63,8 @@ public final class GaussNewton {
     private GaussNewton(Function<Tape, Objective> objective, List<Parameter> params) {
         this.objective = objective;
         this.params = List.copyOf(params);
+        // The products run on a tape of the parameters' element type: float32 parameters give float32 products.
+        this.tape = new Tape(this.params.isEmpty() ? org.tapegrad.op.DType.F64 : this.params.get(0).dtype());
         Objective o = record();
         List<Node<?>> losses = lossNodes(o.loss());
         for (Node<?> loss : losses) {

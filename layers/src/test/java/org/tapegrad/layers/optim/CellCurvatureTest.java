@@ -17,6 +17,7 @@ import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.RnnCell;
 import org.tapegrad.layers.seq.Unroll;
 import org.tapegrad.layers.seq.Unrolled;
+import org.tapegrad.tape.GaussNewton;
 import org.tapegrad.tape.GaussNewton.Objective;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
@@ -117,5 +118,47 @@ class CellCurvatureTest {
     @Test
     void gruGaussNewton() {
         properties(GRU).gaussNewtonIsSymmetricPositiveSemidefinite();
+    }
+
+    /** H·v and G·v on float32 parameters and tapes agree with float64 at the same (float-rounded) point. */
+    @Test
+    void float32CurvatureProductsMatchFloat64() {
+        for (Function<Random, Cell<?>> factory : List.of(RNN, LSTM, GRU)) {
+            for (long seed = 1; seed <= 3; seed++) {
+                org.tapegrad.check.property.CurvatureProperties.CurvatureSubject s = subject(new Sizes(3, 3, 2, 3, seed), factory);
+                List<Parameter> params = s.parameters();
+                for (Parameter p : params) {   // the float64 point is the float32 one, so only precision differs
+                    p.to(org.tapegrad.op.DType.F32);
+                    p.to(org.tapegrad.op.DType.F64);
+                }
+                int n = params.stream().mapToInt(Parameter::size).sum();
+                double[] v = new double[n];
+                Random r = new Random(seed);
+                for (int i = 0; i < n; i++) {
+                    v[i] = (float) (2 * r.nextDouble() - 1);
+                }
+                double[] g64 = GaussNewton.withStates(s.objective(), params).product(v);
+                double[] h64 = org.tapegrad.tape.Curvature.hessianVector(t -> s.objective().apply(t).loss(), params, v);
+                for (Parameter p : params) {
+                    p.to(org.tapegrad.op.DType.F32);
+                }
+                double[] g32 = GaussNewton.withStates(s.objective(), params).product(v);
+                double[] h32 = org.tapegrad.tape.Curvature.hessianVector(new Tape(org.tapegrad.op.DType.F32),
+                        t -> s.objective().apply(t).loss(), params, v);
+                assertClose("G·v", g64, g32);
+                assertClose("H·v", h64, h32);
+            }
+        }
+    }
+
+    private static void assertClose(String what, double[] expected, double[] actual) {
+        double scale = 0;
+        for (double e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(expected[i], actual[i], 1e-4 * Math.max(scale, 1e-6),
+                    what + " element " + i + ": float32 differs from float64");
+        }
     }
 }
