@@ -4,7 +4,6 @@ import java.util.List;
 
 import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.PhysicalStore;
-import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.op.Stores;
 
@@ -62,28 +61,14 @@ final class GradientPass {
         GradientPass pass = new GradientPass(tape, tape.valueCount(), intoParameters);
         PhysicalStore<Double> g = pass.accumulatorOf(output);
         // Added, not set: when the output is itself a parameter's leaf, its buffer may already hold a gradient.
-        if (g instanceof R032Store) {
-            float[] d = ((R032Store) g).data;
-            if (seed == null) {
-                d[0] += 1.0f;
-            } else {
-                int rows = output.rows();
-                for (int j = 0; j < output.cols(); j++) {
-                    for (int i = 0; i < rows; i++) {
-                        d[i + j * rows] += (float) seed.doubleValue(i, j);
-                    }
-                }
-            }
+        // One path for both element types: a store's add(i, j, x) is data[k] += x on a float64 store and
+        // data[k] += (float) x on a float32 one. Once per pass, so the per-element call costs nothing that matters.
+        if (seed == null) {
+            g.add(0, 0, 1.0);
         } else {
-            double[] d = ((R064Store) g).data;
-            if (seed == null) {
-                d[0] += 1.0;
-            } else {
-                int rows = output.rows();
-                for (int j = 0; j < output.cols(); j++) {
-                    for (int i = 0; i < rows; i++) {
-                        d[i + j * rows] += seed.doubleValue(i, j);
-                    }
+            for (int j = 0; j < output.cols(); j++) {
+                for (int i = 0; i < output.rows(); i++) {
+                    g.add(i, j, seed.doubleValue(i, j));
                 }
             }
         }
