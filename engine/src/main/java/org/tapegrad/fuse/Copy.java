@@ -18,38 +18,74 @@ final class Copy extends Instruction {
 
     @Override
     void forward(double[][] values, Kernels kernels) {
-        System.arraycopy(array(values, src), src.offset(), array(values, dst), dst.offset(), src.size());
+        forward(values, kernels, 0, src.cols());
+    }
+
+    @Override
+    void forward(double[][] values, Kernels kernels, int from, int to) {
+        int m = src.rows();
+        System.arraycopy(array(values, src), src.offset() + from * m, array(values, dst), dst.offset() + from * m, (to - from) * m);
     }
 
     @Override
     void backward(double[][] values, double[][] grads, Kernels kernels) {
+        backward(values, grads, kernels, 0, src.cols());
+    }
+
+    @Override
+    void backward(double[][] values, double[][] grads, Kernels kernels, int from, int to) {
         double[] ds = array(grads, src);
         if (ds == null) {
             return;
         }
         double[] g = array(grads, dst);
-        int so = src.offset();
-        int d0 = dst.offset();
-        for (int i = 0, n = src.size(); i < n; i++) {
+        int m = src.rows();
+        int so = src.offset() + from * m;
+        int d0 = dst.offset() + from * m;
+        for (int i = 0, n = (to - from) * m; i < n; i++) {
             ds[so + i] += g[d0 + i];
         }
     }
 
+    @Override
     void forward32(float[][] values, Kernels kernels) {
-        System.arraycopy(array(values, src), src.offset(), array(values, dst), dst.offset(), src.size());
+        forward32(values, kernels, 0, src.cols());
     }
 
+    @Override
+    void forward32(float[][] values, Kernels kernels, int from, int to) {
+        int m = src.rows();
+        System.arraycopy(array(values, src), src.offset() + from * m, array(values, dst), dst.offset() + from * m, (to - from) * m);
+    }
+
+    @Override
     void backward32(float[][] values, float[][] grads, Kernels kernels) {
+        backward32(values, grads, kernels, 0, src.cols());
+    }
+
+    @Override
+    void backward32(float[][] values, float[][] grads, Kernels kernels, int from, int to) {
         float[] ds = array(grads, src);
         if (ds == null) {
             return;
         }
         float[] g = array(grads, dst);
-        int so = src.offset();
-        int d0 = dst.offset();
-        for (int i = 0, n = src.size(); i < n; i++) {
+        int m = src.rows();
+        int so = src.offset() + from * m;
+        int d0 = dst.offset() + from * m;
+        for (int i = 0, n = (to - from) * m; i < n; i++) {
             ds[so + i] += g[d0 + i];
         }
+    }
+
+    @Override
+    int splitColumns() {
+        return src.cols();
+    }
+
+    @Override
+    Ref[] regions() {
+        return new Ref[] {src, dst};
     }
 
     @Override

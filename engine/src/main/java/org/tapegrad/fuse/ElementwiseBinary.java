@@ -27,6 +27,11 @@ final class ElementwiseBinary extends Instruction {
 
     @Override
     void forward(double[][] values, Kernels kernels) {
+        forward(values, kernels, 0, a.cols());
+    }
+
+    @Override
+    void forward(double[][] values, Kernels kernels, int from, int to) {
         double[] as = array(values, a);
         double[] bs = array(values, b);
         double[] ys = array(values, y);
@@ -34,12 +39,11 @@ final class ElementwiseBinary extends Instruction {
         int bo = b.offset();
         int yo = y.offset();
         int m = a.rows();
-        int cols = a.cols();
         if (!rowBroadcast) {
-            forwardRun(as, ao, bs, bo, 1, ys, yo, m * cols);
+            forwardRun(as, ao + from * m, bs, bo + from * m, 1, ys, yo + from * m, (to - from) * m);
             return;
         }
-        for (int j = 0; j < cols; j++) {
+        for (int j = from; j < to; j++) {
             forwardRun(as, ao + j * m, bs, bo + j, 0, ys, yo + j * m, m);
         }
     }
@@ -66,6 +70,11 @@ final class ElementwiseBinary extends Instruction {
 
     @Override
     void backward(double[][] values, double[][] grads, Kernels kernels) {
+        backward(values, grads, kernels, 0, a.cols());
+    }
+
+    @Override
+    void backward(double[][] values, double[][] grads, Kernels kernels, int from, int to) {
         double[] g = array(grads, y);
         double[] da = array(grads, a);
         double[] db = array(grads, b);
@@ -73,15 +82,14 @@ final class ElementwiseBinary extends Instruction {
         double[] bs = array(values, b);
         double[] ys = array(values, y);
         int m = a.rows();
-        int cols = a.cols();
         int yo = y.offset();
         int ao = a.offset();
         int bo = b.offset();
         if (!rowBroadcast) {
-            backwardSameShape(g, yo, da, db, as, ao, bs, bo, ys, m * cols);
+            backwardSameShape(g, yo + from * m, da, db, as, ao + from * m, bs, bo + from * m, ys, (to - from) * m);
             return;
         }
-        for (int j = 0; j < cols; j++) {
+        for (int j = from; j < to; j++) {
             int col = j * m;
             int bj = rowBroadcast ? bo + j : bo + col;
             int step = rowBroadcast ? 0 : 1;
@@ -156,7 +164,13 @@ final class ElementwiseBinary extends Instruction {
         }
     }
 
+    @Override
     void forward32(float[][] values, Kernels kernels) {
+        forward32(values, kernels, 0, a.cols());
+    }
+
+    @Override
+    void forward32(float[][] values, Kernels kernels, int from, int to) {
         float[] as = array(values, a);
         float[] bs = array(values, b);
         float[] ys = array(values, y);
@@ -164,12 +178,11 @@ final class ElementwiseBinary extends Instruction {
         int bo = b.offset();
         int yo = y.offset();
         int m = a.rows();
-        int cols = a.cols();
         if (!rowBroadcast) {
-            forwardRun32(as, ao, bs, bo, 1, ys, yo, m * cols);
+            forwardRun32(as, ao + from * m, bs, bo + from * m, 1, ys, yo + from * m, (to - from) * m);
             return;
         }
-        for (int j = 0; j < cols; j++) {
+        for (int j = from; j < to; j++) {
             forwardRun32(as, ao + j * m, bs, bo + j, 0, ys, yo + j * m, m);
         }
     }
@@ -193,7 +206,13 @@ final class ElementwiseBinary extends Instruction {
         }
     }
 
+    @Override
     void backward32(float[][] values, float[][] grads, Kernels kernels) {
+        backward32(values, grads, kernels, 0, a.cols());
+    }
+
+    @Override
+    void backward32(float[][] values, float[][] grads, Kernels kernels, int from, int to) {
         float[] g = array(grads, y);
         float[] da = array(grads, a);
         float[] db = array(grads, b);
@@ -201,15 +220,14 @@ final class ElementwiseBinary extends Instruction {
         float[] bs = array(values, b);
         float[] ys = array(values, y);
         int m = a.rows();
-        int cols = a.cols();
         int yo = y.offset();
         int ao = a.offset();
         int bo = b.offset();
         if (!rowBroadcast) {
-            backwardSameShape32(g, yo, da, db, as, ao, bs, bo, ys, m * cols);
+            backwardSameShape32(g, yo + from * m, da, db, as, ao + from * m, bs, bo + from * m, ys, (to - from) * m);
             return;
         }
-        for (int j = 0; j < cols; j++) {
+        for (int j = from; j < to; j++) {
             int col = j * m;
             int bj = rowBroadcast ? bo + j : bo + col;
             int step = rowBroadcast ? 0 : 1;
@@ -281,6 +299,16 @@ final class ElementwiseBinary extends Instruction {
                 }
             }
         }
+    }
+
+    @Override
+    int splitColumns() {
+        return a.cols();
+    }
+
+    @Override
+    Ref[] regions() {
+        return new Ref[] {a, b, y};
     }
 
     @Override

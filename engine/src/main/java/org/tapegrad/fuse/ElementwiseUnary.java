@@ -45,11 +45,16 @@ final class ElementwiseUnary extends Instruction {
 
     @Override
     void forward(double[][] values, Kernels kernels) {
+        forward(values, kernels, 0, x.cols());
+    }
+
+    @Override
+    void forward(double[][] values, Kernels kernels, int from, int to) {
         double[] xs = array(values, x);
         double[] ys = array(values, y);
-        int xo = x.offset();
-        int yo = y.offset();
-        int n = x.size();
+        int xo = x.offset() + from * x.rows();
+        int yo = y.offset() + from * y.rows();
+        int n = (to - from) * x.rows();
         switch (function) {
             case SIGMOID -> kernels.activations().sigmoid(xs, xo, ys, yo, n);
             case TANH -> kernels.activations().tanh(xs, xo, ys, yo, n);
@@ -75,20 +80,25 @@ final class ElementwiseUnary extends Instruction {
 
     @Override
     void backward(double[][] values, double[][] grads, Kernels kernels) {
+        backward(values, grads, kernels, 0, x.cols());
+    }
+
+    @Override
+    void backward(double[][] values, double[][] grads, Kernels kernels, int from, int to) {
         double[] dx = array(grads, x);
         if (dx == null) {
             return;
         }
         double[] g = array(grads, y);
         if (inPlace) {
-            backwardInPlace(g, array(values, y), y.offset(), y.size());
+            backwardInPlace(g, array(values, y), y.offset() + from * y.rows(), (to - from) * y.rows());
             return;
         }
         double[] xs = array(values, x);
         double[] ys = array(values, y);
-        int xo = x.offset();
-        int yo = y.offset();
-        int n = x.size();
+        int xo = x.offset() + from * x.rows();
+        int yo = y.offset() + from * y.rows();
+        int n = (to - from) * x.rows();
         switch (function) {
             case SIGMOID -> {
                 for (int i = 0; i < n; i++) {
@@ -154,12 +164,18 @@ final class ElementwiseUnary extends Instruction {
         }
     }
 
+    @Override
     void forward32(float[][] values, Kernels kernels) {
+        forward32(values, kernels, 0, x.cols());
+    }
+
+    @Override
+    void forward32(float[][] values, Kernels kernels, int from, int to) {
         float[] xs = array(values, x);
         float[] ys = array(values, y);
-        int xo = x.offset();
-        int yo = y.offset();
-        int n = x.size();
+        int xo = x.offset() + from * x.rows();
+        int yo = y.offset() + from * y.rows();
+        int n = (to - from) * x.rows();
         switch (function) {
             case SIGMOID -> kernels.activations().sigmoid(xs, xo, ys, yo, n);
             case TANH -> kernels.activations().tanh(xs, xo, ys, yo, n);
@@ -183,21 +199,27 @@ final class ElementwiseUnary extends Instruction {
         }
     }
 
+    @Override
     void backward32(float[][] values, float[][] grads, Kernels kernels) {
+        backward32(values, grads, kernels, 0, x.cols());
+    }
+
+    @Override
+    void backward32(float[][] values, float[][] grads, Kernels kernels, int from, int to) {
         float[] dx = array(grads, x);
         if (dx == null) {
             return;
         }
         float[] g = array(grads, y);
         if (inPlace) {
-            backwardInPlace32(g, array(values, y), y.offset(), y.size());
+            backwardInPlace32(g, array(values, y), y.offset() + from * y.rows(), (to - from) * y.rows());
             return;
         }
         float[] xs = array(values, x);
         float[] ys = array(values, y);
-        int xo = x.offset();
-        int yo = y.offset();
-        int n = x.size();
+        int xo = x.offset() + from * x.rows();
+        int yo = y.offset() + from * y.rows();
+        int n = (to - from) * x.rows();
         switch (function) {
             case SIGMOID -> {
                 for (int i = 0; i < n; i++) {
@@ -260,6 +282,16 @@ final class ElementwiseUnary extends Instruction {
             }
             default -> throw new IllegalStateException(function + " does not run in place");
         }
+    }
+
+    @Override
+    int splitColumns() {
+        return x.cols();
+    }
+
+    @Override
+    Ref[] regions() {
+        return new Ref[] {x, y};
     }
 
     @Override

@@ -21,6 +21,36 @@ abstract class Instruction {
     /** {@link #backward} on a float32 tape. */
     abstract void backward32(float[][] values, float[][] grads, Kernels kernels);
 
+    /**
+     * How many columns this instruction's work splits into (0: it is not split, as a product, which splits itself):
+     * the range versions below then compute columns {@code [from, to)} of every region it reads and writes, column
+     * {@code j} of each region in one pass, so that blocks of columns may run on different threads.
+     */
+    int splitColumns() {
+        return 0;
+    }
+
+    /** Every region a split instruction reads or writes (in forward and, by the same references, in backward). */
+    Ref[] regions() {
+        return new Ref[0];
+    }
+
+    void forward(double[][] values, Kernels kernels, int from, int to) {
+        throw new UnsupportedOperationException(describe() + ": not split by columns");
+    }
+
+    void backward(double[][] values, double[][] grads, Kernels kernels, int from, int to) {
+        throw new UnsupportedOperationException(describe() + ": not split by columns");
+    }
+
+    void forward32(float[][] values, Kernels kernels, int from, int to) {
+        throw new UnsupportedOperationException(describe() + ": not split by columns");
+    }
+
+    void backward32(float[][] values, float[][] grads, Kernels kernels, int from, int to) {
+        throw new UnsupportedOperationException(describe() + ": not split by columns");
+    }
+
     /** One line for {@link FusedStep#describe()}. */
     abstract String describe();
 

@@ -15,25 +15,39 @@ final class ProductSum extends Instruction {
 
     @Override
     void forward(double[][] values, Kernels kernels) {
+        forward(values, kernels, 0, y.cols());
+    }
+
+    @Override
+    void forward(double[][] values, Kernels kernels, int from, int to) {
+        int shift = from * y.rows();
+        int count = (to - from) * y.rows();
         double[] a = array(values, operands[0]);
         double[] b = array(values, operands[1]);
         double[] c = array(values, operands[2]);
         double[] d = array(values, operands[3]);
         double[] ys = array(values, y);
-        int ao = operands[0].offset();
-        int bo = operands[1].offset();
-        int co = operands[2].offset();
-        int dof = operands[3].offset();
-        int yo = y.offset();
-        for (int i = 0, n = y.size(); i < n; i++) {
+        int ao = operands[0].offset() + shift;
+        int bo = operands[1].offset() + shift;
+        int co = operands[2].offset() + shift;
+        int dof = operands[3].offset() + shift;
+        int yo = y.offset() + shift;
+        for (int i = 0; i < count; i++) {
             ys[yo + i] = a[ao + i] * b[bo + i] + c[co + i] * d[dof + i];
         }
     }
 
     @Override
     void backward(double[][] values, double[][] grads, Kernels kernels) {
+        backward(values, grads, kernels, 0, y.cols());
+    }
+
+    @Override
+    void backward(double[][] values, double[][] grads, Kernels kernels, int from, int to) {
+        int shift = from * y.rows();
+        int count = (to - from) * y.rows();
         double[] g = array(grads, y);
-        int yo = y.offset();
+        int yo = y.offset() + shift;
         for (int k = 0; k < 4; k++) {
             double[] target = array(grads, operands[k]);
             if (target == null) {
@@ -41,33 +55,49 @@ final class ProductSum extends Instruction {
             }
             Ref partnerRef = operands[k ^ 1];
             double[] partner = array(values, partnerRef);
-            int to = operands[k].offset();
-            int po = partnerRef.offset();
-            for (int i = 0, n = y.size(); i < n; i++) {
-                target[to + i] += g[yo + i] * partner[po + i];
+            int t0 = operands[k].offset() + shift;
+            int po = partnerRef.offset() + shift;
+            for (int i = 0; i < count; i++) {
+                target[t0 + i] += g[yo + i] * partner[po + i];
             }
         }
     }
 
+    @Override
     void forward32(float[][] values, Kernels kernels) {
+        forward32(values, kernels, 0, y.cols());
+    }
+
+    @Override
+    void forward32(float[][] values, Kernels kernels, int from, int to) {
+        int shift = from * y.rows();
+        int count = (to - from) * y.rows();
         float[] a = array(values, operands[0]);
         float[] b = array(values, operands[1]);
         float[] c = array(values, operands[2]);
         float[] d = array(values, operands[3]);
         float[] ys = array(values, y);
-        int ao = operands[0].offset();
-        int bo = operands[1].offset();
-        int co = operands[2].offset();
-        int dof = operands[3].offset();
-        int yo = y.offset();
-        for (int i = 0, n = y.size(); i < n; i++) {
+        int ao = operands[0].offset() + shift;
+        int bo = operands[1].offset() + shift;
+        int co = operands[2].offset() + shift;
+        int dof = operands[3].offset() + shift;
+        int yo = y.offset() + shift;
+        for (int i = 0; i < count; i++) {
             ys[yo + i] = a[ao + i] * b[bo + i] + c[co + i] * d[dof + i];
         }
     }
 
+    @Override
     void backward32(float[][] values, float[][] grads, Kernels kernels) {
+        backward32(values, grads, kernels, 0, y.cols());
+    }
+
+    @Override
+    void backward32(float[][] values, float[][] grads, Kernels kernels, int from, int to) {
+        int shift = from * y.rows();
+        int count = (to - from) * y.rows();
         float[] g = array(grads, y);
-        int yo = y.offset();
+        int yo = y.offset() + shift;
         for (int k = 0; k < 4; k++) {
             float[] target = array(grads, operands[k]);
             if (target == null) {
@@ -75,12 +105,22 @@ final class ProductSum extends Instruction {
             }
             Ref partnerRef = operands[k ^ 1];
             float[] partner = array(values, partnerRef);
-            int to = operands[k].offset();
-            int po = partnerRef.offset();
-            for (int i = 0, n = y.size(); i < n; i++) {
-                target[to + i] += g[yo + i] * partner[po + i];
+            int t0 = operands[k].offset() + shift;
+            int po = partnerRef.offset() + shift;
+            for (int i = 0; i < count; i++) {
+                target[t0 + i] += g[yo + i] * partner[po + i];
             }
         }
+    }
+
+    @Override
+    int splitColumns() {
+        return y.cols();
+    }
+
+    @Override
+    Ref[] regions() {
+        return new Ref[] {operands[0], operands[1], operands[2], operands[3], y};
     }
 
     @Override

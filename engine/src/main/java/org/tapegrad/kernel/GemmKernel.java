@@ -18,6 +18,14 @@ public interface GemmKernel {
     String name();
 
     /**
+     * The most threads this kernel splits a product over (1 unless it says otherwise); other work of the same tape
+     * (a fused step's element-wise instructions) is split over as many.
+     */
+    default int threads() {
+        return 1;
+    }
+
+    /**
      * @param accumulate add into {@code C} when true, overwrite it when false
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c, boolean accumulate);

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Each column of {@code C} is computed by exactly one thread, with the same summation order whatever the number of
  * threads and whichever thread claims its block, so the result does not depend on the thread count.
  */
-final class GemmThreads {
+public final class GemmThreads {
 
     /** The system property that sets the number of threads. */
     static final String PROPERTY = "tapegrad.threads";
@@ -58,8 +58,34 @@ final class GemmThreads {
         void compute(int from, int to);
     }
 
+    /** One block of a {@link #forBlocks} split: the work of block {@code index}. */
+    public interface Block {
+        void run(int index);
+    }
+
+    /**
+     * Runs {@code body} for every block index in {@code [0, blocks)}, on the pool's threads and the caller's (at most
+     * {@code threads} of them), and returns when all are done; on the caller alone when {@code threads} or
+     * {@code blocks} is 1 or another thread holds the pool. One hand-off for all the blocks. Each index runs exactly
+     * once, on one thread, so a body whose blocks touch disjoint data gives the same result whatever the thread count.
+     * The first failure of a block is rethrown here.
+     */
+    public static void forBlocks(int blocks, int threads, Block body) {
+        if (threads <= 1 || blocks <= 1) {
+            for (int i = 0; i < blocks; i++) {
+                body.run(i);
+            }
+            return;
+        }
+        forColumns(blocks, 1, Long.MAX_VALUE, Math.min(threads, blocks), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                body.run(i);
+            }
+        });
+    }
+
     /** Caps a requested thread count to what the machine and the configuration allow (read when a kernel is made). */
-    static int cap(int requested) {
+    public static int cap(int requested) {
         return Math.max(1, Math.min(requested, configured()));
     }
 

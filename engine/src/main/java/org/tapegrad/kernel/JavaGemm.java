@@ -31,6 +31,11 @@ public final class JavaGemm implements GemmKernel {
     }
 
     @Override
+    public int threads() {
+        return threads;
+    }
+
+    @Override
     public String name() {
         return "java";
     }

@@ -43,6 +43,11 @@ public final class VectorGemm implements GemmKernel {
     }
 
     @Override
+    public int threads() {
+        return threads;
+    }
+
+    @Override
     public String name() {
         return "vector";
     }
