@@ -32,7 +32,7 @@ import org.tapegrad.tape.Var;
  *
  * <p>The run owns its tape (reset between segments); the per-step loss ({@link StepLoss}) is recorded with its step.
  * Masks: {@code lengths} as in {@link Unroll}. Stacked layers: a {@link org.tapegrad.layers.cell.StackedCell}.
- * Truncated BPTT (k, k): call {@link #run} per chunk with the carried state of the previous one. The cell's step
+ * Truncated BPTT(k1, k2), any {@code k2 ≤ k1}: {@link CheckpointedTruncatedBptt}. The cell's step
  * must be a deterministic function of its input, state and parameters (no dropout drawn per step), since it is
  * run twice.
  */

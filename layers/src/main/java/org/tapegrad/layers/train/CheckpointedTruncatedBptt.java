@@ -46,7 +46,9 @@ public final class CheckpointedTruncatedBptt<S extends CellState> {
     /**
      * One chunk's run, given to the callback: global steps {@code [start, start + length)}, of which the chunk-local
      * steps {@code recordedFrom..length−1} pass gradient into the cell; {@code result} holds the chunk's loss, the
-     * state it hands on ({@code finalState()}) and its memory account ({@code peakBytes()}, {@code estimate()}).
+     * state it hands on ({@code finalState()}) and its memory account ({@code peakBytes()}, {@code estimate()});
+     * its {@code initialStateGradient()} is the chunk loss's gradient with respect to the carried-in state, which
+     * truncation discards (zero when the window starts after the chunk's first step).
      */
     public record ChunkRun(int index, int start, int length, int recordedFrom, CheckpointedBptt.Result result) {
 

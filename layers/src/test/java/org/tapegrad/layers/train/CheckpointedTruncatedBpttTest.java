@@ -25,6 +25,7 @@ import org.tapegrad.layers.cell.StackedCell;
 import org.tapegrad.layers.cell.StackedState;
 import org.tapegrad.layers.net.CellFactory;
 import org.tapegrad.layers.net.RecurrentNetwork;
+import org.tapegrad.layers.optim.Adam;
 import org.tapegrad.op.DType;
 import org.tapegrad.tape.Layout;
 import org.tapegrad.tape.Parameter;
@@ -282,6 +283,51 @@ class CheckpointedTruncatedBpttTest {
             }
         }
         assertTrue(CheckpointedTruncatedBptt.withinBudget(p.cell, 60, 30, 60_000).estimateMemory(4, 130).totalBytes() <= 60_000);
+    }
+
+    /**
+     * The README's loop: an Adam step after every chunk. The weights it ends with, and the state it hands on, are
+     * bitwise those of the same loop on TruncatedBptt (each chunk sees the weights the previous chunk's step left).
+     */
+    @Test
+    void trainingWithAnOptimizerStepPerChunkFollowsTruncatedBpttsTrajectory() {
+        double[][][] weights = new double[2][][];
+        CarriedState[] ends = new CarriedState[2];
+        for (int run = 0; run < 2; run++) {
+            LstmCell lstm = new LstmCell("lstm", 3, 4, new Random(21));
+            Problem<?> p = new Problem<>(lstm, 31, 2, null, 22);
+            double[][][] xs = p.xs;
+            double[][][] ys = p.ys;
+            Parameter readout = p.readout;
+            List<Parameter> params = p.parameters;
+            Adam adam = Adam.builder(1e-2).build();
+            int T = xs.length;
+            if (run == 0) {
+                ends[run] = new TruncatedBptt<>(lstm, 8, 3).run(new Tape(), T, (tp, t) -> tp.constant(xs[t]), null, chunk -> {
+                    Var loss = null;
+                    for (int j = 0; j < chunk.length(); j++) {
+                        Var term = chunk.outputs().get(j).matmul(readout).squaredError(chunk.tape().constant(ys[chunk.start() + j])).sum();
+                        loss = loss == null ? term : loss.plus(term);
+                    }
+                    return loss;
+                }, chunk -> { adam.step(params); params.forEach(Parameter::zeroGrad); });
+            } else {
+                // As in the README.
+                ends[run] = new CheckpointedTruncatedBptt<>(lstm, 8, 3, CheckpointSchedule.sqrt()).run(T, (tp, t) -> tp.constant(xs[t]),
+                        null, null, (tp, t, s) -> s.output().matmul(readout).squaredError(tp.constant(ys[t])).sum(),
+                        chunk -> { adam.step(params); params.forEach(Parameter::zeroGrad); });
+            }
+            weights[run] = new double[params.size()][];
+            for (int k = 0; k < params.size(); k++) {
+                weights[run][k] = Layout.toRowMajorFlat(params.get(k).value());
+            }
+        }
+        for (int k = 0; k < weights[0].length; k++) {
+            assertArrayEquals(weights[0][k], weights[1][k], "parameter " + k);
+        }
+        for (int part = 0; part < 2; part++) {
+            assertArrayEquals(Layout.toRowMajorFlat(ends[0].part(part)), Layout.toRowMajorFlat(ends[1].part(part)), "final state part " + part);
+        }
     }
 
     @Test
