@@ -64,6 +64,12 @@ public final class FusedStep {
      */
     public static FusedStep compile(String name, StepFunction step, List<Parameter> parameters, Shape input, List<Shape> state)
             throws NotFusableException {
+        return compile(name, step, parameters, input, state, Schedule.DEFAULT);
+    }
+
+    /** {@link #compile(String, StepFunction, List, Shape, List)} with the element-wise work run as {@code schedule} says. */
+    static FusedStep compile(String name, StepFunction step, List<Parameter> parameters, Shape input, List<Shape> state, Schedule schedule)
+            throws NotFusableException {
         Objects.requireNonNull(step, "step");
         // traced in the parameters' element type (a tape takes only parameters of its own); the program runs in either
         Tape tape = new Tape(parameters.isEmpty() ? DType.F64 : parameters.get(0).dtype());
@@ -91,7 +97,7 @@ public final class FusedStep {
                 throw new IllegalArgumentException(name + ": state part " + k + " comes in as " + state.get(k) + " and goes out as " + next.get(k).shape());
             }
         }
-        StepCompiler compiler = new StepCompiler("fused(" + name + ")", trace, sources, next, input.rows());
+        StepCompiler compiler = new StepCompiler("fused(" + name + ")", trace, sources, next, input.rows(), schedule);
         return new FusedStep(compiler.compile(), input, state);
     }
 

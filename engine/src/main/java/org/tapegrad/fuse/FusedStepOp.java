@@ -30,12 +30,12 @@ final class FusedStepOp implements Op<Object> {
     private final ThreadLocal<double[][]> gradientWorkspace;
     private final ThreadLocal<float[][]> gradientWorkspace32;
 
-    FusedStepOp(String name, Shape[] inputShapes, Shape output, List<Buffer> buffers, List<Instruction> code) {
+    FusedStepOp(String name, Shape[] inputShapes, Shape output, List<Buffer> buffers, List<Instruction> code, Schedule schedule) {
         this.name = name;
         this.inputShapes = inputShapes;
         this.output = output;
         this.buffers = buffers.toArray(new Buffer[0]);
-        this.code = code.toArray(new Instruction[0]);
+        this.code = ColumnRun.group(code, schedule).toArray(new Instruction[0]);
         this.gradientWorkspace = ThreadLocal.withInitial(() -> {
             double[][] w = new double[this.buffers.length][];
             for (int b = inputShapes.length; b < w.length; b++) {

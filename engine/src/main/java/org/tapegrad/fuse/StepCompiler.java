@@ -100,6 +100,7 @@ final class StepCompiler {
     private final List<Var> outputs;
     private final int batch;
     private final String name;
+    private final Schedule schedule;
 
     private final Map<Var, Integer> uses = new IdentityHashMap<>();
     private final Map<Var, List<Traced>> consumers = new IdentityHashMap<>();
@@ -125,8 +126,9 @@ final class StepCompiler {
      * @param sources the trace's leaves: x, the incoming state parts and the parameters' leaves
      * @param outputs the new state parts
      */
-    StepCompiler(String name, List<Traced> trace, Map<Var, Binding> sources, List<Var> outputs, int batch) {
+    StepCompiler(String name, List<Traced> trace, Map<Var, Binding> sources, List<Var> outputs, int batch, Schedule schedule) {
         this.name = name;
+        this.schedule = schedule;
         this.trace = trace;
         this.sources = sources;
         this.outputs = outputs;
@@ -166,7 +168,7 @@ final class StepCompiler {
         for (int i = 0; i < inputShapes.length; i++) {
             inputShapes[i] = new Shape(inputBuffers.get(i).rows, inputBuffers.get(i).cols);
         }
-        FusedStepOp op = new FusedStepOp(name, inputShapes, new Shape(output.rows, output.cols), buffers, code);
+        FusedStepOp op = new FusedStepOp(name, inputShapes, new Shape(output.rows, output.cols), buffers, code, schedule);
         return new Compiled(op, List.copyOf(bindings));
     }
 
