@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import org.tapegrad.op.ColumnSlice;
 import org.tapegrad.op.DType;
 import org.tapegrad.op.Shape;
 import org.tapegrad.tape.Ops;
@@ -18,8 +17,9 @@ import org.tapegrad.tape.Var;
  * One step of a recurrent cell, traced once and rewritten into a single tape op (record-time fusion). {@link #compile}
  * runs the step on a private tape with a listener installed, and rewrites what it saw ({@link StepCompiler}): products
  * sharing their left operands become one product against the weights side by side, element-wise ops become one
- * instruction each over one arena, slices become views. {@link #apply} then records, per time step, that one op
- * (plus a column slice per state part when there are several); backward is its VJP, the instructions' VJPs in reverse.
+ * instruction each over one arena, slices become views. {@link #apply} then records, per time step, that one op,
+ * whose output is the first new state part, and, when there are several parts, one small op per other part that hands
+ * it out from the step's own buffer ({@link FusedStepPart}); backward is its VJP, the instructions' VJPs in reverse.
  *
  * <p>The weights side by side ({@code [W_f | W_i | …]}) are derived values: recorded with {@code concatColumns} once per
  * recording of a tape (the first step after each {@link Tape#reset}), so they follow every parameter update, and
@@ -39,7 +39,7 @@ public final class FusedStep {
     private final Shape input;
     private final List<Shape> state;
     private final ThreadLocal<Var[]> sideBySide;
-    private final ColumnSlice[] partSlices;   // made once: a slice op builds its name when constructed
+    private final FusedStepPart[] parts;   // state parts 2.., each handed out by an op of its own
 
     private FusedStep(StepCompiler.Compiled compiled, Shape input, List<Shape> state) {
         this.op = compiled.op();
@@ -47,11 +47,9 @@ public final class FusedStep {
         this.input = input;
         this.state = List.copyOf(state);
         this.sideBySide = ThreadLocal.withInitial(() -> new Var[bindings.length]);
-        this.partSlices = new ColumnSlice[state.size()];
-        int from = 0;
-        for (int k = 0; k < state.size(); k++) {
-            partSlices[k] = new ColumnSlice(from, from + state.get(k).cols());
-            from += state.get(k).cols();
+        this.parts = new FusedStepPart[state.size() - 1];
+        for (int k = 1; k < state.size(); k++) {
+            parts[k - 1] = new FusedStepPart(op, k - 1, state.get(0), state.get(k));
         }
     }
 
@@ -126,13 +124,14 @@ public final class FusedStep {
                 inputs[i] = sideBySide(tape, ((Binding.SideBySide) b).parameters(), cache, i);
             }
         }
-        Var packed = tape.apply(op, inputs);
-        if (state.size() == 1) {
-            return List.of(packed);
+        Var first = tape.apply(op, inputs);
+        if (parts.length == 0) {
+            return List.of(first);
         }
         List<Var> next = new ArrayList<>(state.size());
-        for (ColumnSlice slice : partSlices) {
-            next.add(tape.apply(slice, packed));
+        next.add(first);
+        for (FusedStepPart part : parts) {
+            next.add(tape.apply(part, first));
         }
         return next;
     }

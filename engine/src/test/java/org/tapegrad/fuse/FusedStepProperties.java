@@ -34,7 +34,7 @@ class FusedStepProperties {
         Gen<RandomCell.Instruction> instruction = integers().between(0, RandomCell.OPS - 1)
                 .zip(integers().between(0, 20), integers().between(0, 20), RandomCell.Instruction::new);
         Gen<int[]> sizes = integers().between(1, 3).zip(integers().between(1, 3), integers().between(1, 3),
-                integers().between(1, 2), (b, i, h, p) -> new int[] {b, i, h, p});
+                integers().between(1, 3), (b, i, h, p) -> new int[] {b, i, h, p});
         return sizes.zip(integers().between(1, 3), integers().between(0, 1000), lists().of(instruction).ofSizeBetween(0, 10),
                 (s, t, seed, program) -> new Case(s[0], s[1], s[2], s[3], t, seed, program));
     }

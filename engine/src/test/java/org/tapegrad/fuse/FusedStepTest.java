@@ -76,9 +76,48 @@ class FusedStepTest {
         NaiveLstm lstm = new NaiveLstm(new Random(1));
         FusedStep fused = compile(lstm, lstm.parameters);
         assertEquals(1, fused.products(), fused.describe());
-        // saved per step: the B×4H product (the activated gates overwrite it) and tanh(c); h and c are the output, and
-        // f⊙c + i⊙g, written as two times and a plus, is one product-sum pass straight into c
-        assertEquals(B * 4 * H + B * H, fused.savedElementsPerStep(), fused.describe());
+        // saved per step: the B×4H product (the activated gates overwrite it), tanh(c), and c in the step's own buffer
+        // (its part op hands it out); h is the output, and f⊙c + i⊙g, written as two times and a plus, is one
+        // product-sum pass straight into c
+        assertEquals(B * 4 * H + B * H + B * H, fused.savedElementsPerStep(), fused.describe());
+    }
+
+    /**
+     * The cell state is a tape value of its own (no slice of a packed output): a loss that reads only c_T, or only h_T,
+     * gets the unfused gradients, and so does a second pass over the same recording.
+     */
+    @Test
+    void eachStatePartIsAValueOfItsOwnWhoseGradientReachesTheStepAloneAndInRepeatedPasses() throws NotFusableException {
+        NaiveLstm lstm = new NaiveLstm(new Random(4));
+        FusedStep fused = compile(lstm, lstm.parameters);
+        Random random = new Random(5);
+        double[][] x0 = randomMatrix(B, I, random);
+        double[][] x1 = randomMatrix(B, I, random);
+        double[][] h0 = randomMatrix(B, H, random);
+        double[][] c0 = randomMatrix(B, H, random);
+        for (int readPart = 0; readPart < 2; readPart++) {
+            double[][][] expected = new double[3][][];
+            for (int fusedRun = 0; fusedRun < 2; fusedRun++) {
+                Tape tape = new Tape();
+                Var c = tape.variable(c0);
+                List<Var> state = List.of(tape.variable(h0), c);
+                for (double[][] x : List.of(x0, x1)) {
+                    state = fusedRun == 1 ? fused.apply(tape, tape.constant(x), state) : lstm.step(tape, tape.constant(x), state);
+                }
+                Var loss = state.get(readPart).sum();
+                for (int pass = 0; pass < 2; pass++) {
+                    org.tapegrad.tape.Gradients g = tape.gradients(loss, null);
+                    double[][][] got = {g.of(c).toRawCopy2D(), g.of(lstm.u[1]).toRawCopy2D(), g.of(lstm.w[3]).toRawCopy2D()};
+                    for (int k = 0; k < got.length; k++) {
+                        if (fusedRun == 0) {
+                            expected[k] = got[k];
+                        } else {
+                            FusedStepProperties.assertClose("part " + readPart + ", pass " + pass + ", gradient " + k, expected[k], got[k]);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test
