@@ -11,6 +11,7 @@ import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
+import org.tapegrad.layers.cell.FusedCell;
 import org.tapegrad.layers.cell.GruCell;
 import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.RnnCell;
@@ -24,7 +25,10 @@ import org.tapegrad.tape.Tape;
  * {@code LstmBenchmark|GruBenchmark|RnnBenchmark -p threads=1,2}.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.ThreadSpeedup
- *      [--seconds=20] [--cells=lstm,gru,rnn] [B32_T100_I64_H128 ...]</pre>
+ *      [--seconds=20] [--cells=lstm,gru,rnn] [--fused] [B32_T100_I64_H128 ...]</pre>
+ *
+ * <p>{@code --fused} runs each cell through {@link FusedCell} (one fused op per step, whose element-wise work is split
+ * over the threads too when it is large enough).
  */
 public final class ThreadSpeedup {
 
@@ -38,8 +42,11 @@ public final class ThreadSpeedup {
         double seconds = 20;
         List<String> cells = List.of("lstm", "gru", "rnn");
         List<String> shapes = new ArrayList<>();
+        boolean fused = false;
         for (String a : args) {
-            if (a.startsWith("--seconds=")) {
+            if (a.equals("--fused")) {
+                fused = true;
+            } else if (a.startsWith("--seconds=")) {
                 seconds = Double.parseDouble(a.substring(10));
             } else if (a.startsWith("--cells=")) {
                 cells = List.of(a.substring(8).split(","));
@@ -58,26 +65,27 @@ public final class ThreadSpeedup {
         System.out.println("|---|---|---|---|---|---|");
         for (String cell : cells) {
             for (String text : shapes) {
-                measure(cell, RecurrentShape.parse(text), seconds);
+                measure(cell, RecurrentShape.parse(text), seconds, fused);
             }
         }
     }
 
-    private static void measure(String cellName, RecurrentShape s, double seconds) {
-        Function<Random, Cell<?>> make;
+    private static void measure(String cellName, RecurrentShape s, double seconds, boolean fused) {
+        Function<Random, Cell<?>> plain;
         switch (cellName) {
             case "lstm":
-                make = r -> new LstmCell("lstm", s.input(), s.hidden(), r);
+                plain = r -> new LstmCell("lstm", s.input(), s.hidden(), r);
                 break;
             case "gru":
-                make = r -> new GruCell("gru", s.input(), s.hidden(), GruCell.Variant.LINEAR_BEFORE_RESET, r);
+                plain = r -> new GruCell("gru", s.input(), s.hidden(), GruCell.Variant.LINEAR_BEFORE_RESET, r);
                 break;
             case "rnn":
-                make = r -> new RnnCell("rnn", s.input(), s.hidden(), RnnCell.Activation.TANH, r);
+                plain = r -> new RnnCell("rnn", s.input(), s.hidden(), RnnCell.Activation.TANH, r);
                 break;
             default:
                 throw new IllegalArgumentException("unknown cell '" + cellName + "': expected lstm, gru or rnn");
         }
+        Function<Random, Cell<?>> make = fused ? r -> FusedCell.of(plain.apply(r)) : plain;
         Runnable one = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 1))), make, s);
         Runnable two = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 2))), make, s);
         long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
@@ -100,7 +108,7 @@ public final class ThreadSpeedup {
             ratios[rounds] = t1[rounds] / t2[rounds];
             rounds++;
         }
-        System.out.printf(Locale.ROOT, "| %s | %d,%d,%d,%d | %d | %.3f | %.3f | %.3f |%n", cellName, s.batch(), s.steps(), s.input(), s.hidden(),
+        System.out.printf(Locale.ROOT, "| %s | %d,%d,%d,%d | %d | %.3f | %.3f | %.3f |%n", fused ? "fused " + cellName : cellName, s.batch(), s.steps(), s.input(), s.hidden(),
                 rounds, median(Arrays.copyOf(t1, rounds)), median(Arrays.copyOf(t2, rounds)), median(Arrays.copyOf(ratios, rounds)));
     }
 
