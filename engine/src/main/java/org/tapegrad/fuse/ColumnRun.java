@@ -161,6 +161,12 @@ final class ColumnRun extends Instruction {
     @Override
     void forward(double[][] values, Kernels kernels) {
         int blocks = blocks(threads(kernels));
+        if (blocks == 1) {   // one block on this thread: no body to make
+            for (Instruction m : members) {
+                m.forward(values, kernels, 0, columns);
+            }
+            return;
+        }
         forEachBlock(kernels, b -> {
             int from = from(b, blocks);
             int to = from(b + 1, blocks);
@@ -173,6 +179,12 @@ final class ColumnRun extends Instruction {
     @Override
     void backward(double[][] values, double[][] grads, Kernels kernels) {
         int blocks = blocks(threads(kernels));
+        if (blocks == 1) {
+            for (int k = members.length - 1; k >= 0; k--) {
+                members[k].backward(values, grads, kernels, 0, columns);
+            }
+            return;
+        }
         forEachBlock(kernels, b -> {
             int from = from(b, blocks);
             int to = from(b + 1, blocks);
@@ -185,6 +197,12 @@ final class ColumnRun extends Instruction {
     @Override
     void forward32(float[][] values, Kernels kernels) {
         int blocks = blocks(threads(kernels));
+        if (blocks == 1) {
+            for (Instruction m : members) {
+                m.forward32(values, kernels, 0, columns);
+            }
+            return;
+        }
         forEachBlock(kernels, b -> {
             int from = from(b, blocks);
             int to = from(b + 1, blocks);
@@ -197,6 +215,12 @@ final class ColumnRun extends Instruction {
     @Override
     void backward32(float[][] values, float[][] grads, Kernels kernels) {
         int blocks = blocks(threads(kernels));
+        if (blocks == 1) {
+            for (int k = members.length - 1; k >= 0; k--) {
+                members[k].backward32(values, grads, kernels, 0, columns);
+            }
+            return;
+        }
         forEachBlock(kernels, b -> {
             int from = from(b, blocks);
             int to = from(b + 1, blocks);

@@ -111,7 +111,7 @@ public final class FusedStep {
                     + " state parts, got " + x.shape() + " and " + state.size());
         }
         Var[] inputs = new Var[bindings.length];
-        Var[] cache = sideBySide.get();
+        Var[] cache = null;   // looked up only for a step that has weights side by side
         for (int i = 0; i < bindings.length; i++) {
             Binding b = bindings[i];
             if (b instanceof Binding.Input) {
@@ -121,6 +121,9 @@ public final class FusedStep {
             } else if (b instanceof Binding.Param p) {
                 inputs[i] = tape.param(p.parameter());
             } else {
+                if (cache == null) {
+                    cache = sideBySide.get();
+                }
                 inputs[i] = sideBySide(tape, ((Binding.SideBySide) b).parameters(), cache, i);
             }
         }

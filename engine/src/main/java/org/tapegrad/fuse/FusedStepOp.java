@@ -209,7 +209,7 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
             throw new IllegalStateException(name + ": a state part of a fused step is recorded only right after the step, by FusedStep.apply");
         }
         if (last) {
-            lastForward.remove();
+            lastForward.set(null);   // not remove(): the entry stays, the next step's set() is a plain store
         }
         return frame;
     }
