@@ -114,12 +114,17 @@ final class ColumnRun extends Instruction {
         return true;
     }
 
-    private static boolean compatible(Ref r, Ref q) {
+    /** Whether two regions are in different buffers, or do not overlap, or are the very same region. */
+    static boolean compatible(Ref r, Ref q) {
         if (r.buffer() != q.buffer()) {
             return true;
         }
-        boolean overlap = r.offset() < q.offset() + q.size() && q.offset() < r.offset() + r.size();
-        return !overlap || (r.offset() == q.offset() && r.rows() == q.rows());
+        return !overlaps(r, q) || (r.offset() == q.offset() && r.rows() == q.rows());
+    }
+
+    /** Whether two regions share an element. */
+    static boolean overlaps(Ref r, Ref q) {
+        return r.buffer() == q.buffer() && r.offset() < q.offset() + q.size() && q.offset() < r.offset() + r.size();
     }
 
     /** How many blocks to cut the columns into on {@code threads} threads: cache-sized, and a multiple of the threads. */

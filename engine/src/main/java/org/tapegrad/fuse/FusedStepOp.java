@@ -41,6 +41,8 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
     private final Buffer[] buffers;      // indices 0..inputs-1 inputs, then output, then arena and own buffers
     private final Instruction[] code;
     private final int[] partBuffers;     // buffer index of state part k + 1
+    /** No instruction reads the output: its gradient is only read in backward, so it is used as is, not copied. */
+    private final boolean outputGradReadOnly;
     /** The frame of the last forward on this thread, until the step's parts have taken what they hand out. */
     private final ThreadLocal<Frame> lastForward = new ThreadLocal<>();
     /**
@@ -58,6 +60,13 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
         this.output = output;
         this.buffers = buffers.toArray(new Buffer[0]);
         this.code = ColumnRun.group(code, schedule).toArray(new Instruction[0]);
+        boolean read = false;
+        for (Instruction i : code) {
+            for (Ref r : i.operands()) {
+                read |= r.buffer().index == inputShapes.length;
+            }
+        }
+        this.outputGradReadOnly = !read;
         this.gradientWorkspace = ThreadLocal.withInitial(() -> {
             double[][] w = new double[this.buffers.length][];
             for (int b = inputShapes.length; b < w.length; b++) {
@@ -141,11 +150,15 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
             grads[i] = ctx.needsGrad(i) ? ctx.inputGrad(i).data : null;
         }
         double[][] workspace = gradientWorkspace.get();
-        // The output's gradient also collects what the step's own later instructions send back (c_t feeds tanh(c_t)),
-        // so it is a copy: a VJP must not write into its output gradient.
+        // When the step's own instructions read the output (h_t fed to a later op of the step), its gradient also
+        // collects what they send back, so it is a copy: a VJP must not write into its output gradient.
         double[] outGrad = ctx.outputGrad().data;
-        System.arraycopy(outGrad, 0, workspace[inputs], 0, outGrad.length);
-        grads[inputs] = workspace[inputs];
+        if (outputGradReadOnly) {
+            grads[inputs] = outGrad;
+        } else {
+            System.arraycopy(outGrad, 0, workspace[inputs], 0, outGrad.length);
+            grads[inputs] = workspace[inputs];
+        }
         for (int b = inputs + 1; b < buffers.length; b++) {
             if (!delivered(frame, b, outGrad)) {
                 Arrays.fill(workspace[b], 0.0);
@@ -166,8 +179,12 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
         }
         float[][] workspace = gradientWorkspace32.get();
         float[] outGrad = ctx.outputGrad32().data;
-        System.arraycopy(outGrad, 0, workspace[inputs], 0, outGrad.length);
-        grads[inputs] = workspace[inputs];
+        if (outputGradReadOnly) {
+            grads[inputs] = outGrad;
+        } else {
+            System.arraycopy(outGrad, 0, workspace[inputs], 0, outGrad.length);
+            grads[inputs] = workspace[inputs];
+        }
         for (int b = inputs + 1; b < buffers.length; b++) {
             if (!delivered(frame, b, outGrad)) {
                 Arrays.fill(workspace[b], 0f);

@@ -30,9 +30,21 @@ abstract class Instruction {
         return 0;
     }
 
-    /** Every region a split instruction reads or writes (in forward and, by the same references, in backward). */
+    /**
+     * Every region a split instruction reads or writes (in forward and, by the same references, in backward), the one
+     * it writes last.
+     */
     Ref[] regions() {
         return new Ref[0];
+    }
+
+    /**
+     * The regions forward reads, whose gradients backward adds into: for a split instruction every region but the
+     * last; an instruction that is not split says its own.
+     */
+    Ref[] operands() {
+        Ref[] r = regions();
+        return java.util.Arrays.copyOf(r, Math.max(0, r.length - 1));
     }
 
     void forward(double[][] values, Kernels kernels, int from, int to) {
