@@ -120,6 +120,49 @@ class FusedStepTest {
         }
     }
 
+    /**
+     * The step's own instructions read its output when the cell state comes first ({@code [c, h]}: c feeds tanh(c)), so
+     * the step adds theirs to a copy of the output's gradient: the unfused gradients, and the output value's own gradient
+     * is the loss's alone.
+     */
+    @Test
+    void aFirstStatePartThatTheStepReadsItselfGetsTheUnfusedGradients() throws NotFusableException {
+        NaiveLstm lstm = new NaiveLstm(new Random(6));
+        StepFunction cellFirst = (tape, x, state) -> {
+            List<Var> next = lstm.step(tape, x, List.of(state.get(1), state.get(0)));
+            return List.of(next.get(1), next.get(0));
+        };
+        FusedStep fused = compile(cellFirst, lstm.parameters);
+        Random random = new Random(7);
+        double[][] x = randomMatrix(B, I, random);
+        double[][] c0 = randomMatrix(B, H, random);
+        double[][] h0 = randomMatrix(B, H, random);
+        double[][] readC = randomMatrix(B, H, random);
+        double[][] readH = randomMatrix(B, H, random);
+        double[][][] expected = new double[3][][];
+        for (int fusedRun = 0; fusedRun < 2; fusedRun++) {
+            Tape tape = new Tape();
+            tape.setRetainGradients(true);   // the gradient of c_1 itself must be the loss's, not what the step adds to it
+            Var c = tape.variable(c0);
+            List<Var> state = List.of(c, tape.variable(h0));
+            Var c1 = null;
+            for (int t = 0; t < 2; t++) {
+                state = fusedRun == 1 ? fused.apply(tape, tape.constant(x), state) : cellFirst.step(tape, tape.constant(x), state);
+                c1 = c1 == null ? state.get(0) : c1;
+            }
+            Var loss = state.get(0).times(tape.constant(readC)).sum().plus(state.get(1).times(tape.constant(readH)).sum());
+            org.tapegrad.tape.Gradients g = tape.gradients(loss, null);
+            double[][][] got = {g.of(c).toRawCopy2D(), g.of(lstm.u[2]).toRawCopy2D(), g.of(c1).toRawCopy2D()};
+            for (int k = 0; k < got.length; k++) {
+                if (fusedRun == 0) {
+                    expected[k] = got[k];
+                } else {
+                    FusedStepProperties.assertClose("gradient " + k, expected[k], got[k]);
+                }
+            }
+        }
+    }
+
     @Test
     void anOpTheRewriterDoesNotKnowIsNamed() {
         NaiveLstm lstm = new NaiveLstm(new Random(1));
