@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.tapegrad.op.ColumnSlice;
 import org.tapegrad.op.DType;
 import org.tapegrad.op.Shape;
 import org.tapegrad.tape.Ops;
@@ -127,6 +128,7 @@ public final class FusedStep {
                 inputs[i] = sideBySide(tape, ((Binding.SideBySide) b).parameters(), cache, i);
             }
         }
+        separateRepeatedInputs(tape, inputs);
         Var first = tape.apply(op, inputs);
         if (parts.length == 0) {
             return List.of(first);
@@ -137,6 +139,23 @@ public final class FusedStep {
             next.add(tape.apply(part, first));
         }
         return next;
+    }
+
+    /**
+     * One value given for two inputs (a state part passed as x too, say) would give the step two buffers over one
+     * gradient array, which column blocks of one run may update at once from different columns; the repeat is
+     * recorded as a copy of its own (a whole-width column slice, whose VJP adds the gradient back), so every input has
+     * a gradient of its own. Rare, and a few comparisons per step to rule out.
+     */
+    private static void separateRepeatedInputs(Tape tape, Var[] inputs) {
+        for (int i = 1; i < inputs.length; i++) {
+            for (int j = 0; j < i; j++) {
+                if (inputs[i] == inputs[j]) {
+                    inputs[i] = tape.apply(new ColumnSlice(0, inputs[i].cols()), inputs[i]);
+                    break;
+                }
+            }
+        }
     }
 
     /**

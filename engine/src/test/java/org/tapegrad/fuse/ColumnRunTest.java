@@ -126,6 +126,32 @@ class ColumnRunTest {
         assumeTrue(twoThreads, "the split runs were checked on one thread only: needs 2 cores and tapegrad.threads unset or ≥ 2");
     }
 
+    /** One value passed as the input and as a state part: each gets a gradient array of its own, and the sum is the unfused one. */
+    @Test
+    void oneValueGivenForTwoInputsGetsTheUnfusedGradient() throws NotFusableException {
+        int batch = 4;
+        int hidden = 6;
+        Lstm lstm = new Lstm(hidden, hidden, new Random(9));
+        List<Shape> state = List.of(Shape.of(batch, hidden), Shape.of(batch, hidden));
+        FusedStep split = FusedStep.compile("lstm", lstm, lstm.parameters(), Shape.of(batch, hidden), state, SPLIT);
+        Random random = new Random(10);
+        double[][] v0 = FusedStepProperties.random(batch, hidden, random);
+        double[][] c0 = FusedStepProperties.random(batch, hidden, random);
+        double[][] expected = null;
+        for (int fusedRun = 0; fusedRun < 2; fusedRun++) {
+            Tape tape = new Tape(Kernels.defaults().withGemm(Kernels.gemm(null, Math.min(2, Kernels.maxThreads()))));
+            Var v = tape.variable(v0);
+            List<Var> in = List.of(v, tape.variable(c0));
+            List<Var> next = fusedRun == 1 ? split.apply(tape, v, in) : lstm.step(tape, v, in);
+            double[][] got = tape.gradients(next.get(0).sum().plus(next.get(1).sum()), null).of(v).toRawCopy2D();
+            if (fusedRun == 0) {
+                expected = got;
+            } else {
+                FusedStepProperties.assertClose("gradient of the value given as x and h", expected, got);
+            }
+        }
+    }
+
     /** Random cells (the ops, broadcasts, slices and in-place activations the rewriter knows): blocks change no bit. */
     @Test
     void randomCellsAreBitwiseTheSameInOneColumnBlocks() {
