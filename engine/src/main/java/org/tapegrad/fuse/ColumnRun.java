@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.tapegrad.kernel.GemmThreads;
 import org.tapegrad.kernel.Kernels;
+import org.tapegrad.kernel.SplitWork;
 
 /**
  * Consecutive element-wise instructions of a fused step run block by block of columns: forward, every instruction of
@@ -13,8 +14,9 @@ import org.tapegrad.kernel.Kernels;
  * when the next reads them); backward, every VJP of the run in reverse on a block before the next. A run is made only
  * when its blocks touch disjoint memory ({@link #joins}), so each element is computed by the same operations in the
  * same order as by the instructions one whole pass after another: the result is bitwise that of the unblocked program,
- * whatever the block size and whichever thread runs a block. When the run is large enough, its blocks are split over
- * the tape's GEMM threads ({@link GemmThreads#forBlocks}).
+ * whatever the block size and whichever thread runs a block. When the run's work reaches {@link SplitWork}'s threshold
+ * (the one the tape's own element-wise ops split at, with the same cost per element), its blocks are split over the
+ * tape's threads, one hand-off for the whole run.
  */
 final class ColumnRun extends Instruction {
 
@@ -24,25 +26,29 @@ final class ColumnRun extends Instruction {
     private final Instruction[] members;
     private final int columns;
     private final int blockColumns;
-    private final boolean parallel;
+    /** The run's work in {@link SplitWork}'s units: elements times their cost, summed over the instructions. */
+    private final long work;
+    private final long minParallelWork;
 
     private ColumnRun(List<Instruction> members, Schedule schedule) {
         this.members = members.toArray(new Instruction[0]);
         this.columns = members.get(0).splitColumns();
         long perColumn = 0;   // elements of every distinct region in one column: what one column of the run touches
-        long work = 0;        // elements the run's instructions compute, summed
+        long units = 0;
         List<Ref> seen = new ArrayList<>();
         for (Instruction m : members) {
-            for (Ref r : m.regions()) {
+            Ref[] regions = m.regions();
+            for (Ref r : regions) {
                 if (!seen.contains(r)) {
                     seen.add(r);
                     perColumn += r.rows();
                 }
             }
-            work += (long) m.regions()[m.regions().length - 1].size();
+            units += (long) regions[regions.length - 1].size() * m.cost();
         }
         this.blockColumns = (int) Math.max(1, Math.min(columns, schedule.blockElements() / Math.max(1, perColumn)));
-        this.parallel = work >= schedule.minParallelElements() && columns > 1;
+        this.work = units;
+        this.minParallelWork = schedule.minParallelWork();
     }
 
     /**
@@ -127,54 +133,57 @@ final class ColumnRun extends Instruction {
         return r.buffer() == q.buffer() && r.offset() < q.offset() + q.size() && q.offset() < r.offset() + r.size();
     }
 
-    /** How many blocks to cut the columns into on {@code threads} threads: cache-sized, and a multiple of the threads. */
-    private int blocks(int threads) {
+    /** How many blocks to cut the columns into for {@code shares} shares: cache-sized, and a multiple of the shares. */
+    private int blocks(int shares) {
         int blocks = (columns + blockColumns - 1) / blockColumns;
-        if (threads > 1) {
-            blocks = (Math.max(blocks, threads) + threads - 1) / threads * threads;
+        if (shares > 1) {
+            blocks = (Math.max(blocks, shares) + shares - 1) / shares * shares;
         }
         return Math.min(blocks, columns);
-    }
-
-    private int threads(Kernels kernels) {
-        return parallel ? kernels.gemm().threads() : 1;
     }
 
     private int from(int block, int blocks) {
         return (int) ((long) block * columns / blocks);
     }
 
-    /** Runs {@code body} for every block, on the tape's threads when the run is large enough. */
-    private void forEachBlock(Kernels kernels, GemmThreads.Block body) {
-        int threads = threads(kernels);
-        int blocks = blocks(threads);
-        if (threads <= 1 || blocks <= 1) {
-            for (int b = 0; b < blocks; b++) {
-                body.run(b);
+    /** The columns of one block, forward or backward. */
+    private interface BlockBody {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} on every block: split into one share per thread of the tape's (each share a run of
+     * consecutive blocks) when the run's work reaches the threshold, else all on this thread.
+     */
+    private void forEachBlock(Kernels kernels, BlockBody body) {
+        int threads = columns > 1 ? kernels.gemm().threads() : 1;
+        SplitWork.Share share = (index, shares) -> {
+            int blocks = blocks(shares);
+            for (int b = index * blocks / shares, end = (index + 1) * blocks / shares; b < end; b++) {
+                body.run(from(b, blocks), from(b + 1, blocks));
             }
+        };
+        if (threads <= 1 || (minParallelWork >= 0 && work < minParallelWork)) {
+            share.run(0, 1);
             return;
         }
         Thread caller = Thread.currentThread();
-        GemmThreads.forBlocks(blocks, threads, b -> {
-            body.run(b);
+        SplitWork.Share counted = (index, shares) -> {
+            share.run(index, shares);
             if (Thread.currentThread() != caller) {
                 WORKER_BLOCKS.incrementAndGet();
             }
-        });
+        };
+        if (minParallelWork < 0) {
+            SplitWork.shares(threads, work, counted);   // the threshold every op of the tape splits at
+        } else {
+            GemmThreads.forBlocks(threads, threads, index -> counted.run(index, threads));
+        }
     }
 
     @Override
     void forward(double[][] values, Kernels kernels) {
-        int blocks = blocks(threads(kernels));
-        if (blocks == 1) {   // one block on this thread: no body to make
-            for (Instruction m : members) {
-                m.forward(values, kernels, 0, columns);
-            }
-            return;
-        }
-        forEachBlock(kernels, b -> {
-            int from = from(b, blocks);
-            int to = from(b + 1, blocks);
+        forEachBlock(kernels, (from, to) -> {
             for (Instruction m : members) {
                 m.forward(values, kernels, from, to);
             }
@@ -183,16 +192,7 @@ final class ColumnRun extends Instruction {
 
     @Override
     void backward(double[][] values, double[][] grads, Kernels kernels) {
-        int blocks = blocks(threads(kernels));
-        if (blocks == 1) {
-            for (int k = members.length - 1; k >= 0; k--) {
-                members[k].backward(values, grads, kernels, 0, columns);
-            }
-            return;
-        }
-        forEachBlock(kernels, b -> {
-            int from = from(b, blocks);
-            int to = from(b + 1, blocks);
+        forEachBlock(kernels, (from, to) -> {
             for (int k = members.length - 1; k >= 0; k--) {
                 members[k].backward(values, grads, kernels, from, to);
             }
@@ -201,16 +201,7 @@ final class ColumnRun extends Instruction {
 
     @Override
     void forward32(float[][] values, Kernels kernels) {
-        int blocks = blocks(threads(kernels));
-        if (blocks == 1) {
-            for (Instruction m : members) {
-                m.forward32(values, kernels, 0, columns);
-            }
-            return;
-        }
-        forEachBlock(kernels, b -> {
-            int from = from(b, blocks);
-            int to = from(b + 1, blocks);
+        forEachBlock(kernels, (from, to) -> {
             for (Instruction m : members) {
                 m.forward32(values, kernels, from, to);
             }
@@ -219,16 +210,7 @@ final class ColumnRun extends Instruction {
 
     @Override
     void backward32(float[][] values, float[][] grads, Kernels kernels) {
-        int blocks = blocks(threads(kernels));
-        if (blocks == 1) {
-            for (int k = members.length - 1; k >= 0; k--) {
-                members[k].backward32(values, grads, kernels, 0, columns);
-            }
-            return;
-        }
-        forEachBlock(kernels, b -> {
-            int from = from(b, blocks);
-            int to = from(b + 1, blocks);
+        forEachBlock(kernels, (from, to) -> {
             for (int k = members.length - 1; k >= 0; k--) {
                 members[k].backward32(values, grads, kernels, from, to);
             }
@@ -240,20 +222,10 @@ final class ColumnRun extends Instruction {
         return WORKER_BLOCKS.get();
     }
 
-    /** Blocks the run is cut into on one thread. */
-    int blocksOnOneThread() {
-        return blocks(1);
-    }
-
-    /** Whether the run's blocks are split over threads (when the tape has more than one). */
-    boolean splitsOverThreads() {
-        return parallel;
-    }
-
     @Override
     String describe() {
         StringBuilder s = new StringBuilder("run of ").append(members.length).append(" over ").append(columns).append(" columns in ")
-                .append(blocks(1)).append(" blocks").append(parallel ? ", split over threads:" : ":");
+                .append(blocks(1)).append(" blocks, work ").append(work).append(':');
         for (Instruction m : members) {
             s.append("\n  ").append(m.describe());
         }

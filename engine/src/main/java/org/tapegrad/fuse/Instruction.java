@@ -63,6 +63,11 @@ abstract class Instruction {
         throw new UnsupportedOperationException(describe() + ": not split by columns");
     }
 
+    /** Work units per element ({@link org.tapegrad.kernel.SplitWork}'s): what deciding to split a run weighs. */
+    int cost() {
+        return org.tapegrad.kernel.SplitWork.ARITHMETIC;
+    }
+
     /** One line for {@link FusedStep#describe()}. */
     abstract String describe();
 

@@ -8,23 +8,25 @@ package org.tapegrad.fuse;
  *     backward: well inside a core's L2 (≥ 512 KiB on current x86 cores), so what one instruction writes is still in
  *     cache when the next reads it, yet thousands of elements per call, so the per-call cost and the vector loops'
  *     tails do not matter
- * @param minParallelElements the least work (elements computed, summed over the run's instructions) that is split
- *     over threads; the default, {@value #MIN_PARALLEL_ELEMENTS}, takes 8–30 µs on one core (0.5–2 ns an element,
- *     the activations' double-double formulas being the dearest), so the ≈1 µs hand-off to an awake worker
- *     ({@code HandoffBenchmark}) is a small part of the half it saves; an LSTM step's run reaches it from
- *     B·H ≈ 2,400 (B=32, H=128: 28,672)
+ * @param minParallelWork the least work of a run, in {@link org.tapegrad.kernel.SplitWork}'s units (an element of
+ *     an exp/tanh/sigmoid/log costs {@value org.tapegrad.kernel.SplitWork#TRANSCENDENTAL}, of an arithmetic pass
+ *     {@value org.tapegrad.kernel.SplitWork#ARITHMETIC}), that is split over threads; {@value #AS_THE_TAPE}, the
+ *     default: {@code SplitWork}'s own threshold, the one the tape's element-wise ops split at (about where the ≈1 µs
+ *     hand-off to an awake worker is less than half what the split saves; an LSTM step's run, five transcendental
+ *     passes and two arithmetic ones over B×H, reaches it from B·H ≈ 780)
  */
-record Schedule(long blockElements, long minParallelElements) {
+record Schedule(long blockElements, long minParallelWork) {
 
     static final long BLOCK_ELEMENTS = 16_384;
-    static final long MIN_PARALLEL_ELEMENTS = 16_384;
+    /** {@link #minParallelWork} for "split where the tape's own ops split". */
+    static final long AS_THE_TAPE = -1;
 
-    static final Schedule DEFAULT = new Schedule(BLOCK_ELEMENTS, MIN_PARALLEL_ELEMENTS);
+    static final Schedule DEFAULT = new Schedule(BLOCK_ELEMENTS, AS_THE_TAPE);
 
     Schedule {
-        if (blockElements < 1 || minParallelElements < 0) {
-            throw new IllegalArgumentException("fused step schedule: blockElements must be ≥ 1 and minParallelElements ≥ 0, got "
-                    + blockElements + ", " + minParallelElements);
+        if (blockElements < 1 || minParallelWork < AS_THE_TAPE) {
+            throw new IllegalArgumentException("fused step schedule: blockElements must be ≥ 1 and minParallelWork ≥ 0 (or "
+                    + AS_THE_TAPE + ", the tape's threshold), got " + blockElements + ", " + minParallelWork);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tapegrad.check.property.Theories;
 import org.tapegrad.kernel.Kernels;
+import org.tapegrad.kernel.SplitWork;
 import org.tapegrad.op.DType;
 import org.tapegrad.op.Shape;
 import org.tapegrad.tape.Parameter;
@@ -33,6 +34,8 @@ class ColumnRunTest {
     private static final Schedule COLUMNS = new Schedule(1, Long.MAX_VALUE);
     /** Small blocks, split over threads whatever the size. */
     private static final Schedule SPLIT = new Schedule(1, 0);
+    /** The default block size, split where the tape's own ops split. */
+    private static final Schedule TAPE = Schedule.DEFAULT;
 
     /** LstmCell's step written against the engine: one affine, slices, activations, productSum. */
     private static final class Lstm implements StepFunction {
@@ -73,22 +76,23 @@ class ColumnRunTest {
         FusedStep fused = FusedStep.compile("lstm", lstm, lstm.parameters(), Shape.of(4, 3), List.of(Shape.of(4, 8), Shape.of(4, 8)), COLUMNS);
         assertTrue(fused.describe().contains("run of 7 over 8 columns in 8 blocks"), fused.describe());
         FusedStep whole = FusedStep.compile("lstm", lstm, lstm.parameters(), Shape.of(4, 3), List.of(Shape.of(4, 8), Shape.of(4, 8)), WHOLE);
-        assertTrue(whole.describe().contains("run of 7 over 8 columns in 1 blocks:"), whole.describe());
-        // the default: B=64, H=512 is cut into cache-sized blocks and split over threads; B=1, H=64 is one block on one thread
+        assertTrue(whole.describe().contains("run of 7 over 8 columns in 1 blocks, work "
+                + 4 * 8 * (5 * SplitWork.TRANSCENDENTAL + 2 * SplitWork.ARITHMETIC) + ":"), whole.describe());
+        // the default: B=64, H=512 is cut into cache-sized blocks; B=1, H=64 is one block
         Lstm wide = new Lstm(2, 512, new Random(2));
         FusedStep big = FusedStep.compile("lstm", wide, wide.parameters(), Shape.of(64, 2),
                 List.of(Shape.of(64, 512), Shape.of(64, 512)));
-        assertTrue(big.describe().contains("run of 7 over 512 columns in 16 blocks, split over threads"), big.describe());
+        assertTrue(big.describe().contains("run of 7 over 512 columns in 16 blocks"), big.describe());
         Lstm small = new Lstm(2, 64, new Random(3));
         FusedStep one = FusedStep.compile("lstm", small, small.parameters(), Shape.of(1, 2), List.of(Shape.of(1, 64), Shape.of(1, 64)));
-        assertTrue(one.describe().contains("run of 7 over 64 columns in 1 blocks:"), one.describe());
+        assertTrue(one.describe().contains("run of 7 over 64 columns in 1 blocks"), one.describe());
     }
 
     @Test
     void lstmValuesAndGradientsAreBitwiseTheSameInOneColumnBlocksAndOverTwoThreads() throws NotFusableException {
-        int batch = 6;
+        int batch = 8;
         int input = 5;
-        int hidden = 16;
+        int hidden = 100;   // B·H = 800: the run's work (5 transcendental passes, 2 arithmetic) reaches the tape's threshold
         int steps = 3;
         Lstm lstm = new Lstm(input, hidden, new Random(7));
         List<Shape> state = List.of(Shape.of(batch, hidden), Shape.of(batch, hidden));
@@ -110,16 +114,19 @@ class ColumnRunTest {
             FusedStep whole = FusedStep.compile("lstm", lstm, lstm.parameters(), Shape.of(batch, input), state, WHOLE);
             FusedStep columns = FusedStep.compile("lstm", lstm, lstm.parameters(), Shape.of(batch, input), state, COLUMNS);
             FusedStep split = FusedStep.compile("lstm", lstm, lstm.parameters(), Shape.of(batch, input), state, SPLIT);
+            FusedStep tape = FusedStep.compile("lstm", lstm, lstm.parameters(), Shape.of(batch, input), state, TAPE);
             FusedStepProperties.Run expected = FusedStepProperties.run(one, dtype, lstm, whole, lstm.parameters(), xs, s0, readout);
             assertBitwise(dtype + " one-column blocks", expected,
                     FusedStepProperties.run(one, dtype, lstm, columns, lstm.parameters(), xs, s0, readout));
-            long before = ColumnRun.workerBlocks();
-            for (int attempt = 0; attempt < 200 && (attempt == 0 || ColumnRun.workerBlocks() == before); attempt++) {
-                assertBitwise(dtype + " two threads, attempt " + attempt, expected,
-                        FusedStepProperties.run(two, dtype, lstm, split, lstm.parameters(), xs, s0, readout));
-            }
-            if (twoThreads) {
-                assertTrue(ColumnRun.workerBlocks() > before, dtype + ": no block of a run ran on a worker in 200 unrolls");
+            for (FusedStep fused : List.of(split, tape)) {
+                long before = ColumnRun.workerBlocks();
+                for (int attempt = 0; attempt < 200 && (attempt == 0 || ColumnRun.workerBlocks() == before); attempt++) {
+                    assertBitwise(dtype + " two threads, attempt " + attempt, expected,
+                            FusedStepProperties.run(two, dtype, lstm, fused, lstm.parameters(), xs, s0, readout));
+                }
+                if (twoThreads) {
+                    assertTrue(ColumnRun.workerBlocks() > before, dtype + ": no block of a run ran on a worker in 200 unrolls of " + fused.describe());
+                }
             }
         }
         lstm.parameters().forEach(p -> p.to(DType.F64));

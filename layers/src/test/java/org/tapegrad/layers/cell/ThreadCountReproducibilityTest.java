@@ -40,7 +40,7 @@ class ThreadCountReproducibilityTest {
                 () -> new LstmCell("lstm", INPUT, HIDDEN, new Random(3)),
                 () -> new GruCell("gru", INPUT, HIDDEN, GruCell.Variant.LINEAR_BEFORE_RESET, new Random(3)),
                 () -> new RnnCell("rnn", INPUT, HIDDEN, RnnCell.Activation.TANH, new Random(3)),
-                // its step's element-wise run (7·B·H elements) is above the fused step's threshold: split over the threads
+                // its step's element-wise run (5 transcendental and 2 arithmetic passes over B·H) is split over the threads
                 () -> FusedCell.of(new LstmCell("lstm", INPUT, HIDDEN, new Random(3))));
         for (DType dtype : DType.values()) {
             for (Supplier<Cell<?>> cell : cells) {
