@@ -12,6 +12,7 @@ import org.tapegrad.kernel.Kernels;
 import org.tapegrad.op.DType;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
+import org.tapegrad.layers.cell.FusedCell;
 import org.tapegrad.layers.cell.GruCell;
 import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.RnnCell;
@@ -25,7 +26,10 @@ import org.tapegrad.tape.Tape;
  * {@code LstmBenchmark|GruBenchmark|RnnBenchmark -p threads=1,2}.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.ThreadSpeedup
- *      [--seconds=20] [--cells=lstm,gru,rnn] [--dtype=f64|f32] [B32_T100_I64_H128 ...]</pre>
+ *      [--seconds=20] [--cells=lstm,gru,rnn] [--dtype=f64|f32] [--fused] [B32_T100_I64_H128 ...]</pre>
+ *
+ * <p>{@code --fused} runs each cell through {@link FusedCell} (one fused op per step, whose element-wise work is split
+ * over the threads too when it is large enough).
  */
 public final class ThreadSpeedup {
 
@@ -40,8 +44,11 @@ public final class ThreadSpeedup {
         DType dtype = DType.F64;
         List<String> cells = List.of("lstm", "gru", "rnn");
         List<String> shapes = new ArrayList<>();
+        boolean fused = false;
         for (String a : args) {
-            if (a.startsWith("--seconds=")) {
+            if (a.equals("--fused")) {
+                fused = true;
+            } else if (a.startsWith("--seconds=")) {
                 seconds = Double.parseDouble(a.substring(10));
             } else if (a.startsWith("--dtype=")) {
                 dtype = DType.parse(a.substring(8));
@@ -62,26 +69,27 @@ public final class ThreadSpeedup {
         System.out.println("|---|---|---|---|---|---|---|");
         for (String cell : cells) {
             for (String text : shapes) {
-                measure(cell, RecurrentShape.parse(text), seconds, dtype);
+                measure(cell, RecurrentShape.parse(text), seconds, dtype, fused);
             }
         }
     }
 
-    private static void measure(String cellName, RecurrentShape s, double seconds, DType dtype) {
-        Function<Random, Cell<?>> make;
+    private static void measure(String cellName, RecurrentShape s, double seconds, DType dtype, boolean fused) {
+        Function<Random, Cell<?>> plain;
         switch (cellName) {
             case "lstm":
-                make = r -> new LstmCell("lstm", s.input(), s.hidden(), r);
+                plain = r -> new LstmCell("lstm", s.input(), s.hidden(), r);
                 break;
             case "gru":
-                make = r -> new GruCell("gru", s.input(), s.hidden(), GruCell.Variant.LINEAR_BEFORE_RESET, r);
+                plain = r -> new GruCell("gru", s.input(), s.hidden(), GruCell.Variant.LINEAR_BEFORE_RESET, r);
                 break;
             case "rnn":
-                make = r -> new RnnCell("rnn", s.input(), s.hidden(), RnnCell.Activation.TANH, r);
+                plain = r -> new RnnCell("rnn", s.input(), s.hidden(), RnnCell.Activation.TANH, r);
                 break;
             default:
                 throw new IllegalArgumentException("unknown cell '" + cellName + "': expected lstm, gru or rnn");
         }
+        Function<Random, Cell<?>> make = fused ? r -> FusedCell.of(plain.apply(r)) : plain;
         Runnable one = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 1)), dtype), make, s, dtype);
         Runnable two = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 2)), dtype), make, s, dtype);
         long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
@@ -104,7 +112,7 @@ public final class ThreadSpeedup {
             ratios[rounds] = t1[rounds] / t2[rounds];
             rounds++;
         }
-        System.out.printf(Locale.ROOT, "| %s | %d,%d,%d,%d | %s | %d | %.3f | %.3f | %.3f |%n", cellName, s.batch(), s.steps(), s.input(), s.hidden(), dtype.name().toLowerCase(java.util.Locale.ROOT),
+        System.out.printf(Locale.ROOT, "| %s | %d,%d,%d,%d | %s | %d | %.3f | %.3f | %.3f |%n", fused ? "fused " + cellName : cellName, s.batch(), s.steps(), s.input(), s.hidden(), dtype.name().toLowerCase(java.util.Locale.ROOT),
                 rounds, median(Arrays.copyOf(t1, rounds)), median(Arrays.copyOf(t2, rounds)), median(Arrays.copyOf(ratios, rounds)));
     }
 

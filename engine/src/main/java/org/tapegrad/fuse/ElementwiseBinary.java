@@ -16,13 +16,25 @@ final class ElementwiseBinary extends Instruction {
     private final Ref b;
     private final Ref y;
     private final boolean rowBroadcast;
+    /**
+     * Both operands' gradients in one loop: safe when element i of the loop touches element i of each region only
+     * (operands equal or disjoint, the result apart from both), so every element gets the same additions in the same
+     * order as with a loop per operand.
+     */
+    private final boolean oneLoop;
 
     ElementwiseBinary(Operator operator, Ref a, Ref b, Ref y) {
+        this(operator, a, b, y, true);
+    }
+
+    /** {@code fuseLoops} false: a loop per operand always (tests compare the two). */
+    ElementwiseBinary(Operator operator, Ref a, Ref b, Ref y, boolean fuseLoops) {
         this.operator = operator;
         this.a = a;
         this.b = b;
         this.y = y;
         this.rowBroadcast = b.rows() != a.rows();
+        this.oneLoop = fuseLoops && !rowBroadcast && ColumnRun.compatible(a, b) && !ColumnRun.overlaps(y, a) && !ColumnRun.overlaps(y, b);
     }
 
     @Override
@@ -139,6 +151,14 @@ final class ElementwiseBinary extends Instruction {
                 }
             }
             case MULTIPLY -> {
+                if (oneLoop && da != null && db != null) {
+                    for (int i = 0; i < n; i++) {
+                        double gi = g[yo + i];
+                        da[ao + i] += gi * bs[bo + i];
+                        db[bo + i] += gi * as[ao + i];
+                    }
+                    return;
+                }
                 if (da != null) {
                     for (int i = 0; i < n; i++) {
                         da[ao + i] += g[yo + i] * bs[bo + i];
@@ -276,6 +296,14 @@ final class ElementwiseBinary extends Instruction {
                 }
             }
             case MULTIPLY -> {
+                if (oneLoop && da != null && db != null) {
+                    for (int i = 0; i < n; i++) {
+                        float gi = g[yo + i];
+                        da[ao + i] += gi * bs[bo + i];
+                        db[bo + i] += gi * as[ao + i];
+                    }
+                    return;
+                }
                 if (da != null) {
                     for (int i = 0; i < n; i++) {
                         da[ao + i] += g[yo + i] * bs[bo + i];

@@ -290,6 +290,12 @@ final class ElementwiseUnary extends Instruction {
     }
 
     @Override
+    int cost() {
+        return function == Function.SIGMOID || function == Function.TANH || function == Function.EXP || function == Function.LOG
+                ? org.tapegrad.kernel.SplitWork.TRANSCENDENTAL : org.tapegrad.kernel.SplitWork.ARITHMETIC;
+    }
+
+    @Override
     Ref[] regions() {
         return new Ref[] {x, y};
     }

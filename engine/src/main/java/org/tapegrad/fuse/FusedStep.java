@@ -18,8 +18,9 @@ import org.tapegrad.tape.Var;
  * One step of a recurrent cell, traced once and rewritten into a single tape op (record-time fusion). {@link #compile}
  * runs the step on a private tape with a listener installed, and rewrites what it saw ({@link StepCompiler}): products
  * sharing their left operands become one product against the weights side by side, element-wise ops become one
- * instruction each over one arena, slices become views. {@link #apply} then records, per time step, that one op
- * (plus a column slice per state part when there are several); backward is its VJP, the instructions' VJPs in reverse.
+ * instruction each over one arena, slices become views. {@link #apply} then records, per time step, that one op,
+ * whose output is the first new state part, and, when there are several parts, one small op per other part that hands
+ * it out from the step's own buffer ({@link FusedStepPart}); backward is its VJP, the instructions' VJPs in reverse.
  *
  * <p>The weights side by side ({@code [W_f | W_i | …]}) are derived values: recorded with {@code concatColumns} once per
  * recording of a tape (the first step after each {@link Tape#reset}), so they follow every parameter update, and
@@ -39,7 +40,7 @@ public final class FusedStep {
     private final Shape input;
     private final List<Shape> state;
     private final ThreadLocal<Var[]> sideBySide;
-    private final ColumnSlice[] partSlices;   // made once: a slice op builds its name when constructed
+    private final FusedStepPart[] parts;   // state parts 2.., each handed out by an op of its own
 
     private FusedStep(StepCompiler.Compiled compiled, Shape input, List<Shape> state) {
         this.op = compiled.op();
@@ -47,11 +48,9 @@ public final class FusedStep {
         this.input = input;
         this.state = List.copyOf(state);
         this.sideBySide = ThreadLocal.withInitial(() -> new Var[bindings.length]);
-        this.partSlices = new ColumnSlice[state.size()];
-        int from = 0;
-        for (int k = 0; k < state.size(); k++) {
-            partSlices[k] = new ColumnSlice(from, from + state.get(k).cols());
-            from += state.get(k).cols();
+        this.parts = new FusedStepPart[state.size() - 1];
+        for (int k = 1; k < state.size(); k++) {
+            parts[k - 1] = new FusedStepPart(op, k - 1, state.get(0), state.get(k));
         }
     }
 
@@ -63,6 +62,12 @@ public final class FusedStep {
      * @throws NotFusableException naming what the step uses that the rewriter does not know
      */
     public static FusedStep compile(String name, StepFunction step, List<Parameter> parameters, Shape input, List<Shape> state)
+            throws NotFusableException {
+        return compile(name, step, parameters, input, state, Schedule.DEFAULT);
+    }
+
+    /** {@link #compile(String, StepFunction, List, Shape, List)} with the element-wise work run as {@code schedule} says. */
+    static FusedStep compile(String name, StepFunction step, List<Parameter> parameters, Shape input, List<Shape> state, Schedule schedule)
             throws NotFusableException {
         Objects.requireNonNull(step, "step");
         // traced in the parameters' element type (a tape takes only parameters of its own); the program runs in either
@@ -91,7 +96,7 @@ public final class FusedStep {
                 throw new IllegalArgumentException(name + ": state part " + k + " comes in as " + state.get(k) + " and goes out as " + next.get(k).shape());
             }
         }
-        StepCompiler compiler = new StepCompiler("fused(" + name + ")", trace, sources, next, input.rows());
+        StepCompiler compiler = new StepCompiler("fused(" + name + ")", trace, sources, next, input.rows(), schedule);
         return new FusedStep(compiler.compile(), input, state);
     }
 
@@ -107,7 +112,7 @@ public final class FusedStep {
                     + " state parts, got " + x.shape() + " and " + state.size());
         }
         Var[] inputs = new Var[bindings.length];
-        Var[] cache = sideBySide.get();
+        Var[] cache = null;   // looked up only for a step that has weights side by side
         for (int i = 0; i < bindings.length; i++) {
             Binding b = bindings[i];
             if (b instanceof Binding.Input) {
@@ -117,18 +122,40 @@ public final class FusedStep {
             } else if (b instanceof Binding.Param p) {
                 inputs[i] = tape.param(p.parameter());
             } else {
+                if (cache == null) {
+                    cache = sideBySide.get();
+                }
                 inputs[i] = sideBySide(tape, ((Binding.SideBySide) b).parameters(), cache, i);
             }
         }
-        Var packed = tape.apply(op, inputs);
-        if (state.size() == 1) {
-            return List.of(packed);
+        separateRepeatedInputs(tape, inputs);
+        Var first = tape.apply(op, inputs);
+        if (parts.length == 0) {
+            return List.of(first);
         }
         List<Var> next = new ArrayList<>(state.size());
-        for (ColumnSlice slice : partSlices) {
-            next.add(tape.apply(slice, packed));
+        next.add(first);
+        for (FusedStepPart part : parts) {
+            next.add(tape.apply(part, first));
         }
         return next;
+    }
+
+    /**
+     * One value given for two inputs (a state part passed as x too, say) would give the step two buffers over one
+     * gradient array, which column blocks of one run may update at once from different columns; the repeat is
+     * recorded as a copy of its own (a whole-width column slice, whose VJP adds the gradient back), so every input has
+     * a gradient of its own. Rare, and a few comparisons per step to rule out.
+     */
+    private static void separateRepeatedInputs(Tape tape, Var[] inputs) {
+        for (int i = 1; i < inputs.length; i++) {
+            for (int j = 0; j < i; j++) {
+                if (inputs[i] == inputs[j]) {
+                    inputs[i] = tape.apply(new ColumnSlice(0, inputs[i].cols()), inputs[i]);
+                    break;
+                }
+            }
+        }
     }
 
     /**

@@ -12,17 +12,39 @@ import org.tapegrad.op.TangentContext;
 
 /**
  * One whole step of a cell as a single tape op: runs the rewritten program's instructions forward and their VJPs in
- * reverse; {@code y = [s₁ | s₂ | …]}, the new state parts side by side. The saved state is the step's buffer table:
- * the inputs' arrays, the one arena every element-wise value of the step lives in, and the few whole buffers the
- * products need.
+ * reverse; {@code y = s₁}, the first new state part, and each other part {@code s_k} is handed out by a
+ * {@link FusedStepPart} recorded right after this op, from a whole buffer of the step's own (no slicing of a packed
+ * output). The saved state is a {@link Frame}: the step's buffer table (the inputs' arrays, the one arena every
+ * element-wise value of the step lives in, the few whole buffers the products need, the other parts) and which parts'
+ * gradients their {@code FusedStepPart} has delivered in the current gradient pass.
  */
-final class FusedStepOp implements Op<Object> {
+final class FusedStepOp implements Op<FusedStepOp.Frame> {
+
+    /**
+     * One recorded step: its buffer table ({@code double[][]} or {@code float[][]}, the tape's element type), and per
+     * other state part the gradient pass that delivered its gradient, told by the identity of this step's output
+     * gradient array in that pass (null: none delivered since the last VJP of this step).
+     */
+    static final class Frame {
+        final Object values;
+        final Object[] delivered;
+
+        Frame(Object values, int parts) {
+            this.values = values;
+            this.delivered = new Object[parts];
+        }
+    }
 
     private final String name;
     private final Shape[] inputShapes;
     private final Shape output;
     private final Buffer[] buffers;      // indices 0..inputs-1 inputs, then output, then arena and own buffers
     private final Instruction[] code;
+    private final int[] partBuffers;     // buffer index of state part k + 1
+    /** No instruction reads the output: its gradient is only read in backward, so it is used as is, not copied. */
+    private final boolean outputGradReadOnly;
+    /** The frame of the last forward on this thread, until the step's parts have taken what they hand out. */
+    private final ThreadLocal<Frame> lastForward = new ThreadLocal<>();
     /**
      * The gradients of the step's own buffers, reused from step to step of a backward pass (VJPs never nest, so one
      * set per thread suffices): they stay in cache, where fresh pooled buffers per step would stream through memory.
@@ -30,12 +52,21 @@ final class FusedStepOp implements Op<Object> {
     private final ThreadLocal<double[][]> gradientWorkspace;
     private final ThreadLocal<float[][]> gradientWorkspace32;
 
-    FusedStepOp(String name, Shape[] inputShapes, Shape output, List<Buffer> buffers, List<Instruction> code) {
+    FusedStepOp(String name, Shape[] inputShapes, Shape output, List<Buffer> buffers, List<Buffer> parts, List<Instruction> code,
+            Schedule schedule) {
         this.name = name;
+        this.partBuffers = parts.stream().mapToInt(b -> b.index).toArray();
         this.inputShapes = inputShapes;
         this.output = output;
         this.buffers = buffers.toArray(new Buffer[0]);
-        this.code = code.toArray(new Instruction[0]);
+        this.code = ColumnRun.group(code, schedule).toArray(new Instruction[0]);
+        boolean read = false;
+        for (Instruction i : code) {
+            for (Ref r : i.operands()) {
+                read |= r.buffer().index == inputShapes.length;
+            }
+        }
+        this.outputGradReadOnly = !read;
         this.gradientWorkspace = ThreadLocal.withInitial(() -> {
             double[][] w = new double[this.buffers.length][];
             for (int b = inputShapes.length; b < w.length; b++) {
@@ -65,12 +96,16 @@ final class FusedStepOp implements Op<Object> {
         return output;
     }
 
-    /** The buffer table ({@code double[][]} or {@code float[][]}, the tape's element type) is the saved state. */
     @Override
-    public Object forward(OpContext ctx) {
-        if (ctx.dtype() == DType.F32) {
-            return forward32(ctx);
+    public Frame forward(OpContext ctx) {
+        Frame frame = new Frame(ctx.dtype() == DType.F32 ? forward32(ctx) : forward64(ctx), partBuffers.length);
+        if (partBuffers.length > 0) {
+            lastForward.set(frame);
         }
+        return frame;
+    }
+
+    private double[][] forward64(OpContext ctx) {
         int inputs = inputShapes.length;
         double[][] values = new double[buffers.length][];
         for (int i = 0; i < inputs; i++) {
@@ -103,33 +138,40 @@ final class FusedStepOp implements Op<Object> {
     }
 
     @Override
-    public void backward(OpContext ctx, Object saved) {
-        if (saved instanceof float[][] values32) {
-            backward32(ctx, values32);
+    public void backward(OpContext ctx, Frame frame) {
+        if (frame.values instanceof float[][] values32) {
+            backward32(ctx, frame, values32);
             return;
         }
-        double[][] values = (double[][]) saved;
+        double[][] values = (double[][]) frame.values;
         int inputs = inputShapes.length;
         double[][] grads = new double[buffers.length][];
         for (int i = 0; i < inputs; i++) {
             grads[i] = ctx.needsGrad(i) ? ctx.inputGrad(i).data : null;
         }
         double[][] workspace = gradientWorkspace.get();
-        // The output's gradient also collects what the step's own later instructions send back (c_t feeds tanh(c_t)),
-        // so it is a copy: a VJP must not write into its output gradient.
+        // When the step's own instructions read the output (h_t fed to a later op of the step), its gradient also
+        // collects what they send back, so it is a copy: a VJP must not write into its output gradient.
         double[] outGrad = ctx.outputGrad().data;
-        System.arraycopy(outGrad, 0, workspace[inputs], 0, outGrad.length);
-        grads[inputs] = workspace[inputs];
+        if (outputGradReadOnly) {
+            grads[inputs] = outGrad;
+        } else {
+            System.arraycopy(outGrad, 0, workspace[inputs], 0, outGrad.length);
+            grads[inputs] = workspace[inputs];
+        }
         for (int b = inputs + 1; b < buffers.length; b++) {
-            Arrays.fill(workspace[b], 0.0);
+            if (!delivered(frame, b, outGrad)) {
+                Arrays.fill(workspace[b], 0.0);
+            }
             grads[b] = workspace[b];
         }
+        Arrays.fill(frame.delivered, null);
         for (int k = code.length - 1; k >= 0; k--) {
             code[k].backward(values, grads, ctx.kernels());
         }
     }
 
-    private void backward32(OpContext ctx, float[][] values) {
+    private void backward32(OpContext ctx, Frame frame, float[][] values) {
         int inputs = inputShapes.length;
         float[][] grads = new float[buffers.length][];
         for (int i = 0; i < inputs; i++) {
@@ -137,15 +179,71 @@ final class FusedStepOp implements Op<Object> {
         }
         float[][] workspace = gradientWorkspace32.get();
         float[] outGrad = ctx.outputGrad32().data;
-        System.arraycopy(outGrad, 0, workspace[inputs], 0, outGrad.length);
-        grads[inputs] = workspace[inputs];
+        if (outputGradReadOnly) {
+            grads[inputs] = outGrad;
+        } else {
+            System.arraycopy(outGrad, 0, workspace[inputs], 0, outGrad.length);
+            grads[inputs] = workspace[inputs];
+        }
         for (int b = inputs + 1; b < buffers.length; b++) {
-            Arrays.fill(workspace[b], 0f);
+            if (!delivered(frame, b, outGrad)) {
+                Arrays.fill(workspace[b], 0f);
+            }
             grads[b] = workspace[b];
         }
+        Arrays.fill(frame.delivered, null);
         for (int k = code.length - 1; k >= 0; k--) {
             code[k].backward32(values, grads, ctx.kernels());
         }
+    }
+
+    /**
+     * Whether buffer {@code b} is a state part whose gradient its {@link FusedStepPart} has put into this thread's
+     * workspace in this very pass ({@code outGrad}, this step's output gradient, is the pass's token: a part's VJP
+     * reaches it before this op's VJP runs, and a pass abandoned between the two leaves a token no later pass has).
+     */
+    private boolean delivered(Frame frame, int b, Object outGrad) {
+        for (int k = 0; k < partBuffers.length; k++) {
+            if (partBuffers[k] == b) {
+                return frame.delivered[k] == outGrad;
+            }
+        }
+        return false;
+    }
+
+    /** Number of state parts besides the output, each handed out by a {@link FusedStepPart}. */
+    int otherParts() {
+        return partBuffers.length;
+    }
+
+    /**
+     * The frame the last forward on this thread made, checked to be the step whose output is {@code output}; forgotten
+     * when {@code last} (the last part has taken its value).
+     */
+    Frame frameOf(Object output, boolean last) {
+        Frame frame = lastForward.get();
+        if (frame == null || output != (frame.values instanceof float[][] v32 ? v32[inputShapes.length] : ((double[][]) frame.values)[inputShapes.length])) {
+            throw new IllegalStateException(name + ": a state part of a fused step is recorded only right after the step, by FusedStep.apply");
+        }
+        if (last) {
+            lastForward.set(null);   // not remove(): the entry stays, the next step's set() is a plain store
+        }
+        return frame;
+    }
+
+    /** Buffer index of state part {@code k + 1}. */
+    int partBuffer(int k) {
+        return partBuffers[k];
+    }
+
+    /** This thread's gradient workspace of buffer {@code b} (float64). */
+    double[] gradientWorkspace(int b) {
+        return gradientWorkspace.get()[b];
+    }
+
+    /** This thread's gradient workspace of buffer {@code b} (float32). */
+    float[] gradientWorkspace32(int b) {
+        return gradientWorkspace32.get()[b];
     }
 
     /**

@@ -30,9 +30,21 @@ abstract class Instruction {
         return 0;
     }
 
-    /** Every region a split instruction reads or writes (in forward and, by the same references, in backward). */
+    /**
+     * Every region a split instruction reads or writes (in forward and, by the same references, in backward), the one
+     * it writes last.
+     */
     Ref[] regions() {
         return new Ref[0];
+    }
+
+    /**
+     * The regions forward reads, whose gradients backward adds into: for a split instruction every region but the
+     * last; an instruction that is not split says its own.
+     */
+    Ref[] operands() {
+        Ref[] r = regions();
+        return java.util.Arrays.copyOf(r, Math.max(0, r.length - 1));
     }
 
     void forward(double[][] values, Kernels kernels, int from, int to) {
@@ -49,6 +61,11 @@ abstract class Instruction {
 
     void backward32(float[][] values, float[][] grads, Kernels kernels, int from, int to) {
         throw new UnsupportedOperationException(describe() + ": not split by columns");
+    }
+
+    /** Work units per element ({@link org.tapegrad.kernel.SplitWork}'s): what deciding to split a run weighs. */
+    int cost() {
+        return org.tapegrad.kernel.SplitWork.ARITHMETIC;
     }
 
     /** One line for {@link FusedStep#describe()}. */

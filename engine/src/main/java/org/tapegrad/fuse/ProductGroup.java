@@ -126,6 +126,15 @@ final class ProductGroup extends Instruction {
     }
 
     @Override
+    Ref[] operands() {
+        Ref[] r = new Ref[left.length + weights.length + biases.length];
+        System.arraycopy(left, 0, r, 0, left.length);
+        System.arraycopy(weights, 0, r, left.length, weights.length);
+        System.arraycopy(biases, 0, r, left.length + weights.length, biases.length);
+        return r;
+    }
+
+    @Override
     String describe() {
         StringBuilder s = new StringBuilder("products ");
         for (int k = 0; k < left.length; k++) {

@@ -7,10 +7,29 @@ final class ProductSum extends Instruction {
 
     private final Ref[] operands;
     private final Ref y;
+    /**
+     * The four gradients in one loop (when all are wanted): safe when element i of the loop touches element i of each
+     * region only (operands equal or disjoint, the result apart from all), so every element gets the same additions
+     * in the same order as with a loop per operand.
+     */
+    private final boolean oneLoop;
 
     ProductSum(Ref a, Ref b, Ref c, Ref d, Ref y) {
+        this(a, b, c, d, y, true);
+    }
+
+    /** {@code fuseLoops} false: a loop per operand always (tests compare the two). */
+    ProductSum(Ref a, Ref b, Ref c, Ref d, Ref y, boolean fuseLoops) {
         this.operands = new Ref[] {a, b, c, d};
         this.y = y;
+        boolean safe = fuseLoops;
+        for (int k = 0; k < 4; k++) {
+            safe &= !ColumnRun.overlaps(y, operands[k]);
+            for (int l = k + 1; l < 4; l++) {
+                safe &= ColumnRun.compatible(operands[k], operands[l]);
+            }
+        }
+        this.oneLoop = safe;
     }
 
     @Override
@@ -48,6 +67,28 @@ final class ProductSum extends Instruction {
         int count = (to - from) * y.rows();
         double[] g = array(grads, y);
         int yo = y.offset() + shift;
+        double[] ta = array(grads, operands[0]);
+        double[] tb = array(grads, operands[1]);
+        double[] tc = array(grads, operands[2]);
+        double[] td = array(grads, operands[3]);
+        if (oneLoop && ta != null && tb != null && tc != null && td != null) {
+            double[] a = array(values, operands[0]);
+            double[] b = array(values, operands[1]);
+            double[] c = array(values, operands[2]);
+            double[] d = array(values, operands[3]);
+            int ao = operands[0].offset() + shift;
+            int bo = operands[1].offset() + shift;
+            int co = operands[2].offset() + shift;
+            int dof = operands[3].offset() + shift;
+            for (int i = 0; i < count; i++) {
+                double gi = g[yo + i];
+                ta[ao + i] += gi * b[bo + i];
+                tb[bo + i] += gi * a[ao + i];
+                tc[co + i] += gi * d[dof + i];
+                td[dof + i] += gi * c[co + i];
+            }
+            return;
+        }
         for (int k = 0; k < 4; k++) {
             double[] target = array(grads, operands[k]);
             if (target == null) {
@@ -98,6 +139,28 @@ final class ProductSum extends Instruction {
         int count = (to - from) * y.rows();
         float[] g = array(grads, y);
         int yo = y.offset() + shift;
+        float[] ta = array(grads, operands[0]);
+        float[] tb = array(grads, operands[1]);
+        float[] tc = array(grads, operands[2]);
+        float[] td = array(grads, operands[3]);
+        if (oneLoop && ta != null && tb != null && tc != null && td != null) {
+            float[] a = array(values, operands[0]);
+            float[] b = array(values, operands[1]);
+            float[] c = array(values, operands[2]);
+            float[] d = array(values, operands[3]);
+            int ao = operands[0].offset() + shift;
+            int bo = operands[1].offset() + shift;
+            int co = operands[2].offset() + shift;
+            int dof = operands[3].offset() + shift;
+            for (int i = 0; i < count; i++) {
+                float gi = g[yo + i];
+                ta[ao + i] += gi * b[bo + i];
+                tb[bo + i] += gi * a[ao + i];
+                tc[co + i] += gi * d[dof + i];
+                td[dof + i] += gi * c[co + i];
+            }
+            return;
+        }
         for (int k = 0; k < 4; k++) {
             float[] target = array(grads, operands[k]);
             if (target == null) {

@@ -31,7 +31,8 @@ import org.tapegrad.tape.Var;
  *   <li><b>groups</b>: sums over the same left operands in the same order ({@code x·W_f + h·U_f + b_f},
  *       {@code x·W_i + h·U_i + b_i}, …) become one product against the weights side by side, each gate a column view;
  *   <li><b>emission</b>, in trace order: element-wise ops become one instruction each over regions of one arena, column
- *       slices become views, the new state parts are written straight into the op's packed output.
+ *       slices become views, the new state parts are written straight where the op hands them out: the first into its
+ *       output, each other into a whole buffer of its own that a {@link FusedStepPart} hands out.
  * </ol>
  * Anything else (an op it does not know, a broadcast other than a bias row, a value made inside the step that is not
  * an op's result) is a {@link NotFusableException} naming it.
@@ -100,6 +101,7 @@ final class StepCompiler {
     private final List<Var> outputs;
     private final int batch;
     private final String name;
+    private final Schedule schedule;
 
     private final Map<Var, Integer> uses = new IdentityHashMap<>();
     private final Map<Var, List<Traced>> consumers = new IdentityHashMap<>();
@@ -118,15 +120,16 @@ final class StepCompiler {
     private final List<Instruction> code = new ArrayList<>();
     private Buffer output;
     private Buffer arena;
-    private int[] partOffsets;
+    private Ref[] partTargets;
     private boolean[] partPlaced;
 
     /**
      * @param sources the trace's leaves: x, the incoming state parts and the parameters' leaves
      * @param outputs the new state parts
      */
-    StepCompiler(String name, List<Traced> trace, Map<Var, Binding> sources, List<Var> outputs, int batch) {
+    StepCompiler(String name, List<Traced> trace, Map<Var, Binding> sources, List<Var> outputs, int batch, Schedule schedule) {
         this.name = name;
+        this.schedule = schedule;
         this.trace = trace;
         this.sources = sources;
         this.outputs = outputs;
@@ -148,8 +151,8 @@ final class StepCompiler {
         }
         for (int k = 0; k < outputs.size(); k++) {
             Ref value = refOf(outputs.get(k));
-            Ref target = new Ref(output, partOffsets[k] * batch, batch, outputs.get(k).cols());
-            if (value.buffer() != output || value.offset() != target.offset()) {
+            Ref target = partTargets[k];
+            if (!value.equals(target)) {
                 code.add(new Copy(value, target));
             }
         }
@@ -166,7 +169,11 @@ final class StepCompiler {
         for (int i = 0; i < inputShapes.length; i++) {
             inputShapes[i] = new Shape(inputBuffers.get(i).rows, inputBuffers.get(i).cols);
         }
-        FusedStepOp op = new FusedStepOp(name, inputShapes, new Shape(output.rows, output.cols), buffers, code);
+        List<Buffer> parts = new ArrayList<>();
+        for (int k = 1; k < partTargets.length; k++) {
+            parts.add(partTargets[k].buffer());
+        }
+        FusedStepOp op = new FusedStepOp(name, inputShapes, new Shape(output.rows, output.cols), buffers, parts, code, schedule);
         return new Compiled(op, List.copyOf(bindings));
     }
 
@@ -303,18 +310,19 @@ final class StepCompiler {
     }
 
     private void layOutOutput() throws NotFusableException {
-        partOffsets = new int[outputs.size()];
+        partTargets = new Ref[outputs.size()];
         partPlaced = new boolean[outputs.size()];
-        int cols = 0;
         for (int k = 0; k < outputs.size(); k++) {
             Var part = outputs.get(k);
             if (part.rows() != batch) {
                 throw new NotFusableException(name + ": state part " + k + " is " + part.shape() + ", expected " + batch + " rows");
             }
-            partOffsets[k] = cols;
-            cols += part.cols();
         }
-        output = new Buffer(Buffer.Kind.OUTPUT, batch, cols);
+        output = new Buffer(Buffer.Kind.OUTPUT, batch, outputs.get(0).cols());
+        partTargets[0] = new Ref(output, 0, batch, output.cols);
+        for (int k = 1; k < outputs.size(); k++) {
+            partTargets[k] = new Ref(ownBuffer(batch, outputs.get(k).cols()), 0, batch, outputs.get(k).cols());
+        }
         arena = new Buffer(Buffer.Kind.ARENA, 1, 0);
     }
 
@@ -479,12 +487,12 @@ final class StepCompiler {
         return new Ref(b, 0, rows, cols);
     }
 
-    /** Where the element-wise result {@code v} is written: its slot in the output, a whole buffer for a product, or the arena. */
+    /** Where the element-wise result {@code v} is written: where its state part is handed out, a whole buffer for a product, or the arena. */
     private Ref place(Var v) {
         for (int k = 0; k < outputs.size(); k++) {
             if (outputs.get(k) == v && !partPlaced[k]) {
                 partPlaced[k] = true;
-                Ref r = new Ref(output, partOffsets[k] * batch, v.rows(), v.cols());
+                Ref r = partTargets[k];
                 refs.put(v, r);
                 return r;
             }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.ojalgo.matrix.store.MatrixStore;
 import org.quicktheories.core.Gen;
 import org.tapegrad.check.property.Theories;
+import org.tapegrad.kernel.Kernels;
 import org.tapegrad.op.DType;
 import org.tapegrad.op.Shape;
 import org.tapegrad.tape.Gradients;
@@ -33,7 +34,7 @@ class FusedStepProperties {
         Gen<RandomCell.Instruction> instruction = integers().between(0, RandomCell.OPS - 1)
                 .zip(integers().between(0, 20), integers().between(0, 20), RandomCell.Instruction::new);
         Gen<int[]> sizes = integers().between(1, 3).zip(integers().between(1, 3), integers().between(1, 3),
-                integers().between(1, 2), (b, i, h, p) -> new int[] {b, i, h, p});
+                integers().between(1, 3), (b, i, h, p) -> new int[] {b, i, h, p});
         return sizes.zip(integers().between(1, 3), integers().between(0, 1000), lists().of(instruction).ofSizeBetween(0, 10),
                 (s, t, seed, program) -> new Case(s[0], s[1], s[2], s[3], t, seed, program));
     }
@@ -86,7 +87,13 @@ class FusedStepProperties {
 
     private static Run run(DType dtype, StepFunction cell, FusedStep fused, List<Parameter> parameters, double[][][] xs, double[][][] s0,
             double[][][] readout) {
-        Tape tape = new Tape(dtype);
+        return run(Kernels.defaults(), dtype, cell, fused, parameters, xs, s0, readout);
+    }
+
+    /** T steps of {@code cell} ({@code fused} when not null) on a tape of {@code kernels}, and the gradients of a random readout. */
+    static Run run(Kernels kernels, DType dtype, StepFunction cell, FusedStep fused, List<Parameter> parameters, double[][][] xs,
+            double[][][] s0, double[][][] readout) {
+        Tape tape = new Tape(kernels, dtype);
         List<Var> inputs = new ArrayList<>();
         for (double[][] x : xs) {
             inputs.add(tape.variable(x));
@@ -136,7 +143,7 @@ class FusedStepProperties {
         return a;
     }
 
-    private static double[][] random(int rows, int cols, Random random) {
+    static double[][] random(int rows, int cols, Random random) {
         double[][] a = new double[rows][cols];
         for (double[] row : a) {
             for (int j = 0; j < cols; j++) {

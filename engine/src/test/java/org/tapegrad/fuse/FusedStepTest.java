@@ -76,9 +76,107 @@ class FusedStepTest {
         NaiveLstm lstm = new NaiveLstm(new Random(1));
         FusedStep fused = compile(lstm, lstm.parameters);
         assertEquals(1, fused.products(), fused.describe());
-        // saved per step: the B×4H product (the activated gates overwrite it) and tanh(c); h and c are the output, and
-        // f⊙c + i⊙g, written as two times and a plus, is one product-sum pass straight into c
-        assertEquals(B * 4 * H + B * H, fused.savedElementsPerStep(), fused.describe());
+        // saved per step: the B×4H product (the activated gates overwrite it), tanh(c), and c in the step's own buffer
+        // (its part op hands it out); h is the output, and f⊙c + i⊙g, written as two times and a plus, is one
+        // product-sum pass straight into c
+        assertEquals(B * 4 * H + B * H + B * H, fused.savedElementsPerStep(), fused.describe());
+    }
+
+    /**
+     * The cell state is a tape value of its own (no slice of a packed output): a loss that reads only c_T, or only h_T,
+     * gets the unfused gradients, and so does a second pass over the same recording.
+     */
+    @Test
+    void eachStatePartIsAValueOfItsOwnWhoseGradientReachesTheStepAloneAndInRepeatedPasses() throws NotFusableException {
+        NaiveLstm lstm = new NaiveLstm(new Random(4));
+        FusedStep fused = compile(lstm, lstm.parameters);
+        Random random = new Random(5);
+        double[][] x0 = randomMatrix(B, I, random);
+        double[][] x1 = randomMatrix(B, I, random);
+        double[][] h0 = randomMatrix(B, H, random);
+        double[][] c0 = randomMatrix(B, H, random);
+        for (int readPart = 0; readPart < 2; readPart++) {
+            double[][][] expected = new double[3][][];
+            for (int fusedRun = 0; fusedRun < 2; fusedRun++) {
+                Tape tape = new Tape();
+                Var c = tape.variable(c0);
+                List<Var> state = List.of(tape.variable(h0), c);
+                for (double[][] x : List.of(x0, x1)) {
+                    state = fusedRun == 1 ? fused.apply(tape, tape.constant(x), state) : lstm.step(tape, tape.constant(x), state);
+                }
+                Var loss = state.get(readPart).sum();
+                for (int pass = 0; pass < 2; pass++) {
+                    org.tapegrad.tape.Gradients g = tape.gradients(loss, null);
+                    double[][][] got = {g.of(c).toRawCopy2D(), g.of(lstm.u[1]).toRawCopy2D(), g.of(lstm.w[3]).toRawCopy2D()};
+                    for (int k = 0; k < got.length; k++) {
+                        if (fusedRun == 0) {
+                            expected[k] = got[k];
+                        } else {
+                            FusedStepProperties.assertClose("part " + readPart + ", pass " + pass + ", gradient " + k, expected[k], got[k]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The step's own instructions read its output when the cell state comes first ({@code [c, h]}: c feeds tanh(c)), so
+     * the step adds theirs to a copy of the output's gradient: the unfused gradients of parameters and initial state,
+     * and the output value's own gradient is only what its later uses send back (the step's uses of it are inside
+     * the fused op), the gradient of the next step run alone from variables holding c₁ and h₁.
+     */
+    @Test
+    void aFirstStatePartThatTheStepReadsItselfGetsTheUnfusedGradients() throws NotFusableException {
+        NaiveLstm lstm = new NaiveLstm(new Random(6));
+        StepFunction cellFirst = (tape, x, state) -> {
+            List<Var> next = lstm.step(tape, x, List.of(state.get(1), state.get(0)));
+            return List.of(next.get(1), next.get(0));
+        };
+        FusedStep fused = compile(cellFirst, lstm.parameters);
+        Random random = new Random(7);
+        double[][] x = randomMatrix(B, I, random);
+        double[][] c0 = randomMatrix(B, H, random);
+        double[][] h0 = randomMatrix(B, H, random);
+        double[][] readC = randomMatrix(B, H, random);
+        double[][] readH = randomMatrix(B, H, random);
+        double[][][] expected = new double[2][][];
+        double[][][] afterStep1 = new double[2][][];
+        double[][][] fusedStep1Grads = new double[2][][];
+        for (int fusedRun = 0; fusedRun < 2; fusedRun++) {
+            Tape tape = new Tape();
+            tape.setRetainGradients(true);
+            Var c = tape.variable(c0);
+            List<Var> state = List.of(c, tape.variable(h0));
+            List<Var> step1 = null;
+            for (int t = 0; t < 2; t++) {
+                state = fusedRun == 1 ? fused.apply(tape, tape.constant(x), state) : cellFirst.step(tape, tape.constant(x), state);
+                step1 = step1 == null ? state : step1;
+            }
+            Var loss = state.get(0).times(tape.constant(readC)).sum().plus(state.get(1).times(tape.constant(readH)).sum());
+            org.tapegrad.tape.Gradients g = tape.gradients(loss, null);
+            double[][][] got = {g.of(c).toRawCopy2D(), g.of(lstm.u[2]).toRawCopy2D()};
+            for (int k = 0; k < got.length; k++) {
+                if (fusedRun == 0) {
+                    expected[k] = got[k];
+                } else {
+                    FusedStepProperties.assertClose("gradient " + k, expected[k], got[k]);
+                }
+            }
+            if (fusedRun == 1) {
+                for (int k = 0; k < 2; k++) {
+                    afterStep1[k] = step1.get(k).toArray();
+                    fusedStep1Grads[k] = g.of(step1.get(k)).toRawCopy2D();
+                }
+            }
+        }
+        Tape tape = new Tape();
+        List<Var> from = List.of(tape.variable(afterStep1[0]), tape.variable(afterStep1[1]));
+        List<Var> state = cellFirst.step(tape, tape.constant(x), from);
+        Var loss = state.get(0).times(tape.constant(readC)).sum().plus(state.get(1).times(tape.constant(readH)).sum());
+        org.tapegrad.tape.Gradients g = tape.gradients(loss, null);
+        FusedStepProperties.assertClose("gradient of c1", g.of(from.get(0)).toRawCopy2D(), fusedStep1Grads[0]);
+        FusedStepProperties.assertClose("gradient of h1", g.of(from.get(1)).toRawCopy2D(), fusedStep1Grads[1]);
     }
 
     @Test

@@ -33,6 +33,22 @@ public final class FusedCell<S extends CellState> implements Cell<S> {
     private final Map<List<Shape>, Optional<FusedStep>> compiled = new ConcurrentHashMap<>();
     private final AtomicBoolean noted = new AtomicBoolean();
     private volatile String unfusedReason;
+    /** The shapes of the last step and their program: what every step of an unroll asks for, found without a map lookup. */
+    private volatile Recent recent;
+
+    private record Recent(Shape input, Shape[] state, Optional<FusedStep> program) {
+        boolean matches(Var x, List<Var> parts) {
+            if (!x.shape().equals(input) || parts.size() != state.length) {
+                return false;
+            }
+            for (int k = 0; k < state.length; k++) {
+                if (!parts.get(k).shape().equals(state[k])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     private FusedCell(Cell<S> cell) {
         this.cell = Objects.requireNonNull(cell, "cell");
@@ -80,12 +96,20 @@ public final class FusedCell<S extends CellState> implements Cell<S> {
     @Override
     public S step(Tape tape, Var x, S state) {
         List<Var> parts = state.parts();
-        List<Shape> shapes = new ArrayList<>(parts.size());
-        for (Var p : parts) {
-            shapes.add(p.shape());
+        Optional<FusedStep> program;
+        Recent r = recent;
+        if (r != null && r.matches(x, parts)) {
+            program = r.program();
+        } else if (x.rows() == state.output().rows() && x.cols() == cell.inputSize()) {
+            List<Shape> shapes = new ArrayList<>(parts.size());
+            for (Var p : parts) {
+                shapes.add(p.shape());
+            }
+            program = program(x.shape(), shapes);
+            recent = new Recent(x.shape(), shapes.toArray(new Shape[0]), program);
+        } else {
+            program = Optional.empty();   // a wrong input: the cell's own step names it
         }
-        Optional<FusedStep> program = x.rows() == state.output().rows() && x.cols() == cell.inputSize()
-                ? program(x.shape(), shapes) : Optional.empty();   // a wrong input: the cell's own step names it
         if (program.isEmpty()) {
             return cell.step(tape, x, state);
         }
