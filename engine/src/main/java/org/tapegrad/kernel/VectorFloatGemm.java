@@ -7,19 +7,27 @@ import static org.tapegrad.kernel.VectorFloatMicroKernel.NR;
  * The float32 product of {@link VectorGemm}, with the same ideas and loop order: slices of the inner dimension, blocks
  * of rows packed per thread, blocks of columns packed from {@code B} (or {@code B} read in place when one block of
  * rows reads each panel once) and {@code MR×NR} register tiles in {@link VectorFloatMicroKernel} (16 lanes per 512-bit
- * vector, 32 rows × 4 columns); few-row products go to {@link VectorSmallFloatGemm}. Block sizes are the double
- * kernel's in bytes (twice the elements). Walking each micro-panel of A over all panels of B instead (A in L1, B
- * streamed from L2) was measured no faster at 512³ on Zen 4, so the order stays the double kernel's.
+ * vector, 32 rows × 8 columns); few-row products go to {@link VectorSmallFloatGemm}. Walking each micro-panel of A
+ * over all panels of B instead (A in L1, B streamed from L2) was measured no faster at 512³ on Zen 4, so the order
+ * stays the double kernel's.
+ *
+ * <p>The blocks are larger than the double kernel's (measured on Zen 4, one run, median of rounds against
+ * {@code KC = 256}, 256-row blocks and the 2 × 4 tile: 1.09× at 512³, 1.00× at 1024³): a slice of {@value #KC}
+ * steps computes a {@code k = 512} product in one pass, so C is written once and never read back, and one block of
+ * up to 512 rows (A's slice up to 1 MB, L2 on Zen 4) lets products of up to 512 rows read B in place rather than
+ * pack it (256-row blocks with B packed: 1.07×). Each element of C is one float sum over up to {@value #KC} products,
+ * then added to the sum of the slices before it: for {@code k > 256} a different rounding from the earlier
+ * {@code KC = 256}, the same bits for any thread count.
  */
 final class VectorFloatGemm {
 
-    /** Slice of the inner dimension: a {@code KC×NR} panel of B (4 KB) stays in L1. */
-    static final int KC = 256;
-    /** Rows of op(A) packed at once: an {@code MC×KC} block (256 KB with 512-bit vectors) stays in L2. */
-    static final int MC = 8 * MR;
+    /** Slice of the inner dimension: a {@code KC×NR} panel of B is 16 KB (half of L1 on Zen 4). */
+    static final int KC = 512;
+    /** Rows of op(A) packed at once: an {@code MC×KC} block is 1 MB with 512-bit vectors. */
+    static final int MC = 16 * MR;
 
-    /** Floats of packed B per block of columns (1 MB). */
-    static final int B_BLOCK = 256 * 1024;
+    /** Floats of packed B per block of columns (2 MB, in L3: each panel is reread from L1 by the tiles of a block). */
+    static final int B_BLOCK = 512 * 1024;
 
     /** Below this many rows of C, {@link VectorSmallFloatGemm} is faster. */
     static final int SMALL_M = 12;
@@ -100,8 +108,8 @@ final class VectorFloatGemm {
 
     /**
      * Columns of C per block: as many as keep the packed {@code kc×nc} slice of B within {@value #B_BLOCK} floats
-     * (1 MB, as in the double kernel), so that the panels the micro-kernel rereads for every block of rows come from
-     * L2, and a short inner dimension gets wide blocks that amortise the packing of A.
+     * (2 MB: 1 MB was 0.96× at 1024³), so that a short inner dimension gets wide blocks that amortise the packing of
+     * A.
      */
     private static int blockColumns(int kc) {
         return Math.max(NR, B_BLOCK / kc / NR * NR);
