@@ -10,11 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
  * thread count). {@code A} comes packed, {@code B} packed or, in {@link #multiplyUnpackedB}, read where it lies.
  *
  * <p>The tile is wider than the double kernel's 2 × 4: with 512-bit vectors (AVX-512, 32 registers) 2 vectors × 8
- * columns, 16 accumulators, which halves the bytes of {@code A} read per multiply-add (measured on Zen 4 against
- * 2 × 4, one run, loaded machine, median of rounds: 1.09× at 512³, 1.06× at 32×192·192×512, 1.08× at 64×640·640×512;
- * 2 × 12 and 2 × 6 were slower than 2 × 8). With narrower vectors the machine may have only 16 registers (AVX2), where
- * 16 accumulators spill (0.3× under {@code -XX:UseAVX=2}): there 2 × 6 (1.06× to 1.24× over 2 × 4 there). Both are
- * spelled out, and the choice is a constant the JIT folds.
+ * columns, 16 accumulators, which halves the bytes of {@code A} read per multiply-add. Measured on Zen 4 against
+ * 2 × 4 with the same blocks (median of rounds of one run): 1.11× at 32×192·192×512, 1.18× at 64×640·640×512,
+ * 1.00× at 512³; with the float kernel's larger blocks 2 × 6 and 2 × 12 were 0.96× and 0.98× of 2 × 8 at 512³.
+ * With narrower vectors the machine may have only 16 registers (AVX2), where 16 accumulators spill (0.3× to 0.6×
+ * under {@code -XX:UseAVX=2}): there the tile is 2 × 6 (12 accumulators), 1.01× to 1.13× of the earlier 2 × 4
+ * kernel under {@code -XX:UseAVX=2}. Both are spelled out, and the choice is a constant the JIT folds.
  */
 final class VectorFloatMicroKernel {
 
