@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
+import org.tapegrad.op.DType;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.cell.GruCell;
@@ -24,7 +25,7 @@ import org.tapegrad.tape.Tape;
  * {@code LstmBenchmark|GruBenchmark|RnnBenchmark -p threads=1,2}.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.ThreadSpeedup
- *      [--seconds=20] [--cells=lstm,gru,rnn] [B32_T100_I64_H128 ...]</pre>
+ *      [--seconds=20] [--cells=lstm,gru,rnn] [--dtype=f64|f32] [B32_T100_I64_H128 ...]</pre>
  */
 public final class ThreadSpeedup {
 
@@ -36,11 +37,14 @@ public final class ThreadSpeedup {
     public static void main(String[] args) {
         BenchmarkJvm.limitOjAlgoThreads();
         double seconds = 20;
+        DType dtype = DType.F64;
         List<String> cells = List.of("lstm", "gru", "rnn");
         List<String> shapes = new ArrayList<>();
         for (String a : args) {
             if (a.startsWith("--seconds=")) {
                 seconds = Double.parseDouble(a.substring(10));
+            } else if (a.startsWith("--dtype=")) {
+                dtype = DType.parse(a.substring(8));
             } else if (a.startsWith("--cells=")) {
                 cells = List.of(a.substring(8).split(","));
             } else {
@@ -54,16 +58,16 @@ public final class ThreadSpeedup {
             throw new IllegalStateException("ThreadSpeedup needs 2 threads: tapegrad.threads=" + System.getProperty("tapegrad.threads")
                     + ", cores " + Runtime.getRuntime().availableProcessors());
         }
-        System.out.println("| cell | B,T,I,H | rounds | 1 thread wall ms | 2 threads wall ms | 1t/2t (median of rounds) |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| cell | B,T,I,H | dtype | rounds | 1 thread wall ms | 2 threads wall ms | 1t/2t (median of rounds) |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (String cell : cells) {
             for (String text : shapes) {
-                measure(cell, RecurrentShape.parse(text), seconds);
+                measure(cell, RecurrentShape.parse(text), seconds, dtype);
             }
         }
     }
 
-    private static void measure(String cellName, RecurrentShape s, double seconds) {
+    private static void measure(String cellName, RecurrentShape s, double seconds, DType dtype) {
         Function<Random, Cell<?>> make;
         switch (cellName) {
             case "lstm":
@@ -78,8 +82,8 @@ public final class ThreadSpeedup {
             default:
                 throw new IllegalArgumentException("unknown cell '" + cellName + "': expected lstm, gru or rnn");
         }
-        Runnable one = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 1))), make, s);
-        Runnable two = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 2))), make, s);
+        Runnable one = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 1)), dtype), make, s, dtype);
+        Runnable two = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 2)), dtype), make, s, dtype);
         long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
         for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {
             one.run();
@@ -100,14 +104,15 @@ public final class ThreadSpeedup {
             ratios[rounds] = t1[rounds] / t2[rounds];
             rounds++;
         }
-        System.out.printf(Locale.ROOT, "| %s | %d,%d,%d,%d | %d | %.3f | %.3f | %.3f |%n", cellName, s.batch(), s.steps(), s.input(), s.hidden(),
+        System.out.printf(Locale.ROOT, "| %s | %d,%d,%d,%d | %s | %d | %.3f | %.3f | %.3f |%n", cellName, s.batch(), s.steps(), s.input(), s.hidden(), dtype.name().toLowerCase(java.util.Locale.ROOT),
                 rounds, median(Arrays.copyOf(t1, rounds)), median(Arrays.copyOf(t2, rounds)), median(Arrays.copyOf(ratios, rounds)));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Runnable run(Tape tape, Function<Random, Cell<?>> make, RecurrentShape s) {
+    private static Runnable run(Tape tape, Function<Random, Cell<?>> make, RecurrentShape s, DType dtype) {
         Random random = new Random(7);
         Cell cell = make.apply(random);
+        cell.convertTo(dtype);
         R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
         return () -> TapeRun.forwardBackward(tape, (Cell<CellState>) cell, xs);
     }

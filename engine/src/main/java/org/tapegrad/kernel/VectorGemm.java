@@ -15,7 +15,7 @@ import static org.tapegrad.kernel.VectorMicroKernel.NR;
  * <p>Large products are split over blocks of columns of {@code C} across {@link GemmThreads}. Steady state allocates
  * nothing but the bookkeeping of a split: the pack buffers are per thread and grow only.
  */
-public final class VectorGemm implements GemmKernel {
+public final class VectorGemm implements ColumnRangeGemm {
 
     /** Slice of the inner dimension kept in cache: a {@code KC×NR} panel of B stays in L1. */
     static final int KC = 256;
@@ -90,6 +90,36 @@ public final class VectorGemm implements GemmKernel {
         }
         GemmThreads.forColumns(n, VectorFloatMicroKernel.NR, work, threads,
                 (from, to) -> VectorFloatGemm.columns(transA, transB, m, n, k, a, b, c, accumulate, from, to));
+    }
+
+    @Override
+    public void gemmColumns(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c, boolean accumulate,
+            int from, int to) {
+        if (m == 0 || from >= to) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                java.util.Arrays.fill(c, from * m, to * m, 0.0);
+            }
+            return;
+        }
+        columns(transA, transB, m, n, k, a, b, c, accumulate, from, to);
+    }
+
+    @Override
+    public void gemmColumns(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate,
+            int from, int to) {
+        if (m == 0 || from >= to) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                java.util.Arrays.fill(c, from * m, to * m, 0f);
+            }
+            return;
+        }
+        VectorFloatGemm.columns(transA, transB, m, n, k, a, b, c, accumulate, from, to);
     }
 
     /** Columns {@code [j0, j1)} of {@code C}. */

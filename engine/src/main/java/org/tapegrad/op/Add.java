@@ -10,8 +10,8 @@ public final class Add extends BroadcastBinary {
     }
 
     @Override
-    void compute(double[] a, double[] b, double[] y, int m, int n, Broadcast kind) {
-        for (int j = 0; j < n; j++) {
+    void compute(double[] a, double[] b, double[] y, int m, int j0, int j1, Broadcast kind) {
+        for (int j = j0; j < j1; j++) {
             int o = j * m;
             if (kind == Broadcast.ROW || kind == Broadcast.SCALAR) {
                 double bj = b[kind == Broadcast.ROW ? j : 0];
@@ -49,8 +49,8 @@ public final class Add extends BroadcastBinary {
     }
 
     @Override
-    void compute(float[] a, float[] b, float[] y, int m, int n, Broadcast kind) {
-        for (int j = 0; j < n; j++) {
+    void compute(float[] a, float[] b, float[] y, int m, int j0, int j1, Broadcast kind) {
+        for (int j = j0; j < j1; j++) {
             int o = j * m;
             if (kind == Broadcast.ROW || kind == Broadcast.SCALAR) {
                 float bj = b[kind == Broadcast.ROW ? j : 0];

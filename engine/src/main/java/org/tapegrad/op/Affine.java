@@ -1,5 +1,9 @@
 package org.tapegrad.op;
 
+import org.tapegrad.kernel.ColumnRangeGemm;
+import org.tapegrad.kernel.GemmKernel;
+import org.tapegrad.kernel.SplitWork;
+
 import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 
@@ -61,20 +65,80 @@ public final class Affine implements Op<Void> {
             return null;
         }
         R064Store y = ctx.output();
+        ColumnRangeGemm ranges = columnRanges(ctx);
+        if (ranges != null) {
+            forwardInShares(ctx, ranges, y);
+            return null;
+        }
         for (int k = 0; k < pairs; k++) {
             Products.multiply(ctx.kernels(), ctx.input(2 * k), false, ctx.input(2 * k + 1), false, y, k > 0);
         }
+        addBias(ctx.input(2 * pairs).data, y.data, y.getRowDim(), 0, y.getColDim());
+        return null;
+    }
+
+    /** The kernel's column-range form when the tape splits products over threads, else null (each product splits itself). */
+    private static ColumnRangeGemm columnRanges(OpContext ctx) {
+        GemmKernel gemm = ctx.kernels().gemm();
+        return gemm.threads() > 1 && gemm instanceof ColumnRangeGemm ranges ? ranges : null;
+    }
+
+    /** Multiply-adds of all the forward products. */
+    private long forwardWork(int m, int n, int[] inner) {
+        long work = 0;
+        for (int k = 0; k < pairs; k++) {
+            work += (long) m * n * inner[k];
+        }
+        return work;
+    }
+
+    /**
+     * All products and the bias add in one hand-off: share s computes its block of the output's columns of every
+     * product (accumulating in the order k = 1…n as on one thread) and adds the bias there.
+     */
+    private void forwardInShares(OpContext ctx, ColumnRangeGemm gemm, R064Store y) {
+        int m = y.getRowDim();
+        int n = y.getColDim();
+        double[][] xs = new double[pairs][];
+        double[][] ws = new double[pairs][];
+        int[] inner = new int[pairs];
+        for (int k = 0; k < pairs; k++) {
+            xs[k] = ctx.input(2 * k).data;
+            ws[k] = ctx.input(2 * k + 1).data;
+            inner[k] = ctx.input(2 * k).getColDim();
+        }
         double[] b = ctx.input(2 * pairs).data;
         double[] out = y.data;
-        int m = y.getRowDim();
-        for (int j = 0; j < b.length; j++) {
+        SplitWork.shares(gemm.threads(), forwardWork(m, n, inner), (index, shares) -> {
+            int from = SplitWork.start(n, index, shares);
+            int to = SplitWork.start(n, index + 1, shares);
+            for (int k = 0; k < pairs; k++) {
+                gemm.gemmColumns(false, false, m, n, inner[k], xs[k], ws[k], out, k > 0, from, to);
+            }
+            addBias(b, out, m, from, to);
+        });
+    }
+
+    /** {@code out(i, j) += b(j)} for the columns {@code [from, to)}. */
+    private static void addBias(double[] b, double[] out, int m, int from, int to) {
+        for (int j = from; j < to; j++) {
             double bj = b[j];
             int o = j * m;
             for (int i = 0; i < m; i++) {
                 out[o + i] += bj;
             }
         }
-        return null;
+    }
+
+    /** The float32 form of {@link #addBias(double[], double[], int, int, int)}. */
+    private static void addBias(float[] b, float[] out, int m, int from, int to) {
+        for (int j = from; j < to; j++) {
+            float bj = b[j];
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                out[o + i] += bj;
+            }
+        }
     }
 
     @Override
@@ -84,6 +148,11 @@ public final class Affine implements Op<Void> {
             return;
         }
         R064Store g = ctx.outputGrad();
+        ColumnRangeGemm ranges = columnRanges(ctx);
+        if (ranges != null) {
+            backwardInShares(ctx, ranges, g);
+            return;
+        }
         for (int k = 0; k < pairs; k++) {
             if (ctx.needsGrad(2 * k)) {
                 Products.multiply(ctx.kernels(), g, false, ctx.input(2 * k + 1), true, ctx.inputGrad(2 * k), true);
@@ -93,39 +162,118 @@ public final class Affine implements Op<Void> {
             }
         }
         if (ctx.needsGrad(2 * pairs)) {
-            double[] db = ctx.inputGrad(2 * pairs).data;
-            double[] gd = g.data;
-            int m = g.getRowDim();
-            for (int j = 0; j < db.length; j++) {
-                double s = 0;
-                int o = j * m;
-                for (int i = 0; i < m; i++) {
-                    s += gd[o + i];
+            addColumnSums(g.data, ctx.inputGrad(2 * pairs).data, g.getRowDim(), 0, g.getColDim());
+        }
+    }
+
+    /**
+     * The whole VJP in one hand-off: share s computes its block of the columns of every x̄_k and of every W̄_k and b̄
+     * (the output's columns), in the order of the one-thread loop (x̄_k, W̄_k for k = 1…n, then b̄), so that
+     * gradients that share an accumulator are added to in the same order.
+     */
+    private void backwardInShares(OpContext ctx, ColumnRangeGemm gemm, R064Store g) {
+        int m = g.getRowDim();
+        int n = g.getColDim();
+        double[][] xs = new double[pairs][];
+        double[][] ws = new double[pairs][];
+        double[][] dxs = new double[pairs][];
+        double[][] dws = new double[pairs][];
+        int[] inner = new int[pairs];
+        for (int k = 0; k < pairs; k++) {
+            xs[k] = ctx.input(2 * k).data;
+            ws[k] = ctx.input(2 * k + 1).data;
+            inner[k] = ctx.input(2 * k).getColDim();
+            dxs[k] = ctx.needsGrad(2 * k) ? ctx.inputGrad(2 * k).data : null;      // gradient buffers are taken on
+            dws[k] = ctx.needsGrad(2 * k + 1) ? ctx.inputGrad(2 * k + 1).data : null;   // this thread, before the split
+        }
+        double[] db = ctx.needsGrad(2 * pairs) ? ctx.inputGrad(2 * pairs).data : null;
+        double[] gd = g.data;
+        SplitWork.shares(gemm.threads(), 2 * forwardWork(m, n, inner), (index, shares) -> {
+            int from = SplitWork.start(n, index, shares);
+            int to = SplitWork.start(n, index + 1, shares);
+            for (int k = 0; k < pairs; k++) {
+                if (dxs[k] != null) {
+                    gemm.gemmColumns(false, true, m, inner[k], n, gd, ws[k], dxs[k], true,
+                            SplitWork.start(inner[k], index, shares), SplitWork.start(inner[k], index + 1, shares));
                 }
-                db[j] += s;
+                if (dws[k] != null) {
+                    gemm.gemmColumns(true, false, inner[k], n, m, xs[k], gd, dws[k], true, from, to);
+                }
             }
+            if (db != null) {
+                addColumnSums(gd, db, m, from, to);
+            }
+        });
+    }
+
+    /** {@code db(j) += Σ_i g(i, j)} for the columns {@code [from, to)}, each sum over i in order. */
+    private static void addColumnSums(double[] g, double[] db, int m, int from, int to) {
+        for (int j = from; j < to; j++) {
+            double s = 0;
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                s += g[o + i];
+            }
+            db[j] += s;
+        }
+    }
+
+    /** The float32 form, each sum in double (the bias gradient sums over the batch), added once. */
+    private static void addColumnSums(float[] g, float[] db, int m, int from, int to) {
+        for (int j = from; j < to; j++) {
+            double s = 0;
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                s += g[o + i];
+            }
+            db[j] += (float) s;
         }
     }
 
     private void forward32(OpContext ctx) {
         R032Store y = ctx.output32();
+        ColumnRangeGemm ranges = columnRanges(ctx);
+        if (ranges != null) {
+            forward32InShares(ctx, ranges, y);
+            return;
+        }
         for (int k = 0; k < pairs; k++) {
             Products.multiply(ctx.kernels(), ctx.input32(2 * k), false, ctx.input32(2 * k + 1), false, y, k > 0);
         }
+        addBias(ctx.input32(2 * pairs).data, y.data, y.getRowDim(), 0, y.getColDim());
+    }
+
+    /** The float32 form of {@link #forwardInShares}. */
+    private void forward32InShares(OpContext ctx, ColumnRangeGemm gemm, R032Store y) {
+        int m = y.getRowDim();
+        int n = y.getColDim();
+        float[][] xs = new float[pairs][];
+        float[][] ws = new float[pairs][];
+        int[] inner = new int[pairs];
+        for (int k = 0; k < pairs; k++) {
+            xs[k] = ctx.input32(2 * k).data;
+            ws[k] = ctx.input32(2 * k + 1).data;
+            inner[k] = ctx.input32(2 * k).getColDim();
+        }
         float[] b = ctx.input32(2 * pairs).data;
         float[] out = y.data;
-        int m = y.getRowDim();
-        for (int j = 0; j < b.length; j++) {
-            float bj = b[j];
-            int o = j * m;
-            for (int i = 0; i < m; i++) {
-                out[o + i] += bj;
+        SplitWork.shares(gemm.threads(), forwardWork(m, n, inner), (index, shares) -> {
+            int from = SplitWork.start(n, index, shares);
+            int to = SplitWork.start(n, index + 1, shares);
+            for (int k = 0; k < pairs; k++) {
+                gemm.gemmColumns(false, false, m, n, inner[k], xs[k], ws[k], out, k > 0, from, to);
             }
-        }
+            addBias(b, out, m, from, to);
+        });
     }
 
     private void backward32(OpContext ctx) {
         R032Store g = ctx.outputGrad32();
+        ColumnRangeGemm ranges = columnRanges(ctx);
+        if (ranges != null) {
+            backward32InShares(ctx, ranges, g);
+            return;
+        }
         for (int k = 0; k < pairs; k++) {
             if (ctx.needsGrad(2 * k)) {
                 Products.multiply(ctx.kernels(), g, false, ctx.input32(2 * k + 1), true, ctx.inputGrad32(2 * k), true);
@@ -135,18 +283,44 @@ public final class Affine implements Op<Void> {
             }
         }
         if (ctx.needsGrad(2 * pairs)) {
-            float[] db = ctx.inputGrad32(2 * pairs).data;
-            float[] gd = g.data;
-            int m = g.getRowDim();
-            for (int j = 0; j < db.length; j++) {
-                double s = 0;   // the bias gradient sums over the batch: in double
-                int o = j * m;
-                for (int i = 0; i < m; i++) {
-                    s += gd[o + i];
-                }
-                db[j] += (float) s;
-            }
+            addColumnSums(g.data, ctx.inputGrad32(2 * pairs).data, g.getRowDim(), 0, g.getColDim());
         }
+    }
+
+    /** The float32 form of {@link #backwardInShares}. */
+    private void backward32InShares(OpContext ctx, ColumnRangeGemm gemm, R032Store g) {
+        int m = g.getRowDim();
+        int n = g.getColDim();
+        float[][] xs = new float[pairs][];
+        float[][] ws = new float[pairs][];
+        float[][] dxs = new float[pairs][];
+        float[][] dws = new float[pairs][];
+        int[] inner = new int[pairs];
+        for (int k = 0; k < pairs; k++) {
+            xs[k] = ctx.input32(2 * k).data;
+            ws[k] = ctx.input32(2 * k + 1).data;
+            inner[k] = ctx.input32(2 * k).getColDim();
+            dxs[k] = ctx.needsGrad(2 * k) ? ctx.inputGrad32(2 * k).data : null;
+            dws[k] = ctx.needsGrad(2 * k + 1) ? ctx.inputGrad32(2 * k + 1).data : null;
+        }
+        float[] db = ctx.needsGrad(2 * pairs) ? ctx.inputGrad32(2 * pairs).data : null;
+        float[] gd = g.data;
+        SplitWork.shares(gemm.threads(), 2 * forwardWork(m, n, inner), (index, shares) -> {
+            int from = SplitWork.start(n, index, shares);
+            int to = SplitWork.start(n, index + 1, shares);
+            for (int k = 0; k < pairs; k++) {
+                if (dxs[k] != null) {
+                    gemm.gemmColumns(false, true, m, inner[k], n, gd, ws[k], dxs[k], true,
+                            SplitWork.start(inner[k], index, shares), SplitWork.start(inner[k], index + 1, shares));
+                }
+                if (dws[k] != null) {
+                    gemm.gemmColumns(true, false, inner[k], n, m, xs[k], gd, dws[k], true, from, to);
+                }
+            }
+            if (db != null) {
+                addColumnSums(gd, db, m, from, to);
+            }
+        });
     }
 
     /** The product rule's non-zero pairs as one affine op again (a zero bias tangent when the bias has none). */

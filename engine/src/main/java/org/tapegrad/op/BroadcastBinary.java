@@ -1,5 +1,7 @@
 package org.tapegrad.op;
 
+import org.tapegrad.kernel.SplitWork;
+
 import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 
@@ -33,19 +35,28 @@ abstract class BroadcastBinary implements Op<Broadcast> {
             R032Store a = ctx.input32(0);
             R032Store b = ctx.input32(1);
             Broadcast kind = Broadcast.of(name, new Shape(a.getRowDim(), a.getColDim()), new Shape(b.getRowDim(), b.getColDim()));
-            compute(a.data, b.data, ctx.output32().data, a.getRowDim(), a.getColDim(), kind);
+            float[] ad = a.data;
+            float[] bd = b.data;
+            float[] y = ctx.output32().data;
+            int m = a.getRowDim();
+            SplitWork.columns(ctx.kernels().gemm().threads(), m, a.getColDim(), SplitWork.ARITHMETIC, (j0, j1) -> compute(ad, bd, y, m, j0, j1, kind));
             return kind;
         }
         R064Store a = ctx.input(0);
         R064Store b = ctx.input(1);
         Broadcast kind = Broadcast.of(name, new Shape(a.getRowDim(), a.getColDim()), new Shape(b.getRowDim(), b.getColDim()));
-        compute(a.data, b.data, ctx.output().data, a.getRowDim(), a.getColDim(), kind);
+        double[] ad = a.data;
+        double[] bd = b.data;
+        double[] y = ctx.output().data;
+        int m = a.getRowDim();
+        SplitWork.columns(ctx.kernels().gemm().threads(), m, a.getColDim(), SplitWork.ARITHMETIC, (j0, j1) -> compute(ad, bd, y, m, j0, j1, kind));
         return kind;
     }
 
-    /** {@code y(i, j) = a(i, j) ∘ b(kind.index(i, j))} over the {@code m×n} first operand. */
-    abstract void compute(double[] a, double[] b, double[] y, int m, int n, Broadcast kind);
 
-    /** The float32 form of {@link #compute(double[], double[], double[], int, int, Broadcast)}. */
-    abstract void compute(float[] a, float[] b, float[] y, int m, int n, Broadcast kind);
+    /** {@code y(i, j) = a(i, j) ∘ b(kind.index(i, j))} for the columns {@code [j0, j1)} of the {@code m×n} first operand. */
+    abstract void compute(double[] a, double[] b, double[] y, int m, int j0, int j1, Broadcast kind);
+
+    /** The float32 form of {@link #compute(double[], double[], double[], int, int, int, Broadcast)}. */
+    abstract void compute(float[] a, float[] b, float[] y, int m, int j0, int j1, Broadcast kind);
 }

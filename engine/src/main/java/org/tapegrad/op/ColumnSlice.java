@@ -1,5 +1,7 @@
 package org.tapegrad.op;
 
+import org.tapegrad.kernel.SplitWork;
+
 
 /**
  * {@code y = x[:, from:to]}; {@code x̄[:, from:to] += ȳ}; {@code ẏ = ẋ[:, from:to]}. Columns are contiguous in column-major storage, so both
@@ -43,33 +45,46 @@ public final class ColumnSlice implements Op<Void> {
 
     @Override
     public Void forward(OpContext ctx) {
+        int threads = ctx.kernels().gemm().threads();
         if (ctx.dtype() == DType.F32) {
             int m = ctx.input32(0).getRowDim();
-            System.arraycopy(ctx.input32(0).data, from * m, ctx.output32().data, 0, (to - from) * m);
+            float[] x = ctx.input32(0).data;
+            float[] y = ctx.output32().data;
+            int o = from * m;
+            SplitWork.elements(threads, y.length, SplitWork.ARITHMETIC, (i0, i1) -> System.arraycopy(x, o + i0, y, i0, i1 - i0));
             return null;
         }
         int m = ctx.input(0).getRowDim();
-        System.arraycopy(ctx.input(0).data, from * m, ctx.output().data, 0, (to - from) * m);
+        double[] x = ctx.input(0).data;
+        double[] y = ctx.output().data;
+        int o = from * m;
+        SplitWork.elements(threads, y.length, SplitWork.ARITHMETIC, (i0, i1) -> System.arraycopy(x, o + i0, y, i0, i1 - i0));
         return null;
     }
 
     @Override
     public void backward(OpContext ctx, Void saved) {
-        if (ctx.needsGrad(0) && ctx.dtype() == DType.F32) {
+        if (!ctx.needsGrad(0)) {
+            return;
+        }
+        int threads = ctx.kernels().gemm().threads();
+        if (ctx.dtype() == DType.F32) {
             float[] g = ctx.outputGrad32().data;
-            Stores.addRange(g, 0, ctx.inputGrad32(0).data, from * ctx.input32(0).getRowDim(), g.length);
-        } else if (ctx.needsGrad(0)) {
-            int m = ctx.input(0).getRowDim();
-            double[] g = ctx.outputGrad().data;
-            double[] dx = ctx.inputGrad(0).data;
-            int o = from * m;
-            for (int i = 0; i < g.length; i++) {
+            float[] dx = ctx.inputGrad32(0).data;
+            int o = from * ctx.input32(0).getRowDim();
+            SplitWork.elements(threads, g.length, SplitWork.ARITHMETIC, (i0, i1) -> Stores.addRange(g, i0, dx, o + i0, i1 - i0));
+            return;
+        }
+        double[] g = ctx.outputGrad().data;
+        double[] dx = ctx.inputGrad(0).data;
+        int o = from * ctx.input(0).getRowDim();
+        SplitWork.elements(threads, g.length, SplitWork.ARITHMETIC, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
                 dx[o + i] += g[i];
             }
-        }
+        });
     }
 
-    /** Linear: the same op on the tangent. */
     @Override
     public <V> V tangent(TangentContext<V> ctx) {
         V dx = ctx.tangent(0);

@@ -1,6 +1,7 @@
 package org.tapegrad.op;
 
 import org.tapegrad.kernel.Kernels;
+import org.tapegrad.kernel.SplitWork;
 
 /**
  * An op {@code y = f(x)} applied element by element, whose VJP {@code x̄ += ȳ ⊙ f'(x)} needs only {@code x} and
@@ -28,10 +29,16 @@ abstract class ElementwiseUnary implements Op<Void> {
 
     @Override
     public final Void forward(OpContext ctx) {
+        Kernels kernels = ctx.kernels();
+        int threads = kernels.gemm().threads();
         if (ctx.dtype() == DType.F32) {
-            compute(ctx.input32(0).data, ctx.output32().data, ctx.kernels());
+            float[] x = ctx.input32(0).data;
+            float[] y = ctx.output32().data;
+            SplitWork.elements(threads, x.length, cost(), (from, to) -> compute(x, y, from, to, kernels));
         } else {
-            compute(ctx.input(0).data, ctx.output().data, ctx.kernels());
+            double[] x = ctx.input(0).data;
+            double[] y = ctx.output().data;
+            SplitWork.elements(threads, x.length, cost(), (from, to) -> compute(x, y, from, to, kernels));
         }
         return null;
     }
@@ -41,10 +48,19 @@ abstract class ElementwiseUnary implements Op<Void> {
         if (!ctx.needsGrad(0)) {
             return;
         }
+        int threads = ctx.kernels().gemm().threads();
         if (ctx.dtype() == DType.F32) {
-            accumulateGradient(ctx.input32(0).data, ctx.output32().data, ctx.outputGrad32().data, ctx.inputGrad32(0).data);
+            float[] x = ctx.input32(0).data;
+            float[] y = ctx.output32().data;
+            float[] g = ctx.outputGrad32().data;
+            float[] dx = ctx.inputGrad32(0).data;   // taken on this thread: gradient buffers are not thread-safe to create
+            SplitWork.elements(threads, x.length, SplitWork.ARITHMETIC, (from, to) -> accumulateGradient(x, y, g, dx, from, to));
         } else {
-            accumulateGradient(ctx.input(0).data, ctx.output().data, ctx.outputGrad().data, ctx.inputGrad(0).data);
+            double[] x = ctx.input(0).data;
+            double[] y = ctx.output().data;
+            double[] g = ctx.outputGrad().data;
+            double[] dx = ctx.inputGrad(0).data;
+            SplitWork.elements(threads, x.length, SplitWork.ARITHMETIC, (from, to) -> accumulateGradient(x, y, g, dx, from, to));
         }
     }
 
@@ -57,15 +73,23 @@ abstract class ElementwiseUnary implements Op<Void> {
     /** {@code ẏ = f'(x) ⊙ ẋ}, recorded as ops, for a non-zero tangent {@code dx}. */
     abstract <V> V tangentOf(TangentContext<V> ctx, V x, V y, V dx);
 
-    /** {@code y[i] = f(x[i])} for every i. */
-    abstract void compute(double[] x, double[] y, Kernels kernels);
+    /**
+     * Work units per element of the forward loop ({@link SplitWork}): {@link SplitWork#ARITHMETIC} unless the op
+     * evaluates a transcendental function. Decides only whether the loop is split over threads, never its result.
+     */
+    int cost() {
+        return SplitWork.ARITHMETIC;
+    }
 
-    /** {@code dx[i] += g[i]·f'(x[i])}, with {@code y = f(x)} at hand. */
-    abstract void accumulateGradient(double[] x, double[] y, double[] g, double[] dx);
+    /** {@code y[i] = f(x[i])} for i in {@code [from, to)}. */
+    abstract void compute(double[] x, double[] y, int from, int to, Kernels kernels);
 
-    /** The float32 form of {@link #compute(double[], double[], Kernels)}. */
-    abstract void compute(float[] x, float[] y, Kernels kernels);
+    /** {@code dx[i] += g[i]·f'(x[i])} for i in {@code [from, to)}, with {@code y = f(x)} at hand. */
+    abstract void accumulateGradient(double[] x, double[] y, double[] g, double[] dx, int from, int to);
 
-    /** The float32 form of {@link #accumulateGradient(double[], double[], double[], double[])}. */
-    abstract void accumulateGradient(float[] x, float[] y, float[] g, float[] dx);
+    /** The float32 form of {@link #compute(double[], double[], int, int, Kernels)}. */
+    abstract void compute(float[] x, float[] y, int from, int to, Kernels kernels);
+
+    /** The float32 form of {@link #accumulateGradient(double[], double[], double[], double[], int, int)}. */
+    abstract void accumulateGradient(float[] x, float[] y, float[] g, float[] dx, int from, int to);
 }

@@ -1,6 +1,7 @@
 package org.tapegrad.op;
 
 import org.tapegrad.kernel.Kernels;
+import org.tapegrad.kernel.SplitWork;
 
 /** {@code y = ln x} (x &gt; 0; NaN or −∞ otherwise, caught by anomaly mode); {@code x̄ += ȳ / x};
  * {@code ẏ = ẋ / x}. */
@@ -13,29 +14,34 @@ public final class Log extends ElementwiseUnary {
     }
 
     @Override
-    void compute(double[] x, double[] y, Kernels kernels) {
-        for (int i = 0; i < x.length; i++) {
+    int cost() {
+        return SplitWork.TRANSCENDENTAL;
+    }
+
+    @Override
+    void compute(double[] x, double[] y, int from, int to, Kernels kernels) {
+        for (int i = from; i < to; i++) {
             y[i] = Math.log(x[i]);
         }
     }
 
     @Override
-    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx) {
-        for (int i = 0; i < x.length; i++) {
+    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
             dx[i] += g[i] / x[i];
         }
     }
 
     @Override
-    void compute(float[] x, float[] y, Kernels kernels) {
-        for (int i = 0; i < x.length; i++) {
+    void compute(float[] x, float[] y, int from, int to, Kernels kernels) {
+        for (int i = from; i < to; i++) {
             y[i] = (float) Math.log(x[i]);
         }
     }
 
     @Override
-    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
-        for (int i = 0; i < x.length; i++) {
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
             dx[i] += g[i] / x[i];
         }
     }

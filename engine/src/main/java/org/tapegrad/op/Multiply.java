@@ -1,5 +1,7 @@
 package org.tapegrad.op;
 
+import org.tapegrad.kernel.SplitWork;
+
 /** {@code y = a ⊙ b} (b broadcast); {@code ā += ȳ ⊙ b, b̄ += Σ_broadcast ȳ ⊙ a};
  * {@code ẏ = ȧ ⊙ b + a ⊙ ḃ}. */
 public final class Multiply extends BroadcastBinary {
@@ -11,14 +13,14 @@ public final class Multiply extends BroadcastBinary {
     }
 
     @Override
-    void compute(double[] a, double[] b, double[] y, int m, int n, Broadcast kind) {
+    void compute(double[] a, double[] b, double[] y, int m, int j0, int j1, Broadcast kind) {
         if (kind == Broadcast.SAME) {
-            for (int i = 0; i < y.length; i++) {
+            for (int i = j0 * m; i < j1 * m; i++) {
                 y[i] = a[i] * b[i];
             }
             return;
         }
-        for (int j = 0; j < n; j++) {
+        for (int j = j0; j < j1; j++) {
             int o = j * m;
             for (int i = 0; i < m; i++) {
                 y[o + i] = a[o + i] * b[kind.index(i, j, m)];
@@ -37,6 +39,23 @@ public final class Multiply extends BroadcastBinary {
         double[] g = ctx.outputGrad().data;
         int m = ctx.input(0).getRowDim();
         int n = ctx.input(0).getColDim();
+        if (kind == Broadcast.SAME) {
+            double[] da = ctx.needsGrad(0) ? ctx.inputGrad(0).data : null;   // made on this thread, before the split
+            double[] db = ctx.needsGrad(1) ? ctx.inputGrad(1).data : null;
+            SplitWork.elements(ctx.kernels().gemm().threads(), g.length, 2 * SplitWork.ARITHMETIC, (from, to) -> {
+                if (da != null) {
+                    for (int i = from; i < to; i++) {
+                        da[i] += g[i] * b[i];
+                    }
+                }
+                if (db != null) {
+                    for (int i = from; i < to; i++) {
+                        db[i] += g[i] * a[i];
+                    }
+                }
+            });
+            return;
+        }
         if (ctx.needsGrad(0)) {
             double[] da = ctx.inputGrad(0).data;
             if (kind == Broadcast.SAME) {
@@ -70,14 +89,14 @@ public final class Multiply extends BroadcastBinary {
     }
 
     @Override
-    void compute(float[] a, float[] b, float[] y, int m, int n, Broadcast kind) {
+    void compute(float[] a, float[] b, float[] y, int m, int j0, int j1, Broadcast kind) {
         if (kind == Broadcast.SAME) {
-            for (int i = 0; i < y.length; i++) {
+            for (int i = j0 * m; i < j1 * m; i++) {
                 y[i] = a[i] * b[i];
             }
             return;
         }
-        for (int j = 0; j < n; j++) {
+        for (int j = j0; j < j1; j++) {
             int o = j * m;
             for (int i = 0; i < m; i++) {
                 y[o + i] = a[o + i] * b[kind.index(i, j, m)];
@@ -91,6 +110,23 @@ public final class Multiply extends BroadcastBinary {
         float[] g = ctx.outputGrad32().data;
         int m = ctx.input32(0).getRowDim();
         int n = ctx.input32(0).getColDim();
+        if (kind == Broadcast.SAME) {
+            float[] da = ctx.needsGrad(0) ? ctx.inputGrad32(0).data : null;   // made on this thread, before the split
+            float[] db = ctx.needsGrad(1) ? ctx.inputGrad32(1).data : null;
+            SplitWork.elements(ctx.kernels().gemm().threads(), g.length, 2 * SplitWork.ARITHMETIC, (from, to) -> {
+                if (da != null) {
+                    for (int i = from; i < to; i++) {
+                        da[i] += g[i] * b[i];
+                    }
+                }
+                if (db != null) {
+                    for (int i = from; i < to; i++) {
+                        db[i] += g[i] * a[i];
+                    }
+                }
+            });
+            return;
+        }
         if (ctx.needsGrad(0)) {
             float[] da = ctx.inputGrad32(0).data;
             if (kind == Broadcast.SAME) {

@@ -1,5 +1,7 @@
 package org.tapegrad.op;
 
+import org.tapegrad.kernel.SplitWork;
+
 
 /**
  * {@code y = a⊙b + c⊙d} (four inputs of one shape); {@code ā += ȳ⊙b, b̄ += ȳ⊙a, c̄ += ȳ⊙d, d̄ += ȳ⊙c};
@@ -30,15 +32,18 @@ public final class ProductSum implements Op<Void> {
 
     @Override
     public Void forward(OpContext ctx) {
+        int threads = ctx.kernels().gemm().threads();
         if (ctx.dtype() == DType.F32) {
             float[] a = ctx.input32(0).data;
             float[] b = ctx.input32(1).data;
             float[] c = ctx.input32(2).data;
             float[] d = ctx.input32(3).data;
             float[] y = ctx.output32().data;
-            for (int i = 0; i < y.length; i++) {
-                y[i] = a[i] * b[i] + c[i] * d[i];
-            }
+            SplitWork.elements(threads, y.length, SplitWork.ARITHMETIC, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    y[i] = a[i] * b[i] + c[i] * d[i];
+                }
+            });
             return null;
         }
         double[] a = ctx.input(0).data;
@@ -46,37 +51,64 @@ public final class ProductSum implements Op<Void> {
         double[] c = ctx.input(2).data;
         double[] d = ctx.input(3).data;
         double[] y = ctx.output().data;
-        for (int i = 0; i < y.length; i++) {
-            y[i] = a[i] * b[i] + c[i] * d[i];
-        }
+        SplitWork.elements(threads, y.length, SplitWork.ARITHMETIC, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                y[i] = a[i] * b[i] + c[i] * d[i];
+            }
+        });
         return null;
     }
 
+    /**
+     * Each element's four terms are added in the order k = 0…3 whatever the split (inputs may share a gradient
+     * accumulator, as in {@code a⊙b + a⊙c}).
+     */
     @Override
     public void backward(OpContext ctx, Void saved) {
+        int threads = ctx.kernels().gemm().threads();
         if (ctx.dtype() == DType.F32) {
             float[] g = ctx.outputGrad32().data;
+            float[][] partners = new float[4][];
+            float[][] targets = new float[4][];
             for (int k = 0; k < 4; k++) {
                 if (ctx.needsGrad(k)) {
-                    float[] partner = ctx.input32(k ^ 1).data;
-                    float[] target = ctx.inputGrad32(k).data;
-                    for (int i = 0; i < g.length; i++) {
+                    partners[k] = ctx.input32(k ^ 1).data;
+                    targets[k] = ctx.inputGrad32(k).data;   // gradient buffers are made on this thread, before the split
+                }
+            }
+            SplitWork.elements(threads, g.length, 4 * SplitWork.ARITHMETIC, (from, to) -> {
+                for (int k = 0; k < 4; k++) {
+                    if (targets[k] != null) {
+                        float[] partner = partners[k];
+                        float[] target = targets[k];
+                        for (int i = from; i < to; i++) {
+                            target[i] += g[i] * partner[i];
+                        }
+                    }
+                }
+            });
+            return;
+        }
+        double[] g = ctx.outputGrad().data;
+        double[][] partners = new double[4][];
+        double[][] targets = new double[4][];
+        for (int k = 0; k < 4; k++) {
+            if (ctx.needsGrad(k)) {
+                partners[k] = ctx.input(k ^ 1).data;
+                targets[k] = ctx.inputGrad(k).data;
+            }
+        }
+        SplitWork.elements(threads, g.length, 4 * SplitWork.ARITHMETIC, (from, to) -> {
+            for (int k = 0; k < 4; k++) {
+                if (targets[k] != null) {
+                    double[] partner = partners[k];
+                    double[] target = targets[k];
+                    for (int i = from; i < to; i++) {
                         target[i] += g[i] * partner[i];
                     }
                 }
             }
-            return;
-        }
-        double[] g = ctx.outputGrad().data;
-        for (int k = 0; k < 4; k++) {
-            if (ctx.needsGrad(k)) {
-                double[] partner = ctx.input(k ^ 1).data;
-                double[] target = ctx.inputGrad(k).data;
-                for (int i = 0; i < g.length; i++) {
-                    target[i] += g[i] * partner[i];
-                }
-            }
-        }
+        });
     }
 
     /** The non-zero terms of the product rule, two at a time as this op itself, an odd one as a product. */

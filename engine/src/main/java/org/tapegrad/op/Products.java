@@ -42,13 +42,17 @@ final class Products {
 
     /** {@code dst += alpha·src} over the whole of {@code src}; one pass the JIT vectorizes. */
     static void addInto(double[] src, double[] dst, double alpha) {
-        int n = src.length;
+        addInto(src, dst, alpha, 0, src.length);
+    }
+
+    /** {@code dst[i] += alpha·src[i]} for i in {@code [from, to)}. */
+    static void addInto(double[] src, double[] dst, double alpha, int from, int to) {
         if (alpha == 1.0) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 dst[i] += src[i];
             }
         } else {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 dst[i] += alpha * src[i];
             }
         }
@@ -56,13 +60,17 @@ final class Products {
 
     /** The float32 {@code dst += alpha·src}. */
     static void addInto(float[] src, float[] dst, float alpha) {
-        int n = src.length;
+        addInto(src, dst, alpha, 0, src.length);
+    }
+
+    /** {@code dst[i] += alpha·src[i]} for i in {@code [from, to)}. */
+    static void addInto(float[] src, float[] dst, float alpha, int from, int to) {
         if (alpha == 1f) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 dst[i] += src[i];
             }
         } else {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 dst[i] += alpha * src[i];
             }
         }

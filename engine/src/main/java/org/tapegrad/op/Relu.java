@@ -15,29 +15,29 @@ public final class Relu extends ElementwiseUnary {
     }
 
     @Override
-    void compute(double[] x, double[] y, Kernels kernels) {
-        for (int i = 0; i < x.length; i++) {
+    void compute(double[] x, double[] y, int from, int to, Kernels kernels) {
+        for (int i = from; i < to; i++) {
             y[i] = x[i] > 0 ? x[i] : 0.0;
         }
     }
 
     @Override
-    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx) {
-        for (int i = 0; i < x.length; i++) {
+    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
             dx[i] += x[i] > 0 ? g[i] : 0.0;
         }
     }
 
     @Override
-    void compute(float[] x, float[] y, Kernels kernels) {
-        for (int i = 0; i < x.length; i++) {
+    void compute(float[] x, float[] y, int from, int to, Kernels kernels) {
+        for (int i = from; i < to; i++) {
             y[i] = x[i] > 0 ? x[i] : 0f;
         }
     }
 
     @Override
-    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
-        for (int i = 0; i < x.length; i++) {
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
             dx[i] += x[i] > 0 ? g[i] : 0f;
         }
     }

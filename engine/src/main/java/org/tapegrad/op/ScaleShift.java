@@ -42,29 +42,29 @@ public final class ScaleShift extends ElementwiseUnary {
     }
 
     @Override
-    void compute(double[] x, double[] y, Kernels kernels) {
-        for (int i = 0; i < x.length; i++) {
+    void compute(double[] x, double[] y, int from, int to, Kernels kernels) {
+        for (int i = from; i < to; i++) {
             y[i] = alpha * x[i] + beta;
         }
     }
 
     @Override
-    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx) {
-        Products.addInto(g, dx, alpha);
+    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx, int from, int to) {
+        Products.addInto(g, dx, alpha, from, to);
     }
 
     @Override
-    void compute(float[] x, float[] y, Kernels kernels) {
+    void compute(float[] x, float[] y, int from, int to, Kernels kernels) {
         float a = (float) alpha;
         float b = (float) beta;
-        for (int i = 0; i < x.length; i++) {
+        for (int i = from; i < to; i++) {
             y[i] = a * x[i] + b;
         }
     }
 
     @Override
-    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
-        Products.addInto(g, dx, (float) alpha);
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx, int from, int to) {
+        Products.addInto(g, dx, (float) alpha, from, to);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.tapegrad.op;
 
 import org.tapegrad.kernel.Kernels;
+import org.tapegrad.kernel.SplitWork;
 
 /** {@code y = σ(x) = 1/(1+e^{−x})}, overflow-free for any x; {@code x̄ += ȳ ⊙ y ⊙ (1 − y)};
  * {@code ẏ = ẋ ⊙ y ⊙ (1 − y)}. */
@@ -13,25 +14,30 @@ public final class Sigmoid extends ElementwiseUnary {
     }
 
     @Override
-    void compute(double[] x, double[] y, Kernels kernels) {
-        kernels.activations().sigmoid(x, 0, y, 0, x.length);
+    int cost() {
+        return SplitWork.TRANSCENDENTAL;
     }
 
     @Override
-    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx) {
-        for (int i = 0; i < x.length; i++) {
+    void compute(double[] x, double[] y, int from, int to, Kernels kernels) {
+        kernels.activations().sigmoid(x, from, y, from, to - from);
+    }
+
+    @Override
+    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
             dx[i] += g[i] * y[i] * (1.0 - y[i]);
         }
     }
 
     @Override
-    void compute(float[] x, float[] y, Kernels kernels) {
-        kernels.activations().sigmoid(x, 0, y, 0, x.length);
+    void compute(float[] x, float[] y, int from, int to, Kernels kernels) {
+        kernels.activations().sigmoid(x, from, y, from, to - from);
     }
 
     @Override
-    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
-        for (int i = 0; i < x.length; i++) {
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
             dx[i] += g[i] * y[i] * (1f - y[i]);
         }
     }

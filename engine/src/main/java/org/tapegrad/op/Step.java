@@ -15,26 +15,26 @@ public final class Step extends ElementwiseUnary {
     }
 
     @Override
-    void compute(double[] x, double[] y, Kernels kernels) {
-        for (int i = 0; i < x.length; i++) {
+    void compute(double[] x, double[] y, int from, int to, Kernels kernels) {
+        for (int i = from; i < to; i++) {
             y[i] = x[i] > 0 ? 1.0 : 0.0;
         }
     }
 
     @Override
-    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx) {
+    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx, int from, int to) {
         // zero almost everywhere: nothing to add
     }
 
     @Override
-    void compute(float[] x, float[] y, Kernels kernels) {
-        for (int i = 0; i < x.length; i++) {
+    void compute(float[] x, float[] y, int from, int to, Kernels kernels) {
+        for (int i = from; i < to; i++) {
             y[i] = x[i] > 0 ? 1f : 0f;
         }
     }
 
     @Override
-    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx, int from, int to) {
         // zero almost everywhere: nothing to add
     }
 

@@ -10,8 +10,8 @@ public final class Subtract extends BroadcastBinary {
     }
 
     @Override
-    void compute(double[] a, double[] b, double[] y, int m, int n, Broadcast kind) {
-        for (int j = 0; j < n; j++) {
+    void compute(double[] a, double[] b, double[] y, int m, int j0, int j1, Broadcast kind) {
+        for (int j = j0; j < j1; j++) {
             int o = j * m;
             for (int i = 0; i < m; i++) {
                 y[o + i] = a[o + i] - b[kind.index(i, j, m)];
@@ -41,8 +41,8 @@ public final class Subtract extends BroadcastBinary {
     }
 
     @Override
-    void compute(float[] a, float[] b, float[] y, int m, int n, Broadcast kind) {
-        for (int j = 0; j < n; j++) {
+    void compute(float[] a, float[] b, float[] y, int m, int j0, int j1, Broadcast kind) {
+        for (int j = j0; j < j1; j++) {
             int o = j * m;
             for (int i = 0; i < m; i++) {
                 y[o + i] = a[o + i] - b[kind.index(i, j, m)];

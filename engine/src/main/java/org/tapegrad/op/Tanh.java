@@ -1,6 +1,7 @@
 package org.tapegrad.op;
 
 import org.tapegrad.kernel.Kernels;
+import org.tapegrad.kernel.SplitWork;
 
 /** {@code y = tanh x}; {@code x̄ += ȳ ⊙ (1 − y²)}; {@code ẏ = ẋ ⊙ (1 − y²)}. */
 public final class Tanh extends ElementwiseUnary {
@@ -12,25 +13,30 @@ public final class Tanh extends ElementwiseUnary {
     }
 
     @Override
-    void compute(double[] x, double[] y, Kernels kernels) {
-        kernels.activations().tanh(x, 0, y, 0, x.length);
+    int cost() {
+        return SplitWork.TRANSCENDENTAL;
     }
 
     @Override
-    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx) {
-        for (int i = 0; i < x.length; i++) {
+    void compute(double[] x, double[] y, int from, int to, Kernels kernels) {
+        kernels.activations().tanh(x, from, y, from, to - from);
+    }
+
+    @Override
+    void accumulateGradient(double[] x, double[] y, double[] g, double[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
             dx[i] += g[i] * (1.0 - y[i] * y[i]);
         }
     }
 
     @Override
-    void compute(float[] x, float[] y, Kernels kernels) {
-        kernels.activations().tanh(x, 0, y, 0, x.length);
+    void compute(float[] x, float[] y, int from, int to, Kernels kernels) {
+        kernels.activations().tanh(x, from, y, from, to - from);
     }
 
     @Override
-    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx) {
-        for (int i = 0; i < x.length; i++) {
+    void accumulateGradient(float[] x, float[] y, float[] g, float[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
             dx[i] += g[i] * (1f - y[i] * y[i]);
         }
     }

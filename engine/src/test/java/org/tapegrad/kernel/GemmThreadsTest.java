@@ -80,12 +80,13 @@ class GemmThreadsTest {
                 // Repeated until a worker has computed part of it: a product whose blocks all ran on the caller
                 // (the worker not scheduled in time) would prove nothing.
                 long before = GemmThreads.workerBlocks();
-                for (int attempt = 0; attempt < 500 && GemmThreads.workerBlocks() == before; attempt++) {
+                long deadline = System.nanoTime() + 5_000_000_000L;   // a loaded machine may not schedule the worker for a while
+                for (int attempt = 0; (attempt < 500 || System.nanoTime() < deadline) && GemmThreads.workerBlocks() == before; attempt++) {
                     double[] actual = c0.clone();
                     two.gemm(transA, transB, m, n, k, a, b, actual, true);
                     assertArrayEquals(expected, actual, name + " " + m + "x" + n + "x" + k + " form " + s[3]);
                 }
-                assertTrue(GemmThreads.workerBlocks() > before, name + " " + m + "x" + n + "x" + k + ": no block ran on a worker in 500 products");
+                assertTrue(GemmThreads.workerBlocks() > before, name + " " + m + "x" + n + "x" + k + ": no block ran on a worker in 5 s of products");
             }
         }
     }

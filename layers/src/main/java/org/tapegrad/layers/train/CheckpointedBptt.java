@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 import org.ojalgo.matrix.store.MatrixStore;
+import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.seq.Unroll;
@@ -31,7 +32,7 @@ import org.tapegrad.tape.Var;
  *
  * <p>The run owns its tape (reset between segments); the per-step loss ({@link StepLoss}) is recorded with its step.
  * Masks: {@code lengths} as in {@link Unroll}. Stacked layers: a {@link org.tapegrad.layers.cell.StackedCell}.
- * Truncated BPTT (k, k): call {@link #run} per chunk with the carried state of the previous one. The cell's step
+ * Truncated BPTT(k1, k2), any {@code k2 ≤ k1}: {@link CheckpointedTruncatedBptt}. The cell's step
  * must be a deterministic function of its input, state and parameters (no dropout drawn per step), since it is
  * run twice.
  */
@@ -104,22 +105,41 @@ public final class CheckpointedBptt<S extends CellState> {
         if (steps < 1) {
             throw new IllegalArgumentException("checkpointed BPTT: the sequence has " + steps + " steps; need at least 1");
         }
-        tape.reset();
-        CarriedState start = initial;
-        if (start == null) {
-            Var first = inputs.at(tape, 0);
-            start = CarriedState.of(cell.initialState(tape, first.rows()));
-            tape.reset();
-        }
+        CarriedState start = initial != null ? initial : zeroState(inputs, 0);
         if (lengths != null) {
             Unroll.checkLengths(lengths, start.batch(), steps);
         }
+        return runSteps(0, steps, 0, inputs, start, lengths, loss, inputGradients);
+    }
+
+    /** The cell's zero state at the batch size of the input of global step {@code origin}. */
+    CarriedState zeroState(StepInputs inputs, int origin) {
+        tape.reset();
+        try {
+            Var first = inputs.at(tape, origin);
+            return CarriedState.of(cell.initialState(tape, first.rows()));
+        } finally {
+            tape.reset();
+        }
+    }
+
+    /**
+     * The checkpointed pass over global steps {@code [origin, origin + steps)} from {@code start}, of which the first
+     * {@code detached} run without recording the cell (their inputs under noGrad too), as the first {@code n − w}
+     * steps of a chunk of truncated BPTT: their loss terms are still recorded, on constant states, and backpropagated
+     * in their place in the reverse order, so a read-out after the cell receives them as on one tape; no gradient
+     * reaches the cell, the inputs or the start state through them. {@code detached = 0} is {@link #run}. Lengths
+     * are global (checked by the caller).
+     */
+    Result runSteps(int origin, int steps, int detached, StepInputs inputs, CarriedState start, int[] lengths, StepLoss<S> loss,
+            InputGradients inputGradients) {
+        tape.reset();
         if (memory == null || probedBatch != start.batch()) {
             memory = StepMemory.probe(cell, start.batch());
             probedBatch = start.batch();
         }
         CheckpointPlan plan = schedule.plan(steps, memory);
-        Pass pass = new Pass(plan, inputs, lengths, loss, memory.stateBytes(), inputGradients);
+        Pass pass = new Pass(plan, origin, detached, inputs, lengths, loss, memory.stateBytes(), inputGradients);
         pass.reverse(0, plan.units(), start, plan.slots());
         // Summed in step order in the tape's element type, as the chain of plus ops of a full tape sums them.
         boolean single = tape.dtype() == DType.F32;
@@ -154,6 +174,8 @@ public final class CheckpointedBptt<S extends CellState> {
     /** One run's walk over the schedule. */
     private final class Pass {
         final CheckpointPlan plan;
+        final int origin;           // global index of local step 0
+        final int detached;         // local steps [0, detached) run without recording the cell
         final StepInputs inputs;
         final int[] lengths;
         final StepLoss<S> loss;
@@ -167,8 +189,11 @@ public final class CheckpointedBptt<S extends CellState> {
         long advanced;
         int held;
 
-        Pass(CheckpointPlan plan, StepInputs inputs, int[] lengths, StepLoss<S> loss, long stateBytes, InputGradients inputGradients) {
+        Pass(CheckpointPlan plan, int origin, int detached, StepInputs inputs, int[] lengths, StepLoss<S> loss, long stateBytes,
+                InputGradients inputGradients) {
             this.plan = plan;
+            this.origin = origin;
+            this.detached = detached;
             this.inputGradients = inputGradients;
             this.inputs = inputs;
             this.lengths = lengths;
@@ -207,7 +232,7 @@ public final class CheckpointedBptt<S extends CellState> {
                 try (NoGrad ignored = tape.noGrad()) {
                     S current = s.onto(tape, cell);
                     for (int t = start; t < start + plan.unitLength(u); t++) {
-                        current = Unroll.step(cell, tape, inputs.at(tape, t), current, t, lengths);
+                        current = Unroll.step(cell, tape, inputs.at(tape, origin + t), current, origin + t, lengths);
                     }
                     s = CarriedState.of(current);
                 } finally {
@@ -219,36 +244,51 @@ public final class CheckpointedBptt<S extends CellState> {
             return s;
         }
 
-        /** Records unit {@code u} from its start state, backpropagates it with the later units' gradient, steps back. */
+        /**
+         * Records unit {@code u} from its start state, backpropagates it with the later units' gradient, steps back.
+         * Its steps before {@link #detached} run under noGrad (a unit that starts there takes its state as constants).
+         */
         void record(int u, CarriedState state) {
             int start = u * plan.segmentSteps();
             int end = start + plan.unitLength(u);
+            int cut = Math.min(end, Math.max(start, detached));   // local steps [start, cut) are detached
             try {
+                boolean leavesNeedGradient = start >= detached;
                 List<Var> leaves = new ArrayList<>(state.size());
                 for (int k = 0; k < state.size(); k++) {
-                    leaves.add(tape.variable(state.part(k)));
+                    leaves.add(leavesNeedGradient ? tape.variable(state.part(k)) : tape.constant(state.part(k)));
                 }
                 S s = cell.withParts(leaves);
                 List<S> states = new ArrayList<>(end - start);
                 List<Var> xs = new ArrayList<>(end - start);
-                for (int t = start; t < end; t++) {
-                    Var x = inputs.at(tape, t);
+                if (cut > start) {
+                    try (NoGrad ignored = tape.noGrad()) {
+                        for (int t = start; t < cut; t++) {
+                            Var x = inputs.at(tape, origin + t);
+                            xs.add(x);
+                            s = Unroll.step(cell, tape, x, s, origin + t, lengths);
+                            states.add(s);
+                        }
+                    }
+                }
+                for (int t = cut; t < end; t++) {
+                    Var x = inputs.at(tape, origin + t);
                     if (inputGradients != null && x.requiresGrad()) {
                         x.retainGrad();
                     }
                     xs.add(x);
-                    s = Unroll.step(cell, tape, x, s, t, lengths);
+                    s = Unroll.step(cell, tape, x, s, origin + t, lengths);
                     states.add(s);
                 }
                 // The loss terms after the segment's steps, as after a full unroll, and the later units' gradient last.
                 Var total = null;
                 for (int t = start; t < end; t++) {
-                    Var term = loss.loss(tape, t, states.get(t - start));
+                    Var term = loss.loss(tape, origin + t, states.get(t - start));
                     if (term == null) {
                         continue;
                     }
                     if (term.tape() != tape || term.rows() != 1 || term.cols() != 1) {
-                        throw new IllegalArgumentException("checkpointed BPTT: the loss of step " + t + " must be a 1×1 value on the step's tape, got "
+                        throw new IllegalArgumentException("checkpointed BPTT: the loss of step " + (origin + t) + " must be a 1×1 value on the step's tape, got "
                                 + term.shape() + (term.tape() == tape ? "" : " on another tape"));
                     }
                     terms[t] = term.item();
@@ -259,23 +299,23 @@ public final class CheckpointedBptt<S extends CellState> {
                     finalState = CarriedState.of(s);
                 }
                 if (gradient != null) {
-                    Var seeded = seededSum(s, gradient);
+                    Var seeded = seededSum(s, gradient);   // null when the end state is detached (constants)
                     total = total == null ? seeded : seeded == null ? total : total.plus(seeded);
                 }
                 List<MatrixStore<Double>> g = new ArrayList<>(leaves.size());
                 if (total != null && total.requiresGrad()) {
                     Gradients gradients = tape.backward(total);
-                    leaves.forEach(leaf -> g.add(gradients.of(leaf)));
+                    leaves.forEach(leaf -> g.add(leavesNeedGradient ? gradients.of(leaf) : R064Store.FACTORY.make(leaf.rows(), leaf.cols())));
                     if (inputGradients != null) {
                         for (int t = end - 1; t >= start; t--) {
                             Var x = xs.get(t - start);
                             if (x.requiresGrad()) {
-                                inputGradients.accept(t, gradients.of(x));
+                                inputGradients.accept(origin + t, gradients.of(x));
                             }
                         }
                     }
                 } else {
-                    leaves.forEach(leaf -> g.add(org.ojalgo.matrix.store.R064Store.FACTORY.make(leaf.rows(), leaf.cols())));
+                    leaves.forEach(leaf -> g.add(R064Store.FACTORY.make(leaf.rows(), leaf.cols())));
                 }
                 gradient = CarriedState.of(g);
             } finally {

@@ -8,6 +8,8 @@ import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
+import org.tapegrad.layers.cell.StackedCell;
+import org.tapegrad.layers.cell.StackedState;
 import org.tapegrad.layers.net.RecurrentNetwork;
 import org.tapegrad.layers.seq.Unroll;
 import org.tapegrad.op.DType;
@@ -59,6 +61,27 @@ public final class CheckpointedNetwork {
             throw new IllegalArgumentException("checkpointed network: dropout " + network.dropout()
                     + " between layers is not supported (a recomputed segment would draw other masks); build the network without dropout");
         }
+    }
+
+    /**
+     * Truncated BPTT(k1, k2) of this one-direction network, each chunk checkpointed under this runner's schedule: the
+     * network's layers as one {@link StackedCell} (the state of every layer carried between chunks, the loss on the
+     * top layer's {@code h_t} = {@code state.output()}), run by {@link CheckpointedTruncatedBptt}, which gives
+     * {@link TruncatedBptt}'s gradients for that stack.
+     *
+     * @throws IllegalArgumentException for a bidirectional network (its reverse direction reads each sequence from its
+     *         end, which a chunk does not have: there is no truncated form), or k1, k2 outside {@code 1 ≤ k2 ≤ k1}
+     */
+    public CheckpointedTruncatedBptt<StackedState> truncated(int k1, int k2) {
+        if (network.isBidirectional()) {
+            throw new IllegalArgumentException("checkpointed network: truncated BPTT needs a one-direction network; a bidirectional one's reverse "
+                    + "direction reads each sequence from its end, which a chunk lacks (use run on whole sequences)");
+        }
+        List<Cell<?>> layers = new ArrayList<>();
+        for (int l = 0; l < network.layers(); l++) {
+            layers.add(network.cell(l, false));
+        }
+        return new CheckpointedTruncatedBptt<>(new StackedCell(layers), k1, k2, schedule);
     }
 
     /**

@@ -45,6 +45,9 @@ import org.tapegrad.tape.Var;
  * {@link org.tapegrad.tape.Parameter#grad() grad()} of every parameter it reaches), call {@code afterBackward} with
  * the chunk's {@link Gradients} (e.g. clip and take an optimizer step; the runner never zeroes or applies
  * gradients), copy the final state, {@code tape.reset()}.
+ *
+ * <p>The same chunks and gradients in memory sublinear in the chunk length, for a loss that is a sum of per-step
+ * terms: {@link CheckpointedTruncatedBptt}.
  */
 public final class TruncatedBptt<S extends CellState> {
 
