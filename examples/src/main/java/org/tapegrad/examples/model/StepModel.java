@@ -33,10 +33,15 @@ public final class StepModel implements HasParameters {
 
     /** Logits of every step for inputs {@code xs} (each {@code B×I}); {@code lengths} as in {@link Unroll}, or null. */
     public List<Var> logits(Tape tape, List<Var> xs, int[] lengths) {
+        return logits(tape, xs, lengths, h -> h);
+    }
+
+    /** As {@link #logits(Tape, List, int[])} with {@code beforeHead} applied to every step's output first (e.g. dropout). */
+    public List<Var> logits(Tape tape, List<Var> xs, int[] lengths, java.util.function.UnaryOperator<Var> beforeHead) {
         List<Var> hs = outputs(cell, tape, xs, lengths);
         List<Var> out = new ArrayList<>(hs.size());
         for (Var h : hs) {
-            out.add(head.apply(h));
+            out.add(head.apply(beforeHead.apply(h)));
         }
         return out;
     }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.tapegrad.layers.reg.Dropout;
+import org.tapegrad.layers.reg.Mode;
 
 import org.tapegrad.examples.model.CellKind;
 import org.tapegrad.examples.model.StepModel;
@@ -23,11 +25,24 @@ import org.tapegrad.tape.Var;
  * gradient norm rescaled to at most {@code clip}, and early stopping: training ends after {@code patience} epochs
  * without a better validation NLL, and the weights of the best epoch are kept.
  */
-public record MusicTrainer(int maxEpochs, int patience, int batch, double learningRate, double clip, long seed, DType dtype) {
+public record MusicTrainer(int maxEpochs, int patience, int batch, double learningRate, double clip, long seed, DType dtype, double dropout) {
+
+    /** A trainer without dropout. */
+    public MusicTrainer(int maxEpochs, int patience, int batch, double learningRate, double clip, long seed, DType dtype) {
+        this(maxEpochs, patience, batch, learningRate, clip, seed, dtype, 0.0);
+    }
+
+    /** Checks the dropout rate (the other values are checked by the command's options). */
+    public MusicTrainer {
+        new Dropout(dropout);   // one-line error for a rate outside [0, 1]
+        if (dropout >= 1) {
+            throw new IllegalArgumentException("--dropout: expected a rate in [0, 1), got " + dropout);
+        }
+    }
 
     /** A float64 trainer. */
     public MusicTrainer(int maxEpochs, int patience, int batch, double learningRate, double clip, long seed) {
-        this(maxEpochs, patience, batch, learningRate, clip, seed, DType.F64);
+        this(maxEpochs, patience, batch, learningRate, clip, seed, DType.F64, 0.0);
     }
 
     /** NLL per time step (nats, summed over 88 pitches) after each epoch. */
@@ -78,10 +93,13 @@ public record MusicTrainer(int maxEpochs, int patience, int batch, double learni
         double bestValid = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
         List<Parameter.Snapshot> best = snapshot(params);
+        // Masks come from their own stream, so that a run without dropout draws exactly what it drew before.
+        Mode masks = dropout > 0 ? Mode.training(new Random(seed ^ 0x5DEECE66DL)) : Mode.eval();
+        Dropout drop = new Dropout(dropout);
         for (int epoch = 1; epoch <= maxEpochs && epoch - bestEpoch <= patience; epoch++) {
             Collections.shuffle(order, random);
             for (MusicBatches.Batch b : MusicBatches.of(order, batch)) {
-                Var loss = loss(model, tape, b, Reduction.MEAN_PER_STEP);
+                Var loss = loss(model, tape, b, Reduction.MEAN_PER_STEP, h -> drop.apply(h, masks));
                 tape.backward(loss);
                 double value = loss.item();
                 tape.reset();
@@ -110,7 +128,7 @@ public record MusicTrainer(int maxEpochs, int patience, int batch, double learni
         long steps = 0;
         for (MusicBatches.Batch b : MusicBatches.of(split, Math.max(batch, 16))) {
             try (NoGrad ignored = tape.noGrad()) {
-                total += loss(model, tape, b, Reduction.SUM).item();
+                total += loss(model, tape, b, Reduction.SUM, h -> h).item();
                 steps += b.steps();
             } finally {
                 tape.reset();
@@ -119,8 +137,8 @@ public record MusicTrainer(int maxEpochs, int patience, int batch, double learni
         return total / steps;
     }
 
-    private static Var loss(StepModel model, Tape tape, MusicBatches.Batch b, Reduction reduction) {
-        List<Var> logits = model.logits(tape, b.inputs(tape), b.lengths());
+    private static Var loss(StepModel model, Tape tape, MusicBatches.Batch b, Reduction reduction, java.util.function.UnaryOperator<Var> beforeHead) {
+        List<Var> logits = model.logits(tape, b.inputs(tape), b.lengths(), beforeHead);
         return SequenceBinaryCrossEntropy.loss(logits, b.targets(tape), b.lengths(), reduction);
     }
 

@@ -1,6 +1,7 @@
 package org.tapegrad.examples.music;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.tapegrad.op.DType;
 import org.junit.jupiter.api.io.TempDir;
 import org.tapegrad.examples.CliRun;
 import org.tapegrad.examples.model.CellKind;
@@ -54,6 +56,21 @@ class MusicCommandTest {
         assertTrue(gru.train() < 0.5 * 88 * Math.log(2), "train NLL " + gru.train());
         assertTrue(gru.valid() <= gru.epochs().stream().mapToDouble(MusicTrainer.Epoch::valid).min().orElseThrow() + 1e-12, "best epoch kept");
         assertTrue(Double.isFinite(gru.test()));
+    }
+
+    @Test
+    void dropoutChangesTrainingOnlyAndIsReproducibleFromTheSeed() throws IOException {
+        PianoRolls rolls = PianoRolls.load(tinyFile(dir));
+        MusicTrainer.Result plain = new MusicTrainer(3, 3, 4, 0.01, 1.0, 1).train(CellKind.GRU, 8, rolls, nll -> { });
+        MusicTrainer.Result none = new MusicTrainer(3, 3, 4, 0.01, 1.0, 1, DType.F64, 0.0).train(CellKind.GRU, 8, rolls, nll -> { });
+        MusicTrainer.Result dropped = new MusicTrainer(3, 3, 4, 0.01, 1.0, 1, DType.F64, 0.5).train(CellKind.GRU, 8, rolls, nll -> { });
+        MusicTrainer.Result again = new MusicTrainer(3, 3, 4, 0.01, 1.0, 1, DType.F64, 0.5).train(CellKind.GRU, 8, rolls, nll -> { });
+        assertEquals(plain.epochs(), none.epochs(), "rate 0 is the run without dropout, draw for draw");
+        assertNotEquals(plain.epochs(), dropped.epochs(), "dropout changes the updates");
+        assertEquals(dropped.epochs(), again.epochs(), "same seed, same masks");
+        CliRun bad = CliRun.of("music", "--data", tinyFile(dir).toString(), "--dropout", "1", "--out", dir.resolve("bad").toString());
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--dropout") && bad.err().lines().count() <= 2, bad.err());
     }
 
     @Test
