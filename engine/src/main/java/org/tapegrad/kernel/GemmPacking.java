@@ -160,6 +160,10 @@ final class GemmPacking {
                         }
                         continue;
                     }
+                    if (cols == nr && (nr == 8 || nr == 6)) {
+                        copySteps(b, src, n, 1, dst, at, steps, nr);
+                        continue;
+                    }
                     for (int p = 0; p < steps; p++, at += nr, src += n) {
                         for (int j = 0; j < cols; j++) {
                             dst[at + j] = b[src + j];
@@ -188,6 +192,10 @@ final class GemmPacking {
                 }
                 continue;
             }
+            if (cols == nr && (nr == 8 || nr == 6)) {
+                copySteps(b, p0 + jq * k, 1, k, dst, at, kc, nr);
+                continue;
+            }
             for (int j = 0; j < cols; j++) {
                 int src = p0 + (jq + j) * k;
                 for (int p = 0; p < kc; p++) {
@@ -199,6 +207,35 @@ final class GemmPacking {
                     dst[at + p * nr + j] = 0f;
                 }
             }
+        }
+    }
+
+    /**
+     * {@code steps} steps of a full panel of {@code nr} (8 or 6, the float tile's columns) into {@code dst} from
+     * {@code at}, B(p, j) of the panel at {@code src + p·step + j·ld}: the copy of the general loops, unrolled like the
+     * 4-column one (1.05× for the whole product at 128×512·(512×512)ᵀ, one run on a loaded machine).
+     */
+    private static void copySteps(float[] b, int src, int step, int ld, float[] dst, int at, int steps, int nr) {
+        if (nr == 8) {
+            for (int p = 0; p < steps; p++, at += 8, src += step) {
+                dst[at] = b[src];
+                dst[at + 1] = b[src + ld];
+                dst[at + 2] = b[src + 2 * ld];
+                dst[at + 3] = b[src + 3 * ld];
+                dst[at + 4] = b[src + 4 * ld];
+                dst[at + 5] = b[src + 5 * ld];
+                dst[at + 6] = b[src + 6 * ld];
+                dst[at + 7] = b[src + 7 * ld];
+            }
+            return;
+        }
+        for (int p = 0; p < steps; p++, at += 6, src += step) {
+            dst[at] = b[src];
+            dst[at + 1] = b[src + ld];
+            dst[at + 2] = b[src + 2 * ld];
+            dst[at + 3] = b[src + 3 * ld];
+            dst[at + 4] = b[src + 4 * ld];
+            dst[at + 5] = b[src + 5 * ld];
         }
     }
 }

@@ -7,19 +7,32 @@ import static org.tapegrad.kernel.VectorFloatMicroKernel.NR;
  * The float32 product of {@link VectorGemm}, with the same ideas and loop order: slices of the inner dimension, blocks
  * of rows packed per thread, blocks of columns packed from {@code B} (or {@code B} read in place when one block of
  * rows reads each panel once) and {@code MR×NR} register tiles in {@link VectorFloatMicroKernel} (16 lanes per 512-bit
- * vector, 32 rows × 4 columns); few-row products go to {@link VectorSmallFloatGemm}. Block sizes are the double
- * kernel's in bytes (twice the elements). Walking each micro-panel of A over all panels of B instead (A in L1, B
- * streamed from L2) was measured no faster at 512³ on Zen 4, so the order stays the double kernel's.
+ * vector, 32 rows × 8 columns); few-row products go to {@link VectorSmallFloatGemm}. Walking each micro-panel of A
+ * over all panels of B instead (A in L1, B streamed from L2) was measured no faster at 512³ on Zen 4, so the order
+ * stays the double kernel's.
+ *
+ * <p>The blocks are larger than the double kernel's. With 512-bit vectors a slice of the inner dimension is 512
+ * steps, so that a {@code k = 512} product is one pass (C written once, never read back), and a block of rows is up
+ * to 512 (A's slice up to 1 MB, the L2 of Zen 4), so that products of up to 512 rows read B in place instead of
+ * packing it. Measured on Zen 4 (median of rounds of one run, each against the 2 × 4 tile with {@code KC = 256} and
+ * 256-row blocks): 1.09× at 512³ and 1.00× at 1024³; at 512³ 256-row blocks with packed B were 1.07× where 512-row
+ * blocks were 1.13× in the same run. Each element of C is one float sum over a slice's products added to the sum of
+ * the slices before it, so for {@code k > 256} the rounding differs from the earlier 256-step slices; the bits are
+ * the same for any thread count.
  */
 final class VectorFloatGemm {
 
-    /** Slice of the inner dimension: a {@code KC×NR} panel of B (4 KB) stays in L1. */
-    static final int KC = 256;
-    /** Rows of op(A) packed at once: an {@code MC×KC} block (256 KB with 512-bit vectors) stays in L2. */
-    static final int MC = 8 * MR;
+    /**
+     * Slice of the inner dimension: 512 with 512-bit vectors (a {@code KC×NR} panel of B is 16 KB, half of L1 on Zen
+     * 4), else 256: under {@code -XX:UseAVX=2} (16 rows × 6 columns) 512 was 0.94× of the earlier kernel on
+     * 64×512·(512×512)ᵀ, 256 no slower than it on any measured shape.
+     */
+    static final int KC = VectorFloatMicroKernel.V >= 16 ? 512 : 256;
+    /** Rows of op(A) packed at once: an {@code MC×KC} block is 1 MB with 512-bit vectors. */
+    static final int MC = 16 * MR;
 
-    /** Floats of packed B per block of columns (1 MB). */
-    static final int B_BLOCK = 256 * 1024;
+    /** Floats of packed B per block of columns (2 MB, in L3: each panel is reread from L1 by the tiles of a block). */
+    static final int B_BLOCK = 512 * 1024;
 
     /** Below this many rows of C, {@link VectorSmallFloatGemm} is faster. */
     static final int SMALL_M = 12;
@@ -50,17 +63,22 @@ final class VectorFloatGemm {
         // sets): measured faster in place only while at most two tiles reread each panel (m = 32 × n = 512 at
         // k = 192: 1.25×; m = 64, n = 512, k = 2048: 0.94×).
         boolean unpackedB = oneRowBlock && (!transB || m <= 2 * MR);
+        // A column-major A of exactly one tile of rows is already in the packed layout (step p's MR rows contiguous,
+        // MR apart): read in place (1.08× at 32×192·192×512, one run on a shared machine).
+        boolean inPlaceA = !transA && m == MR;
+        float[] panelsA = inPlaceA ? a : packedA;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean add = accumulate || pc > 0;
             int nc = blockColumns(kc);
-            if (oneRowBlock) {
+            int aBase = inPlaceA ? pc * MR : 0;
+            if (oneRowBlock && !inPlaceA) {
                 GemmPacking.packA(a, transA, m, k, 0, m, pc, kc, MR, packedA);
             }
             for (int jc = j0; jc < j1; jc += nc) {
                 int jEnd = Math.min(j1, jc + nc);
                 if (unpackedB) {
-                    unpackedB(kc, packedA, b, transB, pc, k, n, c, m, jc, jEnd, add, s.tile);
+                    unpackedB(kc, panelsA, aBase, b, transB, pc, k, n, c, m, jc, jEnd, add, s.tile);
                     continue;
                 }
                 GemmPacking.packB(b, transB, k, n, pc, kc, jc, jEnd, NR, packedB);
@@ -74,7 +92,7 @@ final class VectorFloatGemm {
                         int jr = jc + q * NR;
                         int cols = Math.min(NR, jEnd - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
-                            VectorFloatMicroKernel.multiply(kc, packedA, ir * kc, packedB, q * NR * kc,
+                            VectorFloatMicroKernel.multiply(kc, panelsA, aBase + ir * kc, packedB, q * NR * kc,
                                     c, ic + ir + jr * m, m, Math.min(MR, mc - ir), cols, add, s.tile);
                         }
                     }
@@ -83,8 +101,11 @@ final class VectorFloatGemm {
         }
     }
 
-    /** Columns {@code [j0, j1)} of C over one slice {@code [pc, pc+kc)}, all rows (packed in {@code packedA}). */
-    private static void unpackedB(int kc, float[] packedA, float[] b, boolean transB, int pc, int k, int n,
+    /**
+     * Columns {@code [j0, j1)} of C over one slice {@code [pc, pc+kc)}, all rows, their panels of A in the packed
+     * layout from {@code aBase} in {@code panelsA}.
+     */
+    private static void unpackedB(int kc, float[] panelsA, int aBase, float[] b, boolean transB, int pc, int k, int n,
             float[] c, int m, int j0, int j1, boolean add, float[] tile) {
         // op(B)(p, j) at p + j·k, or at j + p·n when B is stored transposed.
         int step = transB ? n : 1;
@@ -92,7 +113,7 @@ final class VectorFloatGemm {
         for (int jr = j0; jr < j1; jr += NR) {
             int cols = Math.min(NR, j1 - jr);
             for (int ir = 0; ir < m; ir += MR) {
-                VectorFloatMicroKernel.multiplyUnpackedB(kc, packedA, ir * kc, b, pc * step + jr * ldb, step, ldb,
+                VectorFloatMicroKernel.multiplyUnpackedB(kc, panelsA, aBase + ir * kc, b, pc * step + jr * ldb, step, ldb,
                         c, ir + jr * m, m, Math.min(MR, m - ir), cols, add, tile);
             }
         }
@@ -100,8 +121,8 @@ final class VectorFloatGemm {
 
     /**
      * Columns of C per block: as many as keep the packed {@code kc×nc} slice of B within {@value #B_BLOCK} floats
-     * (1 MB, as in the double kernel), so that the panels the micro-kernel rereads for every block of rows come from
-     * L2, and a short inner dimension gets wide blocks that amortise the packing of A.
+     * (2 MB: 1 MB was 0.96× at 1024³), so that a short inner dimension gets wide blocks that amortise the packing of
+     * A.
      */
     private static int blockColumns(int kc) {
         return Math.max(NR, B_BLOCK / kc / NR * NR);

@@ -4,12 +4,18 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link VectorMicroKernel} in float32, the register-blocked heart of {@link VectorFloatGemm}: one {@code MR×NR} tile
- * of {@code C} (2 vectors of 16 floats × 4 columns with 512-bit vectors, 8 accumulators) held in registers across a
- * {@code kc}-long slice of the inner dimension, one fused multiply-add per accumulator per step, each lane summing its
- * products in increasing p (so the same bits on every call, tier and thread count). {@code A} comes packed,
- * {@code B} packed or, in {@link #multiplyUnpackedB}, read where it lies. The tile is the double kernel's: measured
- * against 2 vectors × 6 columns on Zen 4 (one run, loaded machine): no faster at 512³ or at 32×192·192×512, and 32 rows fit batches of 32.
+ * The register-blocked heart of {@link VectorFloatGemm}: one {@code MR×NR} tile of {@code C} (2 vectors of rows ×
+ * {@code NR} columns) held in registers across a {@code kc}-long slice of the inner dimension, one fused multiply-add
+ * per accumulator per step, each lane summing its products in increasing p (so the same bits on every call, tier and
+ * thread count). {@code A} comes packed, {@code B} packed or, in {@link #multiplyUnpackedB}, read where it lies.
+ *
+ * <p>The tile is wider than the double kernel's 2 × 4: with 512-bit vectors (AVX-512, 32 registers) 2 vectors × 8
+ * columns, 16 accumulators, which halves the bytes of {@code A} read per multiply-add. Measured on Zen 4 against
+ * 2 × 4 with the same blocks (median of rounds of one run): 1.11× at 32×192·192×512, 1.18× at 64×640·640×512,
+ * 1.00× at 512³; with the float kernel's larger blocks 2 × 6 and 2 × 12 were 0.96× and 0.98× of 2 × 8 at 512³.
+ * With narrower vectors the machine may have only 16 registers (AVX2), where 16 accumulators spill (0.3× to 0.6×
+ * under {@code -XX:UseAVX=2}): there the tile is 2 × 6 (12 accumulators), 1.01× to 1.13× of the earlier 2 × 4
+ * kernel under {@code -XX:UseAVX=2}. Both are spelled out, and the choice is a constant the JIT folds.
  */
 final class VectorFloatMicroKernel {
 
@@ -18,8 +24,8 @@ final class VectorFloatMicroKernel {
     static final int V = SPECIES.length();
     /** Rows of a tile: 2 vectors. */
     static final int MR = 2 * V;
-    /** Columns of a tile. */
-    static final int NR = 4;
+    /** Columns of a tile: 8 with 512-bit vectors (32 registers), else 6 (see the class comment). */
+    static final int NR = V >= 16 ? 8 : 6;
 
     private VectorFloatMicroKernel() {
     }
@@ -31,15 +37,43 @@ final class VectorFloatMicroKernel {
      * @param bp packed B: step p holds the tile's {@code NR} columns at {@code bOff + p·NR}
      * @param c  C(row, col) at {@code cOff + row + col·ldc}; only {@code rows×cols} of it are written
      * @param add add into C when true, overwrite when false
-     * @param tile scratch of at least {@code MR·NR} floats, used only for a ragged tile
+     * @param tile scratch of at least {@code MR·NR} floats
      */
     static void multiply(int kc, float[] ap, int aOff, float[] bp, int bOff,
+            float[] c, int cOff, int ldc, int rows, int cols, boolean add, float[] tile) {
+        if (NR == 8) {
+            multiply8(kc, ap, aOff, bp, bOff, c, cOff, ldc, rows, cols, add, tile);
+        } else {
+            multiply6(kc, ap, aOff, bp, bOff, c, cOff, ldc, rows, cols, add, tile);
+        }
+    }
+
+    /**
+     * As {@link #multiply}, but B read where it lies: step p of column {@code j} of the tile at
+     * {@code bOff + p·step + j·ldb}; no packing, for when each panel of B is used by a single block of rows anyway.
+     * Columns past {@code cols} reread the last one, and their results are dropped.
+     */
+    static void multiplyUnpackedB(int kc, float[] ap, int aOff, float[] b, int bOff, int step, int ldb,
+            float[] c, int cOff, int ldc, int rows, int cols, boolean add, float[] tile) {
+        if (NR == 8) {
+            multiplyUnpackedB8(kc, ap, aOff, b, bOff, step, ldb, c, cOff, ldc, rows, cols, add, tile);
+        } else {
+            multiplyUnpackedB6(kc, ap, aOff, b, bOff, step, ldb, c, cOff, ldc, rows, cols, add, tile);
+        }
+    }
+
+    /** {@link #multiply} with 8 columns. */
+    private static void multiply8(int kc, float[] ap, int aOff, float[] bp, int bOff,
             float[] c, int cOff, int ldc, int rows, int cols, boolean add, float[] tile) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector c00 = zero, c10 = zero;
         FloatVector c01 = zero, c11 = zero;
         FloatVector c02 = zero, c12 = zero;
         FloatVector c03 = zero, c13 = zero;
+        FloatVector c04 = zero, c14 = zero;
+        FloatVector c05 = zero, c15 = zero;
+        FloatVector c06 = zero, c16 = zero;
+        FloatVector c07 = zero, c17 = zero;
         for (int p = 0; p < kc; p++) {
             int a = aOff + p * MR;
             int b = bOff + p * NR;
@@ -57,89 +91,232 @@ final class VectorFloatMicroKernel {
             FloatVector b3 = FloatVector.broadcast(SPECIES, bp[b + 3]);
             c03 = a0.fma(b3, c03);
             c13 = a1.fma(b3, c13);
+            FloatVector b4 = FloatVector.broadcast(SPECIES, bp[b + 4]);
+            c04 = a0.fma(b4, c04);
+            c14 = a1.fma(b4, c14);
+            FloatVector b5 = FloatVector.broadcast(SPECIES, bp[b + 5]);
+            c05 = a0.fma(b5, c05);
+            c15 = a1.fma(b5, c15);
+            FloatVector b6 = FloatVector.broadcast(SPECIES, bp[b + 6]);
+            c06 = a0.fma(b6, c06);
+            c16 = a1.fma(b6, c16);
+            FloatVector b7 = FloatVector.broadcast(SPECIES, bp[b + 7]);
+            c07 = a0.fma(b7, c07);
+            c17 = a1.fma(b7, c17);
         }
-        // Spelled out in both kernels: as a method taking the eight accumulators it was not always inlined.
-        boolean full = rows == MR && cols == NR;
-        float[] out = full ? c : tile;
-        int o = full ? cOff : 0;
-        int ld = full ? ldc : MR;
-        boolean addHere = full && add;
-        store(c00, out, o, addHere);
-        store(c10, out, o + V, addHere);
-        store(c01, out, o + ld, addHere);
-        store(c11, out, o + ld + V, addHere);
-        store(c02, out, o + 2 * ld, addHere);
-        store(c12, out, o + 2 * ld + V, addHere);
-        store(c03, out, o + 3 * ld, addHere);
-        store(c13, out, o + 3 * ld + V, addHere);
-        if (!full) {
-            for (int j = 0; j < cols; j++) {
-                for (int i = 0; i < rows; i++) {
-                    int ci = cOff + i + j * ldc;
-                    c[ci] = add ? c[ci] + tile[i + j * MR] : tile[i + j * MR];
-                }
-            }
-        }
+        c00.intoArray(tile, 0 * V);
+        c10.intoArray(tile, 1 * V);
+        c01.intoArray(tile, 2 * V);
+        c11.intoArray(tile, 3 * V);
+        c02.intoArray(tile, 4 * V);
+        c12.intoArray(tile, 5 * V);
+        c03.intoArray(tile, 6 * V);
+        c13.intoArray(tile, 7 * V);
+        c04.intoArray(tile, 8 * V);
+        c14.intoArray(tile, 9 * V);
+        c05.intoArray(tile, 10 * V);
+        c15.intoArray(tile, 11 * V);
+        c06.intoArray(tile, 12 * V);
+        c16.intoArray(tile, 13 * V);
+        c07.intoArray(tile, 14 * V);
+        c17.intoArray(tile, 15 * V);
+        writeTile(tile, c, cOff, ldc, rows, cols, add);
     }
 
-    /**
-     * As {@link #multiply}, but B read where it lies, column-major with column {@code j} of the tile starting at
-     * {@code bOff + j·ldb}: no packing, for when each panel of B is used by a single block of rows anyway. Columns
-     * past {@code cols} reread the last one, and their results are dropped.
-     */
-    static void multiplyUnpackedB(int kc, float[] ap, int aOff, float[] b, int bOff, int step, int ldb,
+    /** {@link #multiplyUnpackedB} with 8 columns. */
+    private static void multiplyUnpackedB8(int kc, float[] ap, int aOff, float[] b, int bOff, int step, int ldb,
             float[] c, int cOff, int ldc, int rows, int cols, boolean add, float[] tile) {
-        int b1 = Math.min(1, cols - 1) * ldb;
-        int b2 = Math.min(2, cols - 1) * ldb;
-        int b3 = Math.min(3, cols - 1) * ldb;
+        int o1 = Math.min(1, cols - 1) * ldb;
+        int o2 = Math.min(2, cols - 1) * ldb;
+        int o3 = Math.min(3, cols - 1) * ldb;
+        int o4 = Math.min(4, cols - 1) * ldb;
+        int o5 = Math.min(5, cols - 1) * ldb;
+        int o6 = Math.min(6, cols - 1) * ldb;
+        int o7 = Math.min(7, cols - 1) * ldb;
         int bi = bOff;
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector c00 = zero, c10 = zero;
         FloatVector c01 = zero, c11 = zero;
         FloatVector c02 = zero, c12 = zero;
         FloatVector c03 = zero, c13 = zero;
+        FloatVector c04 = zero, c14 = zero;
+        FloatVector c05 = zero, c15 = zero;
+        FloatVector c06 = zero, c16 = zero;
+        FloatVector c07 = zero, c17 = zero;
         for (int p = 0; p < kc; p++, bi += step) {
             int a = aOff + p * MR;
             FloatVector a0 = FloatVector.fromArray(SPECIES, ap, a);
             FloatVector a1 = FloatVector.fromArray(SPECIES, ap, a + V);
-            FloatVector v0 = FloatVector.broadcast(SPECIES, b[bi]);
-            c00 = a0.fma(v0, c00);
-            c10 = a1.fma(v0, c10);
-            FloatVector v1 = FloatVector.broadcast(SPECIES, b[bi + b1]);
-            c01 = a0.fma(v1, c01);
-            c11 = a1.fma(v1, c11);
-            FloatVector v2 = FloatVector.broadcast(SPECIES, b[bi + b2]);
-            c02 = a0.fma(v2, c02);
-            c12 = a1.fma(v2, c12);
-            FloatVector v3 = FloatVector.broadcast(SPECIES, b[bi + b3]);
-            c03 = a0.fma(v3, c03);
-            c13 = a1.fma(v3, c13);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, b[bi]);
+            c00 = a0.fma(b0, c00);
+            c10 = a1.fma(b0, c10);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, b[bi + o1]);
+            c01 = a0.fma(b1, c01);
+            c11 = a1.fma(b1, c11);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, b[bi + o2]);
+            c02 = a0.fma(b2, c02);
+            c12 = a1.fma(b2, c12);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, b[bi + o3]);
+            c03 = a0.fma(b3, c03);
+            c13 = a1.fma(b3, c13);
+            FloatVector b4 = FloatVector.broadcast(SPECIES, b[bi + o4]);
+            c04 = a0.fma(b4, c04);
+            c14 = a1.fma(b4, c14);
+            FloatVector b5 = FloatVector.broadcast(SPECIES, b[bi + o5]);
+            c05 = a0.fma(b5, c05);
+            c15 = a1.fma(b5, c15);
+            FloatVector b6 = FloatVector.broadcast(SPECIES, b[bi + o6]);
+            c06 = a0.fma(b6, c06);
+            c16 = a1.fma(b6, c16);
+            FloatVector b7 = FloatVector.broadcast(SPECIES, b[bi + o7]);
+            c07 = a0.fma(b7, c07);
+            c17 = a1.fma(b7, c17);
         }
-        // Spelled out in both kernels: as a method taking the eight accumulators it was not always inlined.
-        boolean full = rows == MR && cols == NR;
-        float[] out = full ? c : tile;
-        int o = full ? cOff : 0;
-        int ld = full ? ldc : MR;
-        boolean addHere = full && add;
-        store(c00, out, o, addHere);
-        store(c10, out, o + V, addHere);
-        store(c01, out, o + ld, addHere);
-        store(c11, out, o + ld + V, addHere);
-        store(c02, out, o + 2 * ld, addHere);
-        store(c12, out, o + 2 * ld + V, addHere);
-        store(c03, out, o + 3 * ld, addHere);
-        store(c13, out, o + 3 * ld + V, addHere);
-        if (!full) {
-            for (int j = 0; j < cols; j++) {
-                for (int i = 0; i < rows; i++) {
-                    int ci = cOff + i + j * ldc;
-                    c[ci] = add ? c[ci] + tile[i + j * MR] : tile[i + j * MR];
-                }
-            }
-        }
+        c00.intoArray(tile, 0 * V);
+        c10.intoArray(tile, 1 * V);
+        c01.intoArray(tile, 2 * V);
+        c11.intoArray(tile, 3 * V);
+        c02.intoArray(tile, 4 * V);
+        c12.intoArray(tile, 5 * V);
+        c03.intoArray(tile, 6 * V);
+        c13.intoArray(tile, 7 * V);
+        c04.intoArray(tile, 8 * V);
+        c14.intoArray(tile, 9 * V);
+        c05.intoArray(tile, 10 * V);
+        c15.intoArray(tile, 11 * V);
+        c06.intoArray(tile, 12 * V);
+        c16.intoArray(tile, 13 * V);
+        c07.intoArray(tile, 14 * V);
+        c17.intoArray(tile, 15 * V);
+        writeTile(tile, c, cOff, ldc, rows, cols, add);
     }
 
-    private static void store(FloatVector acc, float[] out, int at, boolean add) {
-        (add ? acc.add(FloatVector.fromArray(SPECIES, out, at)) : acc).intoArray(out, at);
+    /** {@link #multiply} with 6 columns. */
+    private static void multiply6(int kc, float[] ap, int aOff, float[] bp, int bOff,
+            float[] c, int cOff, int ldc, int rows, int cols, boolean add, float[] tile) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector c00 = zero, c10 = zero;
+        FloatVector c01 = zero, c11 = zero;
+        FloatVector c02 = zero, c12 = zero;
+        FloatVector c03 = zero, c13 = zero;
+        FloatVector c04 = zero, c14 = zero;
+        FloatVector c05 = zero, c15 = zero;
+        for (int p = 0; p < kc; p++) {
+            int a = aOff + p * MR;
+            int b = bOff + p * NR;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, ap, a);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, ap, a + V);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, bp[b]);
+            c00 = a0.fma(b0, c00);
+            c10 = a1.fma(b0, c10);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, bp[b + 1]);
+            c01 = a0.fma(b1, c01);
+            c11 = a1.fma(b1, c11);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, bp[b + 2]);
+            c02 = a0.fma(b2, c02);
+            c12 = a1.fma(b2, c12);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, bp[b + 3]);
+            c03 = a0.fma(b3, c03);
+            c13 = a1.fma(b3, c13);
+            FloatVector b4 = FloatVector.broadcast(SPECIES, bp[b + 4]);
+            c04 = a0.fma(b4, c04);
+            c14 = a1.fma(b4, c14);
+            FloatVector b5 = FloatVector.broadcast(SPECIES, bp[b + 5]);
+            c05 = a0.fma(b5, c05);
+            c15 = a1.fma(b5, c15);
+        }
+        c00.intoArray(tile, 0 * V);
+        c10.intoArray(tile, 1 * V);
+        c01.intoArray(tile, 2 * V);
+        c11.intoArray(tile, 3 * V);
+        c02.intoArray(tile, 4 * V);
+        c12.intoArray(tile, 5 * V);
+        c03.intoArray(tile, 6 * V);
+        c13.intoArray(tile, 7 * V);
+        c04.intoArray(tile, 8 * V);
+        c14.intoArray(tile, 9 * V);
+        c05.intoArray(tile, 10 * V);
+        c15.intoArray(tile, 11 * V);
+        writeTile(tile, c, cOff, ldc, rows, cols, add);
+    }
+
+    /** {@link #multiplyUnpackedB} with 6 columns. */
+    private static void multiplyUnpackedB6(int kc, float[] ap, int aOff, float[] b, int bOff, int step, int ldb,
+            float[] c, int cOff, int ldc, int rows, int cols, boolean add, float[] tile) {
+        int o1 = Math.min(1, cols - 1) * ldb;
+        int o2 = Math.min(2, cols - 1) * ldb;
+        int o3 = Math.min(3, cols - 1) * ldb;
+        int o4 = Math.min(4, cols - 1) * ldb;
+        int o5 = Math.min(5, cols - 1) * ldb;
+        int bi = bOff;
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector c00 = zero, c10 = zero;
+        FloatVector c01 = zero, c11 = zero;
+        FloatVector c02 = zero, c12 = zero;
+        FloatVector c03 = zero, c13 = zero;
+        FloatVector c04 = zero, c14 = zero;
+        FloatVector c05 = zero, c15 = zero;
+        for (int p = 0; p < kc; p++, bi += step) {
+            int a = aOff + p * MR;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, ap, a);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, ap, a + V);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, b[bi]);
+            c00 = a0.fma(b0, c00);
+            c10 = a1.fma(b0, c10);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, b[bi + o1]);
+            c01 = a0.fma(b1, c01);
+            c11 = a1.fma(b1, c11);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, b[bi + o2]);
+            c02 = a0.fma(b2, c02);
+            c12 = a1.fma(b2, c12);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, b[bi + o3]);
+            c03 = a0.fma(b3, c03);
+            c13 = a1.fma(b3, c13);
+            FloatVector b4 = FloatVector.broadcast(SPECIES, b[bi + o4]);
+            c04 = a0.fma(b4, c04);
+            c14 = a1.fma(b4, c14);
+            FloatVector b5 = FloatVector.broadcast(SPECIES, b[bi + o5]);
+            c05 = a0.fma(b5, c05);
+            c15 = a1.fma(b5, c15);
+        }
+        c00.intoArray(tile, 0 * V);
+        c10.intoArray(tile, 1 * V);
+        c01.intoArray(tile, 2 * V);
+        c11.intoArray(tile, 3 * V);
+        c02.intoArray(tile, 4 * V);
+        c12.intoArray(tile, 5 * V);
+        c03.intoArray(tile, 6 * V);
+        c13.intoArray(tile, 7 * V);
+        c04.intoArray(tile, 8 * V);
+        c14.intoArray(tile, 9 * V);
+        c05.intoArray(tile, 10 * V);
+        c15.intoArray(tile, 11 * V);
+        writeTile(tile, c, cOff, ldc, rows, cols, add);
+    }
+
+    /**
+     * Writes (or adds) the {@code rows×cols} corner of the accumulators, parked column by column in {@code tile}, into
+     * C. The accumulators go through {@code tile} and this one loop rather than a read-add-write spelled out per
+     * accumulator: sixteen of those made the kernels too large for C2 to inline every Vector API call, and it then
+     * boxed the vectors of each call's end (1 KB allocated per tile at 512³, 0.6× the speed). The float sum
+     * {@code tile + C} is the same as {@code C + tile}, so the bits are those of adding the accumulators directly.
+     */
+    private static void writeTile(float[] tile, float[] c, int cOff, int ldc, int rows, int cols, boolean add) {
+        if (rows == MR) {
+            for (int j = 0; j < cols; j++) {
+                for (int i = 0; i < MR; i += V) {
+                    int ci = cOff + i + j * ldc;
+                    FloatVector t = FloatVector.fromArray(SPECIES, tile, i + j * MR);
+                    (add ? t.add(FloatVector.fromArray(SPECIES, c, ci)) : t).intoArray(c, ci);
+                }
+            }
+            return;
+        }
+        for (int j = 0; j < cols; j++) {
+            for (int i = 0; i < rows; i++) {
+                int ci = cOff + i + j * ldc;
+                c[ci] = add ? c[ci] + tile[i + j * MR] : tile[i + j * MR];
+            }
+        }
     }
 }

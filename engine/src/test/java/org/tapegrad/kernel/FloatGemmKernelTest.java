@@ -16,8 +16,8 @@ import org.tapegrad.check.property.Theories;
 /**
  * The float32 products of the built-in kernels (and the interface's plain default, through {@link OjAlgoGemm}) are
  * within the float rounding bound of the exact product, for all four transpose forms, overwriting and accumulating,
- * on shapes that cut through the float kernel's vector, tile, cache and thread blocks (32-row tiles, {@code KC = 256},
- * the small-row path below 12 rows); and the same bits on one thread and two and on the first and a warm call.
+ * on shapes that cut through the float kernel's vector, tile, cache and thread blocks (32×8 tiles with 512-bit vectors,
+ * {@code KC = 512}, blocks of 512 rows, the small-row path below 12 rows); and the same bits on one thread and two and on the first and a warm call.
  */
 class FloatGemmKernelTest {
 
@@ -47,8 +47,9 @@ class FloatGemmKernelTest {
     @Test
     void splitProductsWithinTheFloatErrorBound() {
         // Split over threads (m·n·k ≥ 2^23), ragged column blocks and tiles; m = 5 takes the small-row path; 300×40×260
-        // has two blocks of 256 rows (one ragged) and two slices of k; 600×20×20 has three row blocks.
-        for (int[] shape : new int[][] {{45, 1003, 300}, {5, 4000, 500}, {140, 1030, 130}, {300, 40, 260}, {600, 20, 20}, {33, 65, 257}}) {
+        // has one block of 300 rows (a ragged tile); 530×9×600 has two blocks of rows (512 and a ragged 18), two slices
+        // of k (512 and 88) and a ragged 1-column tile.
+        for (int[] shape : new int[][] {{45, 1003, 300}, {5, 4000, 500}, {140, 1030, 130}, {300, 40, 260}, {600, 20, 20}, {33, 65, 257}, {530, 9, 600}}) {
             // Each transpose form once, overwriting or accumulating.
             for (int form : new int[] {0, 5, 6, 3}) {
                 assertWithinBound(shape[0], shape[1], shape[2], (form & 1) != 0, (form & 2) != 0, (form & 4) != 0, form);
