@@ -90,12 +90,12 @@ final class Node<S> implements OpContext {
 
     @Override
     public R064Store input(int i) {
-        return as64(inputs[i].store(), "input(" + i + ")");
+        return as64(inputs[i].store(), "input", i);
     }
 
     @Override
     public R064Store output() {
-        return as64(output.store(), "output()");
+        return as64(output.store(), "output", -1);
     }
 
     @Override
@@ -111,7 +111,7 @@ final class Node<S> implements OpContext {
     @Override
     public R064Store outputGrad() {
         requireBackward("outputGrad()");
-        return as64(pass.storeOf(output), "outputGrad()");
+        return as64(pass.storeOf(output), "outputGrad", -1);
     }
 
     @Override
@@ -121,17 +121,17 @@ final class Node<S> implements OpContext {
 
     @Override
     public R064Store inputGrad(int i) {
-        return as64(inputGradStore(i), "inputGrad(" + i + ")");
+        return as64(inputGradStore(i), "inputGrad", i);
     }
 
     @Override
     public R032Store input32(int i) {
-        return as32(inputs[i].store(), "input32(" + i + ")");
+        return as32(inputs[i].store(), "input32", i);
     }
 
     @Override
     public R032Store output32() {
-        return as32(output.store(), "output32()");
+        return as32(output.store(), "output32", -1);
     }
 
     @Override
@@ -142,16 +142,18 @@ final class Node<S> implements OpContext {
     @Override
     public R032Store outputGrad32() {
         requireBackward("outputGrad32()");
-        return as32(pass.storeOf(output), "outputGrad32()");
+        return as32(pass.storeOf(output), "outputGrad32", -1);
     }
 
     @Override
     public R032Store inputGrad32(int i) {
-        return as32(inputGradStore(i), "inputGrad32(" + i + ")");
+        return as32(inputGradStore(i), "inputGrad32", i);
     }
 
     private PhysicalStore<Double> inputGradStore(int i) {
-        requireBackward("inputGrad(" + i + ")");
+        if (pass == null) {
+            requireBackward("inputGrad(" + i + ")");
+        }
         Var in = inputs[i];
         if (!in.requiresGrad()) {
             throw new IllegalStateException(op.name() + ": input " + i + " does not need a gradient; check needsGrad(i) first");
@@ -159,21 +161,24 @@ final class Node<S> implements OpContext {
         return pass.accumulatorOf(in);
     }
 
-    private R064Store as64(PhysicalStore<Double> s, String what) {
+    // The accessor's name and index are passed apart and joined only for the error: these run for every input of
+    // every op, forward and backward, and a message built per call showed up in profiles.
+    private R064Store as64(PhysicalStore<Double> s, String accessor, int index) {
         if (s instanceof R064Store) {
             return (R064Store) s;
         }
-        throw wrongType(what, "float64");
+        throw wrongType(accessor, index, "float64");
     }
 
-    private R032Store as32(PhysicalStore<Double> s, String what) {
+    private R032Store as32(PhysicalStore<Double> s, String accessor, int index) {
         if (s instanceof R032Store) {
             return (R032Store) s;
         }
-        throw wrongType(what, "float32");
+        throw wrongType(accessor, index, "float32");
     }
 
-    private IllegalStateException wrongType(String what, String asked) {
+    private IllegalStateException wrongType(String accessor, int index, String asked) {
+        String what = accessor + "(" + (index >= 0 ? Integer.toString(index) : "") + ")";
         return new IllegalStateException(op.name() + ": " + what + " asks for a " + asked + " store on a " + tape.dtype().longName()
                 + " tape; branch on ctx.dtype() and use the " + (tape.dtype() == DType.F32 ? "...32" : "plain") + " accessors");
     }
