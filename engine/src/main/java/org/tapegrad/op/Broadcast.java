@@ -22,7 +22,11 @@ enum Broadcast {
             return COLUMN;
         }
         String hint = (a.rows() == 1 || a.cols() == 1) && !b.isScalar() ? " (only the second operand is broadcast; swap them)" : "";
-        throw ShapeException.of(op, "expected the second shape to equal the first, or to be 1×" + a.cols() + ", " + a.rows() + "×1 or 1×1" + hint, a, b);
+        // Each accepted shape once: for a 1×n or m×1 first operand some of the four forms coincide.
+        java.util.LinkedHashSet<String> forms = new java.util.LinkedHashSet<>(java.util.List.of("1×" + a.cols(), a.rows() + "×1", "1×1"));
+        forms.remove(a.rows() + "×" + a.cols());
+        String others = forms.isEmpty() ? "" : ", or to be " + String.join(" or ", forms);
+        throw ShapeException.of(op, "expected the second shape to equal the first" + others + hint, a, b);
     }
 
     /** Element of {@code b} that pairs with element (i, j) of an {@code m}-row first operand. */

@@ -21,6 +21,16 @@ class BadInputTest {
     }
 
     @Test
+    void aBroadcastTheOtherWayRoundNamesEachAcceptedShapeOnceAndSaysToSwap() {
+        Tape t = new Tape();
+        ShapeException e = assertThrows(ShapeException.class, () -> t.filled(1, 640, 1.0).plus(t.filled(64, 640, 1.0)));
+        assertEquals("add: [1×640], [64×640]: expected the second shape to equal the first, or to be 1×1 (only the second operand is broadcast; swap them)",
+                e.getMessage());
+        ShapeException square = assertThrows(ShapeException.class, () -> t.filled(3, 4, 1.0).times(t.filled(2, 4, 1.0)));
+        assertEquals("mul: [3×4], [2×4]: expected the second shape to equal the first, or to be 1×4 or 3×1 or 1×1", square.getMessage());
+    }
+
+    @Test
     void binaryCrossEntropyRejectsTargetsOutsideZeroOne() {
         Tape t = new Tape();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.row(0.3, 1.0).binaryCrossEntropy(t.row(0.5, 5)));
