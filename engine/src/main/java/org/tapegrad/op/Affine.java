@@ -64,39 +64,8 @@ public final class Affine implements Op<Void> {
             forward32(ctx);
             return null;
         }
-        R064Store y = ctx.output();
-        ColumnRangeGemm ranges = columnRanges(ctx);
-        if (ranges != null) {
-            forwardInShares(ctx, ranges, y);
-            return null;
-        }
-        for (int k = 0; k < pairs; k++) {
-            Products.multiply(ctx.kernels(), ctx.input(2 * k), false, ctx.input(2 * k + 1), false, y, k > 0);
-        }
-        addBias(ctx.input(2 * pairs).data, y.data, y.getRowDim(), 0, y.getColDim());
-        return null;
-    }
-
-    /** The kernel's column-range form when the tape splits products over threads, else null (each product splits itself). */
-    private static ColumnRangeGemm columnRanges(OpContext ctx) {
         GemmKernel gemm = ctx.kernels().gemm();
-        return gemm.threads() > 1 && gemm instanceof ColumnRangeGemm ranges ? ranges : null;
-    }
-
-    /** Multiply-adds of all the forward products. */
-    private long forwardWork(int m, int n, int[] inner) {
-        long work = 0;
-        for (int k = 0; k < pairs; k++) {
-            work += (long) m * n * inner[k];
-        }
-        return work;
-    }
-
-    /**
-     * All products and the bias add in one hand-off: share s computes its block of the output's columns of every
-     * product (accumulating in the order k = 1…n as on one thread) and adds the bias there.
-     */
-    private void forwardInShares(OpContext ctx, ColumnRangeGemm gemm, R064Store y) {
+        R064Store y = ctx.output();
         int m = y.getRowDim();
         int n = y.getColDim();
         double[][] xs = new double[pairs][];
@@ -109,14 +78,55 @@ public final class Affine implements Op<Void> {
         }
         double[] b = ctx.input(2 * pairs).data;
         double[] out = y.data;
-        SplitWork.shares(gemm.threads(), forwardWork(m, n, inner), (index, shares) -> {
+        SplitWork.shares(threads(gemm), forwardWork(m, n, inner), (index, shares) -> {
             int from = SplitWork.start(n, index, shares);
             int to = SplitWork.start(n, index + 1, shares);
             for (int k = 0; k < pairs; k++) {
-                gemm.gemmColumns(false, false, m, n, inner[k], xs[k], ws[k], out, k > 0, from, to);
+                product(gemm, false, false, m, n, inner[k], xs[k], ws[k], out, k > 0, from, to);
             }
             addBias(b, out, m, from, to);
         });
+        return null;
+    }
+
+    /**
+     * How many shares the op's work is cut into: the kernel's threads when it computes column ranges
+     * ({@link ColumnRangeGemm}), else 1 (one share, whose whole products the kernel splits itself if it can).
+     */
+    private static int threads(GemmKernel gemm) {
+        return gemm instanceof ColumnRangeGemm ? gemm.threads() : 1;
+    }
+
+    /**
+     * Columns {@code [from, to)} of {@code C (+)= op(A)·op(B)}; a kernel without column ranges only ever gets the one
+     * share {@code [0, n)} ({@link #threads}) and computes the whole product.
+     */
+    private static void product(GemmKernel gemm, boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c,
+            boolean accumulate, int from, int to) {
+        if (gemm instanceof ColumnRangeGemm ranges) {
+            ranges.gemmColumns(transA, transB, m, n, k, a, b, c, accumulate, from, to);
+        } else {
+            gemm.gemm(transA, transB, m, n, k, a, b, c, accumulate);
+        }
+    }
+
+    /** The float32 form of {@link #product(GemmKernel, boolean, boolean, int, int, int, double[], double[], double[], boolean, int, int)}. */
+    private static void product(GemmKernel gemm, boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c,
+            boolean accumulate, int from, int to) {
+        if (gemm instanceof ColumnRangeGemm ranges) {
+            ranges.gemmColumns(transA, transB, m, n, k, a, b, c, accumulate, from, to);
+        } else {
+            gemm.gemm(transA, transB, m, n, k, a, b, c, accumulate);
+        }
+    }
+
+    /** Multiply-adds of all the forward products. */
+    private long forwardWork(int m, int n, int[] inner) {
+        long work = 0;
+        for (int k = 0; k < pairs; k++) {
+            work += (long) m * n * inner[k];
+        }
+        return work;
     }
 
     /** {@code out(i, j) += b(j)} for the columns {@code [from, to)}. */
@@ -141,37 +151,19 @@ public final class Affine implements Op<Void> {
         }
     }
 
+    /**
+     * Share s computes its block of the columns of every x̄_k and of every W̄_k and b̄ (the output's columns), in the
+     * order of one thread (x̄_k, W̄_k for k = 1…n, then b̄), so that gradients sharing an accumulator are added to in
+     * the same order whatever the split.
+     */
     @Override
     public void backward(OpContext ctx, Void saved) {
         if (ctx.dtype() == DType.F32) {
             backward32(ctx);
             return;
         }
+        GemmKernel gemm = ctx.kernels().gemm();
         R064Store g = ctx.outputGrad();
-        ColumnRangeGemm ranges = columnRanges(ctx);
-        if (ranges != null) {
-            backwardInShares(ctx, ranges, g);
-            return;
-        }
-        for (int k = 0; k < pairs; k++) {
-            if (ctx.needsGrad(2 * k)) {
-                Products.multiply(ctx.kernels(), g, false, ctx.input(2 * k + 1), true, ctx.inputGrad(2 * k), true);
-            }
-            if (ctx.needsGrad(2 * k + 1)) {
-                Products.multiply(ctx.kernels(), ctx.input(2 * k), true, g, false, ctx.inputGrad(2 * k + 1), true);
-            }
-        }
-        if (ctx.needsGrad(2 * pairs)) {
-            addColumnSums(g.data, ctx.inputGrad(2 * pairs).data, g.getRowDim(), 0, g.getColDim());
-        }
-    }
-
-    /**
-     * The whole VJP in one hand-off: share s computes its block of the columns of every x̄_k and of every W̄_k and b̄
-     * (the output's columns), in the order of the one-thread loop (x̄_k, W̄_k for k = 1…n, then b̄), so that
-     * gradients that share an accumulator are added to in the same order.
-     */
-    private void backwardInShares(OpContext ctx, ColumnRangeGemm gemm, R064Store g) {
         int m = g.getRowDim();
         int n = g.getColDim();
         double[][] xs = new double[pairs][];
@@ -188,16 +180,16 @@ public final class Affine implements Op<Void> {
         }
         double[] db = ctx.needsGrad(2 * pairs) ? ctx.inputGrad(2 * pairs).data : null;
         double[] gd = g.data;
-        SplitWork.shares(gemm.threads(), 2 * forwardWork(m, n, inner), (index, shares) -> {
+        SplitWork.shares(threads(gemm), 2 * forwardWork(m, n, inner), (index, shares) -> {
             int from = SplitWork.start(n, index, shares);
             int to = SplitWork.start(n, index + 1, shares);
             for (int k = 0; k < pairs; k++) {
                 if (dxs[k] != null) {
-                    gemm.gemmColumns(false, true, m, inner[k], n, gd, ws[k], dxs[k], true,
+                    product(gemm, false, true, m, inner[k], n, gd, ws[k], dxs[k], true,
                             SplitWork.start(inner[k], index, shares), SplitWork.start(inner[k], index + 1, shares));
                 }
                 if (dws[k] != null) {
-                    gemm.gemmColumns(true, false, inner[k], n, m, xs[k], gd, dws[k], true, from, to);
+                    product(gemm, true, false, inner[k], n, m, xs[k], gd, dws[k], true, from, to);
                 }
             }
             if (db != null) {
@@ -230,21 +222,10 @@ public final class Affine implements Op<Void> {
         }
     }
 
+    /** The float32 form of {@link #forward(OpContext)}. */
     private void forward32(OpContext ctx) {
+        GemmKernel gemm = ctx.kernels().gemm();
         R032Store y = ctx.output32();
-        ColumnRangeGemm ranges = columnRanges(ctx);
-        if (ranges != null) {
-            forward32InShares(ctx, ranges, y);
-            return;
-        }
-        for (int k = 0; k < pairs; k++) {
-            Products.multiply(ctx.kernels(), ctx.input32(2 * k), false, ctx.input32(2 * k + 1), false, y, k > 0);
-        }
-        addBias(ctx.input32(2 * pairs).data, y.data, y.getRowDim(), 0, y.getColDim());
-    }
-
-    /** The float32 form of {@link #forwardInShares}. */
-    private void forward32InShares(OpContext ctx, ColumnRangeGemm gemm, R032Store y) {
         int m = y.getRowDim();
         int n = y.getColDim();
         float[][] xs = new float[pairs][];
@@ -257,38 +238,20 @@ public final class Affine implements Op<Void> {
         }
         float[] b = ctx.input32(2 * pairs).data;
         float[] out = y.data;
-        SplitWork.shares(gemm.threads(), forwardWork(m, n, inner), (index, shares) -> {
+        SplitWork.shares(threads(gemm), forwardWork(m, n, inner), (index, shares) -> {
             int from = SplitWork.start(n, index, shares);
             int to = SplitWork.start(n, index + 1, shares);
             for (int k = 0; k < pairs; k++) {
-                gemm.gemmColumns(false, false, m, n, inner[k], xs[k], ws[k], out, k > 0, from, to);
+                product(gemm, false, false, m, n, inner[k], xs[k], ws[k], out, k > 0, from, to);
             }
             addBias(b, out, m, from, to);
         });
     }
 
+    /** The float32 form of {@link #backward(OpContext, Void)}. */
     private void backward32(OpContext ctx) {
+        GemmKernel gemm = ctx.kernels().gemm();
         R032Store g = ctx.outputGrad32();
-        ColumnRangeGemm ranges = columnRanges(ctx);
-        if (ranges != null) {
-            backward32InShares(ctx, ranges, g);
-            return;
-        }
-        for (int k = 0; k < pairs; k++) {
-            if (ctx.needsGrad(2 * k)) {
-                Products.multiply(ctx.kernels(), g, false, ctx.input32(2 * k + 1), true, ctx.inputGrad32(2 * k), true);
-            }
-            if (ctx.needsGrad(2 * k + 1)) {
-                Products.multiply(ctx.kernels(), ctx.input32(2 * k), true, g, false, ctx.inputGrad32(2 * k + 1), true);
-            }
-        }
-        if (ctx.needsGrad(2 * pairs)) {
-            addColumnSums(g.data, ctx.inputGrad32(2 * pairs).data, g.getRowDim(), 0, g.getColDim());
-        }
-    }
-
-    /** The float32 form of {@link #backwardInShares}. */
-    private void backward32InShares(OpContext ctx, ColumnRangeGemm gemm, R032Store g) {
         int m = g.getRowDim();
         int n = g.getColDim();
         float[][] xs = new float[pairs][];
@@ -305,16 +268,16 @@ public final class Affine implements Op<Void> {
         }
         float[] db = ctx.needsGrad(2 * pairs) ? ctx.inputGrad32(2 * pairs).data : null;
         float[] gd = g.data;
-        SplitWork.shares(gemm.threads(), 2 * forwardWork(m, n, inner), (index, shares) -> {
+        SplitWork.shares(threads(gemm), 2 * forwardWork(m, n, inner), (index, shares) -> {
             int from = SplitWork.start(n, index, shares);
             int to = SplitWork.start(n, index + 1, shares);
             for (int k = 0; k < pairs; k++) {
                 if (dxs[k] != null) {
-                    gemm.gemmColumns(false, true, m, inner[k], n, gd, ws[k], dxs[k], true,
+                    product(gemm, false, true, m, inner[k], n, gd, ws[k], dxs[k], true,
                             SplitWork.start(inner[k], index, shares), SplitWork.start(inner[k], index + 1, shares));
                 }
                 if (dws[k] != null) {
-                    gemm.gemmColumns(true, false, inner[k], n, m, xs[k], gd, dws[k], true, from, to);
+                    product(gemm, true, false, inner[k], n, m, xs[k], gd, dws[k], true, from, to);
                 }
             }
             if (db != null) {
@@ -349,3 +312,4 @@ public final class Affine implements Op<Void> {
         return ctx.apply(new Affine(terms.size() / 2), inputs);
     }
 }
+
