@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.tapegrad.layers.reg.Dropout;
-import org.tapegrad.layers.reg.Mode;
 
 import org.tapegrad.examples.model.CellKind;
 import org.tapegrad.examples.model.StepModel;
@@ -14,6 +12,8 @@ import org.tapegrad.layers.loss.SequenceBinaryCrossEntropy;
 import org.tapegrad.layers.optim.GradientClipping;
 import org.tapegrad.layers.optim.Optimizer;
 import org.tapegrad.layers.optim.RmsProp;
+import org.tapegrad.layers.reg.Dropout;
+import org.tapegrad.layers.reg.Mode;
 import org.tapegrad.op.DType;
 import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Parameter;
@@ -34,9 +34,8 @@ public record MusicTrainer(int maxEpochs, int patience, int batch, double learni
 
     /** Checks the dropout rate (the other values are checked by the command's options). */
     public MusicTrainer {
-        new Dropout(dropout);   // one-line error for a rate outside [0, 1]
-        if (dropout >= 1) {
-            throw new IllegalArgumentException("--dropout: expected a rate in [0, 1), got " + dropout);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout: expected a rate in [0, 1), got " + dropout);
         }
     }
 
