@@ -21,6 +21,8 @@ import org.tapegrad.tape.Var;
  * instruction each over one arena, slices become views. {@link #apply} then records, per time step, that one op,
  * whose output is the first new state part, and, when there are several parts, one small op per other part that hands
  * it out from the step's own buffer ({@link FusedStepPart}); backward is its VJP, the instructions' VJPs in reverse.
+ * Forward mode (JVPs, Hessian-vector and Gauss-Newton products) gets the traced step's tangent: the fused op's tangent
+ * rule replays the traced ops and their own tangent rules ({@link StepTangent}), at the unfused step's cost.
  *
  * <p>The weights side by side ({@code [W_f | W_i | …]}) are derived values: recorded with {@code concatColumns} once per
  * recording of a tape (the first step after each {@link Tape#reset}), so they follow every parameter update, and

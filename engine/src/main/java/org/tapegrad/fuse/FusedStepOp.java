@@ -14,9 +14,11 @@ import org.tapegrad.op.TangentContext;
  * One whole step of a cell as a single tape op: runs the rewritten program's instructions forward and their VJPs in
  * reverse; {@code y = s₁}, the first new state part, and each other part {@code s_k} is handed out by a
  * {@link FusedStepPart} recorded right after this op, from a whole buffer of the step's own (no slicing of a packed
- * output). The saved state is a {@link Frame}: the step's buffer table (the inputs' arrays, the one arena every
- * element-wise value of the step lives in, the few whole buffers the products need, the other parts) and which parts'
- * gradients their {@code FusedStepPart} has delivered in the current gradient pass.
+ * output); {@code ẏ = ṡ₁} of the traced step, re-recorded op by op ({@link StepTangent}), the other parts' tangents,
+ * made by the same replay, kept for their {@code FusedStepPart}s. The saved state is a {@link Frame}: the step's
+ * buffer table (the inputs' arrays, the one arena every element-wise value of the step lives in, the few whole buffers
+ * the products need, the other parts) and which parts' gradients their {@code FusedStepPart} has delivered in the
+ * current gradient pass.
  */
 final class FusedStepOp implements Op<FusedStepOp.Frame> {
 
@@ -35,6 +37,10 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
         }
     }
 
+    /** Every state part's tangent (null: zero) of the step whose output is {@code output}: one replay's worth. */
+    private record PartTangents(Object output, Object[] parts) {
+    }
+
     private final String name;
     private final Shape[] inputShapes;
     private final Shape output;
@@ -45,6 +51,10 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
     private final boolean outputGradReadOnly;
     /** The frame of the last forward on this thread, until the step's parts have taken what they hand out. */
     private final ThreadLocal<Frame> lastForward = new ThreadLocal<>();
+    /** The traced step, replayed by the tangent rule. */
+    private final StepTangent tangentRule;
+    /** The last tangent replay on this thread, until the step's parts have taken their tangents. */
+    private final ThreadLocal<PartTangents> lastTangents = new ThreadLocal<>();
     /**
      * The gradients of the step's own buffers, reused from step to step of a backward pass (VJPs never nest, so one
      * set per thread suffices): they stay in cache, where fresh pooled buffers per step would stream through memory.
@@ -53,8 +63,9 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
     private final ThreadLocal<float[][]> gradientWorkspace32;
 
     FusedStepOp(String name, Shape[] inputShapes, Shape output, List<Buffer> buffers, List<Buffer> parts, List<Instruction> code,
-            Schedule schedule) {
+            Schedule schedule, StepTangent tangentRule) {
         this.name = name;
+        this.tangentRule = tangentRule;
         this.partBuffers = parts.stream().mapToInt(b -> b.index).toArray();
         this.inputShapes = inputShapes;
         this.output = output;
@@ -247,13 +258,41 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
     }
 
     /**
-     * Declined, with the way out: a fused step has no tangent rule, so forward mode (Hessian-vector and Gauss-Newton
-     * products) runs the cell unfused.
+     * The traced step's tangent, replayed once for all parts: forward mode walks the recording in order, so the parts
+     * recorded right after this op ask for theirs next ({@link #partTangent}). When s₁'s tangent is zero but another
+     * part's is not, it is given as zeros: a part's rule is asked only when the step's output has a tangent.
      */
     @Override
     public <V> V tangent(TangentContext<V> ctx) {
-        throw new UnsupportedOperationException(name + ": a fused step has no tangent rule, so forward mode, Hessian-vector and"
-                + " Gauss-Newton products cannot pass through it; record the cell unfused for those (FusedCell.unfused(), or the cell itself)");
+        V[] parts = tangentRule.tangents(ctx);
+        if (parts.length == 1) {
+            return parts[0];
+        }
+        boolean any = false;
+        for (V part : parts) {
+            any |= part != null;
+        }
+        if (!any) {
+            return null;
+        }
+        lastTangents.set(new PartTangents(ctx.output(), parts));
+        return parts[0] != null ? parts[0] : ctx.zeros(output);
+    }
+
+    /**
+     * The tangent of state part {@code k + 1} from this thread's last replay, checked to be of the step whose output is
+     * {@code stepOutput}; forgotten when {@code last}.
+     */
+    @SuppressWarnings("unchecked")
+    <V> V partTangent(V stepOutput, int k, boolean last) {
+        PartTangents replay = lastTangents.get();
+        if (replay == null || replay.output() != stepOutput) {
+            throw new IllegalStateException(name + ": the tangent of a state part is taken right after its step's, in recording order (as ForwardMode does)");
+        }
+        if (last) {
+            lastTangents.set(null);   // the replay's values stay reachable no longer than needed
+        }
+        return (V) replay.parts()[k + 1];
     }
 
     /** The instructions, one per line. */

@@ -14,7 +14,8 @@ import org.tapegrad.op.TangentContext;
  * over the part, where a slice of a packed output cost one per part); the VJP hands {@code ȳ} to the step, copied into
  * the step's gradient workspace for that buffer, and contributes nothing to the step's output ({@code ∂s_{k+1}/∂s₁ = 0}
  * here: both are computed from the step's inputs), which it only makes sure the pass reaches, so that the step's VJP
- * runs even when the loss reads this part alone.
+ * runs even when the loss reads this part alone. Its tangent, {@code ṡ_{k+1}}, is the traced step's, made by the
+ * step's own tangent rule.
  */
 final class FusedStepPart implements Op<FusedStepOp.Frame> {
 
@@ -75,9 +76,12 @@ final class FusedStepPart implements Op<FusedStepOp.Frame> {
         }
     }
 
-    /** Declined, as the step's own tangent: forward mode runs the cell unfused. */
+    /**
+     * {@code ẏ = ṡ_{k+1}} of the traced step (not a function of {@code ṡ₁}): the step's tangent rule, which ran just
+     * before on the same walk, made it along with {@code ṡ₁}.
+     */
     @Override
     public <V> V tangent(TangentContext<V> ctx) {
-        return step.tangent(ctx);
+        return step.partTangent(ctx.input(0), part, part == step.otherParts() - 1);
     }
 }

@@ -35,7 +35,8 @@ import org.tapegrad.tape.Var;
  *       output, each other into a whole buffer of its own that a {@link FusedStepPart} hands out.
  * </ol>
  * Anything else (an op it does not know, a broadcast other than a bias row, a value made inside the step that is not
- * an op's result) is a {@link NotFusableException} naming it.
+ * an op's result) is a {@link NotFusableException} naming it. The trace itself is kept, as ops over numbered slots,
+ * for the fused op's tangent rule ({@link StepTangent}).
  */
 final class StepCompiler {
 
@@ -173,7 +174,8 @@ final class StepCompiler {
         for (int k = 1; k < partTargets.length; k++) {
             parts.add(partTargets[k].buffer());
         }
-        FusedStepOp op = new FusedStepOp(name, inputShapes, new Shape(output.rows, output.cols), buffers, parts, code, schedule);
+        StepTangent tangent = StepTangent.of(name, trace, sources, sourceRefs, bindings, outputs);
+        FusedStepOp op = new FusedStepOp(name, inputShapes, new Shape(output.rows, output.cols), buffers, parts, code, schedule, tangent);
         return new Compiled(op, List.copyOf(bindings));
     }
 

@@ -23,6 +23,10 @@ import org.tapegrad.tape.Var;
  *
  * <p>The wrapped cell's {@code step} must record the same ops whatever the values it is given (it may depend on shapes).
  *
+ * <p>Forward mode passes through it: JVPs, Hessian-vector and Gauss-Newton products equal the unfused cell's (within
+ * rounding), the fused step's tangent being that of the traced step, replayed op by op (as costly as the unfused
+ * cell's tangent: fusion speeds up forward and backward, not the tangents).
+ *
  * @param <S> the wrapped cell's state
  */
 public final class FusedCell<S extends CellState> implements Cell<S> {
