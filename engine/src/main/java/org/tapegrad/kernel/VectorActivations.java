@@ -3,7 +3,10 @@ package org.tapegrad.kernel;
 import java.util.Objects;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -31,11 +34,18 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>the range check is a max over the chunk in a loop of its own, two instructions a vector: a compare-and-branch
  * per vector in the formula's loop cost more (JDK 17 materializes masks) and stopped the loop's unrolling.</li>
  * </ul>
+ *
+ * <p>The gradient pass's subnormal flush is here too, in both element types: one small loop each, a compare and a
+ * blend on the lanes' bits and an unconditional store, with no branch on whether a vector held a subnormal (a
+ * compare-and-branch per vector costs more, as above).
  */
 public final class VectorActivations implements ActivationKernel {
 
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> L = S.withLanes(long.class);
+    /** Float lanes, for the one float32 pass that does not widen to double ({@link #flushSubnormals(float[], int, int)}). */
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final long EXP_FAST_BITS = Double.doubleToRawLongBits(IeeeExp.EXP_FAST_LIMIT);
     private static final long TANH_FAST_BITS = Double.doubleToRawLongBits(IeeeExp.TANH_MAX_ABS);
     private static final long SIGMOID_FAST_BITS = Double.doubleToRawLongBits(IeeeExp.SIGMOID_MAX_ABS);
@@ -156,6 +166,32 @@ public final class VectorActivations implements ActivationKernel {
             widen(x, xOff + from, wide, len);
             sigmoid(wide, 0, wide, 0, len);
             narrow(wide, y, yOff + from, len);
+        }
+    }
+
+    /**
+     * {@code x ← 0 < |x| < MIN_NORMAL ? ±0 : x}, a compare and a blend on each vector's bits: the bits of the
+     * interface's element-by-element definition, with no branch, so a vector holding subnormals costs what one
+     * without does.
+     */
+    @Override
+    public void flushSubnormals(double[] data, int from, int to) {
+        Objects.checkFromToIndex(from, to, data.length);
+        int bound = from + S.loopBound(to - from);
+        flushVectors(data, from, bound - from);
+        for (int i = bound; i < to; i++) {
+            data[i] = Subnormals.flush(data[i]);
+        }
+    }
+
+    /** {@code x ← 0 < |x| < Float.MIN_NORMAL ? ±0 : x} on float lanes (nothing to widen: only bits are looked at). */
+    @Override
+    public void flushSubnormals(float[] data, int from, int to) {
+        Objects.checkFromToIndex(from, to, data.length);
+        int bound = from + F.loopBound(to - from);
+        flushVectors(data, from, bound - from);
+        for (int i = bound; i < to; i++) {
+            data[i] = Subnormals.flush(data[i]);
         }
     }
 
@@ -317,6 +353,30 @@ public final class VectorActivations implements ActivationKernel {
             DoubleVector quotient = one.div(dh);
             DoubleVector remainder = quotient.neg().fma(dl, quotient.neg().fma(dh, one));
             remainder.fma(quotient, quotient).intoArray(y, yo + i);
+        }
+    }
+
+    /** {@code data[from + i]} flushed for {@code i < len} (whole vectors): a lane whose magnitude bits lie below MIN_NORMAL's keeps only its sign. */
+    private static void flushVectors(double[] data, int from, int len) {
+        LongVector magnitude = LongVector.broadcast(L, Subnormals.DOUBLE_MAGNITUDE);
+        LongVector minNormal = LongVector.broadcast(L, Subnormals.DOUBLE_MIN_NORMAL_BITS);
+        LongVector sign = LongVector.broadcast(L, Subnormals.DOUBLE_SIGN);
+        for (int i = 0; i < len; i += S.length()) {
+            LongVector bits = DoubleVector.fromArray(S, data, from + i).viewAsIntegralLanes();
+            VectorMask<Long> subnormal = bits.and(magnitude).compare(VectorOperators.LT, minNormal);
+            bits.blend(bits.and(sign), subnormal).viewAsFloatingLanes().intoArray(data, from + i);
+        }
+    }
+
+    /** {@code data[from + i]} flushed for {@code i < len} (whole float vectors), as the double loop. */
+    private static void flushVectors(float[] data, int from, int len) {
+        IntVector magnitude = IntVector.broadcast(I, Subnormals.FLOAT_MAGNITUDE);
+        IntVector minNormal = IntVector.broadcast(I, Subnormals.FLOAT_MIN_NORMAL_BITS);
+        IntVector sign = IntVector.broadcast(I, Subnormals.FLOAT_SIGN);
+        for (int i = 0; i < len; i += F.length()) {
+            IntVector bits = FloatVector.fromArray(F, data, from + i).viewAsIntegralLanes();
+            VectorMask<Integer> subnormal = bits.and(magnitude).compare(VectorOperators.LT, minNormal);
+            bits.blend(bits.and(sign), subnormal).viewAsFloatingLanes().intoArray(data, from + i);
         }
     }
 }

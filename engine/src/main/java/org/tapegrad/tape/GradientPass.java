@@ -5,6 +5,7 @@ import java.util.List;
 import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.PhysicalStore;
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.kernel.ActivationKernel;
 import org.tapegrad.op.Stores;
 
 /**
@@ -20,6 +21,10 @@ import org.tapegrad.op.Stores;
  * pass holds the gradients of the few values between the replay's position and their producers, not of the whole
  * recording. A released slot is marked, so asking for it later says what happened instead of reading a reused
  * buffer; {@link Var#retainGrad()} opts a value out.
+ *
+ * <p>Right before that VJP, too, its complete input is flushed of subnormals when the tape says so
+ * ({@link Tape#setFlushSubnormalGradients}): the one moment every element of the gradient is final, and the one
+ * reader has not read it yet.
  */
 final class GradientPass {
 
@@ -74,8 +79,12 @@ final class GradientPass {
         }
         for (int k = nodes.size() - 1; k >= 0; k--) {
             Node<?> node = nodes.get(k);
-            if (pass.grads[node.output.index()] == null) {
+            PhysicalStore<Double> outputGrad = pass.grads[node.output.index()];
+            if (outputGrad == null) {
                 continue;
+            }
+            if (tape.flushesSubnormalGradients()) {
+                flushSubnormals(tape.kernels().activations(), outputGrad);
             }
             node.backward(pass);
             if (anomalyDetection) {
@@ -84,6 +93,17 @@ final class GradientPass {
             pass.releaseIfUnwanted(node.output);
         }
         return pass;
+    }
+
+    /** Sets every subnormal element of a gradient buffer, of either element type, to the zero of its sign. */
+    private static void flushSubnormals(ActivationKernel kernel, PhysicalStore<Double> g) {
+        Object data = Stores.data(g);
+        if (data instanceof float[] f) {
+            kernel.flushSubnormals(f, 0, f.length);
+        } else {
+            double[] d = (double[]) data;
+            kernel.flushSubnormals(d, 0, d.length);
+        }
     }
 
     /** The gradient of {@code v}, or null when the pass did not reach it or has released it ({@link #released}). */
