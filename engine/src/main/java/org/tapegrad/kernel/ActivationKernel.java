@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * Element-wise exp, tanh and sigmoid over a run of an array: {@code y[yOff + i] = f(x[xOff + i])} for
  * {@code i < n}. {@code x} and {@code y} may be the same array at the same offset. Also the one in-place pass the
- * tape runs over gradients, {@link #flushSubnormals(double[], int, int) flushSubnormals}.
+ * tape runs over gradients, {@link #flushTiny(double[], int, int, double) flushTiny}.
  *
  * <p>The float overloads default to the double formulas of {@link IeeeExp} rounded once to float: correctly
  * rounded in all but rare ties, and the same bits on every JVM; built-in kernels may override them with faster
@@ -45,24 +45,37 @@ public interface ActivationKernel {
     }
 
     /**
-     * {@code x ← 0 < |x| < MIN_NORMAL ? ±0 : x} over {@code data[from, to)}, the zero of x's sign (as a CPU's flush-to-zero mode gives): subnormal arithmetic takes a microcode assist on many CPUs, and Java cannot set their flush-to-zero flags.
+     * {@code x ← 0 < |x| < threshold ? ±0 : x} over {@code data[from, to)}, the zero of x's sign: with a threshold of
+     * {@code MIN_NORMAL} this is a CPU's flush-to-zero mode, which Java cannot set, and a larger one also clears the
+     * tiny normal numbers whose products would be subnormal (subnormal arithmetic takes a microcode assist on many
+     * CPUs). The gradient pass runs it with {@code Tape.TINY_GRADIENT_F64}.
      *
-     * <p>Zeros, normals, ±∞ and NaN are left as they are. Decided on the bits (a zero exponent field), so no subnormal
-     * passes through a floating-point unit here. Built-in kernels may override this with faster code that must give
-     * exactly these bits.
+     * <p>Zeros, magnitudes of at least {@code threshold}, ±∞ and NaN are left as they are. Decided on the bits (an
+     * integer comparison of magnitudes, {@link TinyValues}), so no subnormal passes through a floating-point unit
+     * here. Built-in kernels may override this with faster code that must give exactly these bits.
+     *
+     * @throws IllegalArgumentException unless {@code threshold} is a positive normal number
+     *     ({@code Double.MIN_NORMAL ≤ threshold ≤ Double.MAX_VALUE}): a subnormal one would leave subnormals in place
      */
-    default void flushSubnormals(double[] data, int from, int to) {
+    default void flushTiny(double[] data, int from, int to, double threshold) {
         Objects.checkFromToIndex(from, to, data.length);
+        long thresholdBits = TinyValues.thresholdBits(threshold);
         for (int i = from; i < to; i++) {
-            data[i] = Subnormals.flush(data[i]);
+            data[i] = TinyValues.flush(data[i], thresholdBits);
         }
     }
 
-    /** {@code x ← 0 < |x| < Float.MIN_NORMAL ? ±0 : x} in float32, as {@link #flushSubnormals(double[], int, int)}: a decaying gradient gets below 2^−126 ≈ 1.2e−38 long before 2^−1022. */
-    default void flushSubnormals(float[] data, int from, int to) {
+    /**
+     * {@code x ← 0 < |x| < threshold ? ±0 : x} in float32, as {@link #flushTiny(double[], int, int, double)}; the
+     * gradient pass runs it with {@code Tape.TINY_GRADIENT_F32}.
+     *
+     * @throws IllegalArgumentException unless {@code Float.MIN_NORMAL ≤ threshold ≤ Float.MAX_VALUE}
+     */
+    default void flushTiny(float[] data, int from, int to, float threshold) {
         Objects.checkFromToIndex(from, to, data.length);
+        int thresholdBits = TinyValues.thresholdBits(threshold);
         for (int i = from; i < to; i++) {
-            data[i] = Subnormals.flush(data[i]);
+            data[i] = TinyValues.flush(data[i], thresholdBits);
         }
     }
 }

@@ -3,7 +3,7 @@ package org.tapegrad.kernel;
 /**
  * Plain-Java activations, the fallback when the Vector API is absent: {@link IeeeExp}'s formulas, bit for bit the
  * results of {@link VectorActivations}, so switching kernels does not change a training run. The float32 overloads
- * are the double formulas rounded once to float, as the vector kernel's are. Its {@code flushSubnormals} is the
+ * are the double formulas rounded once to float, as the vector kernel's are. Its {@code flushTiny} is the
  * interface's element-by-element definition.
  */
 public final class ScalarActivations implements ActivationKernel {

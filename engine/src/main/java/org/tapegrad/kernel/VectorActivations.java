@@ -35,15 +35,15 @@ import jdk.incubator.vector.VectorSpecies;
  * per vector in the formula's loop cost more (JDK 17 materializes masks) and stopped the loop's unrolling.</li>
  * </ul>
  *
- * <p>The gradient pass's subnormal flush is here too, in both element types: one small loop each, a compare and a
- * blend on the lanes' bits and an unconditional store, with no branch on whether a vector held a subnormal (a
+ * <p>The gradient pass's flush of tiny values is here too, in both element types: one small loop each, a compare
+ * and a blend on the lanes' bits and an unconditional store, with no branch on whether a vector held a tiny value (a
  * compare-and-branch per vector costs more, as above).
  */
 public final class VectorActivations implements ActivationKernel {
 
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> L = S.withLanes(long.class);
-    /** Float lanes, for the one float32 pass that does not widen to double ({@link #flushSubnormals(float[], int, int)}). */
+    /** Float lanes, for the one float32 pass that does not widen to double ({@link #flushTiny(float[], int, int, float)}). */
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final long EXP_FAST_BITS = Double.doubleToRawLongBits(IeeeExp.EXP_FAST_LIMIT);
@@ -170,28 +170,30 @@ public final class VectorActivations implements ActivationKernel {
     }
 
     /**
-     * {@code x ← 0 < |x| < MIN_NORMAL ? ±0 : x}, a compare and a blend on each vector's bits: the bits of the
-     * interface's element-by-element definition, with no branch, so a vector holding subnormals costs what one
+     * {@code x ← 0 < |x| < threshold ? ±0 : x}, a compare and a blend on each vector's bits: the bits of the
+     * interface's element-by-element definition, with no branch, so a vector holding tiny values costs what one
      * without does.
      */
     @Override
-    public void flushSubnormals(double[] data, int from, int to) {
+    public void flushTiny(double[] data, int from, int to, double threshold) {
         Objects.checkFromToIndex(from, to, data.length);
+        long thresholdBits = TinyValues.thresholdBits(threshold);
         int bound = from + S.loopBound(to - from);
-        flushVectors(data, from, bound - from);
+        flushVectors(data, from, bound - from, thresholdBits);
         for (int i = bound; i < to; i++) {
-            data[i] = Subnormals.flush(data[i]);
+            data[i] = TinyValues.flush(data[i], thresholdBits);
         }
     }
 
-    /** {@code x ← 0 < |x| < Float.MIN_NORMAL ? ±0 : x} on float lanes (nothing to widen: only bits are looked at). */
+    /** {@code x ← 0 < |x| < threshold ? ±0 : x} on float lanes (nothing to widen: only bits are looked at). */
     @Override
-    public void flushSubnormals(float[] data, int from, int to) {
+    public void flushTiny(float[] data, int from, int to, float threshold) {
         Objects.checkFromToIndex(from, to, data.length);
+        int thresholdBits = TinyValues.thresholdBits(threshold);
         int bound = from + F.loopBound(to - from);
-        flushVectors(data, from, bound - from);
+        flushVectors(data, from, bound - from, thresholdBits);
         for (int i = bound; i < to; i++) {
-            data[i] = Subnormals.flush(data[i]);
+            data[i] = TinyValues.flush(data[i], thresholdBits);
         }
     }
 
@@ -356,27 +358,27 @@ public final class VectorActivations implements ActivationKernel {
         }
     }
 
-    /** {@code data[from + i]} flushed for {@code i < len} (whole vectors): a lane whose magnitude bits lie below MIN_NORMAL's keeps only its sign. */
-    private static void flushVectors(double[] data, int from, int len) {
-        LongVector magnitude = LongVector.broadcast(L, Subnormals.DOUBLE_MAGNITUDE);
-        LongVector minNormal = LongVector.broadcast(L, Subnormals.DOUBLE_MIN_NORMAL_BITS);
-        LongVector sign = LongVector.broadcast(L, Subnormals.DOUBLE_SIGN);
+    /** {@code data[from + i]} flushed for {@code i < len} (whole vectors): a lane whose magnitude bits lie below the threshold's keeps only its sign. */
+    private static void flushVectors(double[] data, int from, int len, long thresholdBits) {
+        LongVector magnitude = LongVector.broadcast(L, TinyValues.DOUBLE_MAGNITUDE);
+        LongVector threshold = LongVector.broadcast(L, thresholdBits);
+        LongVector sign = LongVector.broadcast(L, TinyValues.DOUBLE_SIGN);
         for (int i = 0; i < len; i += S.length()) {
             LongVector bits = DoubleVector.fromArray(S, data, from + i).viewAsIntegralLanes();
-            VectorMask<Long> subnormal = bits.and(magnitude).compare(VectorOperators.LT, minNormal);
-            bits.blend(bits.and(sign), subnormal).viewAsFloatingLanes().intoArray(data, from + i);
+            VectorMask<Long> tiny = bits.and(magnitude).compare(VectorOperators.LT, threshold);
+            bits.blend(bits.and(sign), tiny).viewAsFloatingLanes().intoArray(data, from + i);
         }
     }
 
     /** {@code data[from + i]} flushed for {@code i < len} (whole float vectors), as the double loop. */
-    private static void flushVectors(float[] data, int from, int len) {
-        IntVector magnitude = IntVector.broadcast(I, Subnormals.FLOAT_MAGNITUDE);
-        IntVector minNormal = IntVector.broadcast(I, Subnormals.FLOAT_MIN_NORMAL_BITS);
-        IntVector sign = IntVector.broadcast(I, Subnormals.FLOAT_SIGN);
+    private static void flushVectors(float[] data, int from, int len, int thresholdBits) {
+        IntVector magnitude = IntVector.broadcast(I, TinyValues.FLOAT_MAGNITUDE);
+        IntVector threshold = IntVector.broadcast(I, thresholdBits);
+        IntVector sign = IntVector.broadcast(I, TinyValues.FLOAT_SIGN);
         for (int i = 0; i < len; i += F.length()) {
             IntVector bits = FloatVector.fromArray(F, data, from + i).viewAsIntegralLanes();
-            VectorMask<Integer> subnormal = bits.and(magnitude).compare(VectorOperators.LT, minNormal);
-            bits.blend(bits.and(sign), subnormal).viewAsFloatingLanes().intoArray(data, from + i);
+            VectorMask<Integer> tiny = bits.and(magnitude).compare(VectorOperators.LT, threshold);
+            bits.blend(bits.and(sign), tiny).viewAsFloatingLanes().intoArray(data, from + i);
         }
     }
 }

@@ -22,9 +22,9 @@ import org.tapegrad.op.Stores;
  * recording. A released slot is marked, so asking for it later says what happened instead of reading a reused
  * buffer; {@link Var#retainGrad()} opts a value out.
  *
- * <p>Right before that VJP, too, its complete input is flushed of subnormals when the tape says so
- * ({@link Tape#setFlushSubnormalGradients}): the one moment every element of the gradient is final, and the one
- * reader has not read it yet.
+ * <p>Right before that VJP, too, its complete input is flushed of tiny values when the tape says so
+ * ({@link Tape#setFlushTinyGradients}): the one moment every element of the gradient is final, and the one reader
+ * has not read it yet.
  */
 final class GradientPass {
 
@@ -83,8 +83,8 @@ final class GradientPass {
             if (outputGrad == null) {
                 continue;
             }
-            if (tape.flushesSubnormalGradients()) {
-                flushSubnormals(tape.kernels().activations(), outputGrad);
+            if (tape.flushesTinyGradients()) {
+                flushTiny(tape.kernels().activations(), outputGrad);
             }
             node.backward(pass);
             if (anomalyDetection) {
@@ -95,14 +95,18 @@ final class GradientPass {
         return pass;
     }
 
-    /** Sets every subnormal element of a gradient buffer, of either element type, to the zero of its sign. */
-    private static void flushSubnormals(ActivationKernel kernel, PhysicalStore<Double> g) {
+    /**
+     * Sets every element of a gradient buffer below its element type's threshold ({@link Tape#TINY_GRADIENT_F32},
+     * {@link Tape#TINY_GRADIENT_F64}) in magnitude to the zero of its sign. A gradient buffer holds the tape's
+     * element type, so its array's type picks the threshold.
+     */
+    private static void flushTiny(ActivationKernel kernel, PhysicalStore<Double> g) {
         Object data = Stores.data(g);
         if (data instanceof float[] f) {
-            kernel.flushSubnormals(f, 0, f.length);
+            kernel.flushTiny(f, 0, f.length, Tape.TINY_GRADIENT_F32);
         } else {
             double[] d = (double[]) data;
-            kernel.flushSubnormals(d, 0, d.length);
+            kernel.flushTiny(d, 0, d.length, Tape.TINY_GRADIENT_F64);
         }
     }
 
