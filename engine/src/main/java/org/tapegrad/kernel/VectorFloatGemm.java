@@ -107,14 +107,21 @@ final class VectorFloatGemm {
      */
     private static void unpackedB(int kc, float[] panelsA, int aBase, float[] b, boolean transB, int pc, int k, int n,
             float[] c, int m, int j0, int j1, boolean add, float[] tile) {
-        // op(B)(p, j) at p + j·k, or at j + p·n when B is stored transposed.
+        // op(B)(p, j) at p + j·k, or at j + p·n when B is stored transposed: then a whole tile's 8 columns of a step
+        // are contiguous and one index serves them (multiplyStridedB8: 1.09–1.14× on float32 products with m = 32 and
+        // 64, Intel Xeon, interleaved rounds).
         int step = transB ? n : 1;
         int ldb = transB ? 1 : k;
         for (int jr = j0; jr < j1; jr += NR) {
             int cols = Math.min(NR, j1 - jr);
             for (int ir = 0; ir < m; ir += MR) {
-                VectorFloatMicroKernel.multiplyUnpackedB(kc, panelsA, aBase + ir * kc, b, pc * step + jr * ldb, step, ldb,
-                        c, ir + jr * m, m, Math.min(MR, m - ir), cols, add, tile);
+                if (transB && cols == 8 && NR == 8) {
+                    VectorFloatMicroKernel.multiplyStridedB8(kc, panelsA, aBase + ir * kc, b, pc * step + jr, step,
+                            c, ir + jr * m, m, Math.min(MR, m - ir), cols, add, tile);
+                } else {
+                    VectorFloatMicroKernel.multiplyUnpackedB(kc, panelsA, aBase + ir * kc, b, pc * step + jr * ldb, step, ldb,
+                            c, ir + jr * m, m, Math.min(MR, m - ir), cols, add, tile);
+                }
             }
         }
     }

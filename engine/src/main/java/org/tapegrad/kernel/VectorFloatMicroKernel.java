@@ -123,6 +123,71 @@ final class VectorFloatMicroKernel {
         writeTile(tile, c, cOff, ldc, rows, cols, add);
     }
 
+    /**
+     * As {@link #multiply} with 8 columns, B read where it lies in rows: step p's 8 columns contiguous at
+     * {@code bOff + p·stride} (a transposed B, {@code stride = n}). The 8 loads of a step share one index, so the JIT
+     * checks their bounds once per step, where the general in-place kernel computes and checks 8 indices.
+     */
+    static void multiplyStridedB8(int kc, float[] ap, int aOff, float[] bp, int bOff, int stride,
+            float[] c, int cOff, int ldc, int rows, int cols, boolean add, float[] tile) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector c00 = zero, c10 = zero;
+        FloatVector c01 = zero, c11 = zero;
+        FloatVector c02 = zero, c12 = zero;
+        FloatVector c03 = zero, c13 = zero;
+        FloatVector c04 = zero, c14 = zero;
+        FloatVector c05 = zero, c15 = zero;
+        FloatVector c06 = zero, c16 = zero;
+        FloatVector c07 = zero, c17 = zero;
+        for (int p = 0; p < kc; p++) {
+            int a = aOff + p * MR;
+            int b = bOff + p * stride;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, ap, a);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, ap, a + V);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, bp[b]);
+            c00 = a0.fma(b0, c00);
+            c10 = a1.fma(b0, c10);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, bp[b + 1]);
+            c01 = a0.fma(b1, c01);
+            c11 = a1.fma(b1, c11);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, bp[b + 2]);
+            c02 = a0.fma(b2, c02);
+            c12 = a1.fma(b2, c12);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, bp[b + 3]);
+            c03 = a0.fma(b3, c03);
+            c13 = a1.fma(b3, c13);
+            FloatVector b4 = FloatVector.broadcast(SPECIES, bp[b + 4]);
+            c04 = a0.fma(b4, c04);
+            c14 = a1.fma(b4, c14);
+            FloatVector b5 = FloatVector.broadcast(SPECIES, bp[b + 5]);
+            c05 = a0.fma(b5, c05);
+            c15 = a1.fma(b5, c15);
+            FloatVector b6 = FloatVector.broadcast(SPECIES, bp[b + 6]);
+            c06 = a0.fma(b6, c06);
+            c16 = a1.fma(b6, c16);
+            FloatVector b7 = FloatVector.broadcast(SPECIES, bp[b + 7]);
+            c07 = a0.fma(b7, c07);
+            c17 = a1.fma(b7, c17);
+        }
+        c00.intoArray(tile, 0 * V);
+        c10.intoArray(tile, 1 * V);
+        c01.intoArray(tile, 2 * V);
+        c11.intoArray(tile, 3 * V);
+        c02.intoArray(tile, 4 * V);
+        c12.intoArray(tile, 5 * V);
+        c03.intoArray(tile, 6 * V);
+        c13.intoArray(tile, 7 * V);
+        c04.intoArray(tile, 8 * V);
+        c14.intoArray(tile, 9 * V);
+        c05.intoArray(tile, 10 * V);
+        c15.intoArray(tile, 11 * V);
+        c06.intoArray(tile, 12 * V);
+        c16.intoArray(tile, 13 * V);
+        c07.intoArray(tile, 14 * V);
+        c17.intoArray(tile, 15 * V);
+        writeTile(tile, c, cOff, ldc, rows, cols, add);
+    }
+
     /** {@link #multiplyUnpackedB} with 8 columns. */
     private static void multiplyUnpackedB8(int kc, float[] ap, int aOff, float[] b, int bOff, int step, int ldb,
             float[] c, int cOff, int ldc, int rows, int cols, boolean add, float[] tile) {
