@@ -7,6 +7,7 @@ import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.seq.Unroll;
+import org.tapegrad.tape.BatchShards;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
@@ -37,5 +38,27 @@ final class TapeRun {
         double value = loss.item();
         tape.reset();
         return value;
+    }
+
+    /**
+     * {@link #forwardBackward} with the batch cut into {@code shards}' parts, each recorded and replayed on its own
+     * tape (on as many threads as {@code shards} runs): the same loss {@code Σ h_T}, the same parameter gradients up to
+     * rounding.
+     *
+     * @return the loss
+     */
+    static <S extends CellState> double sharded(BatchShards shards, Cell<S> cell, R064Store[] xs) {
+        for (Parameter p : cell.parameters()) {
+            p.zeroGrad();
+        }
+        List<R064Store> steps = java.util.Arrays.asList(xs);
+        return shards.backward((shard, tape) -> {
+            List<Var> inputs = new ArrayList<>(xs.length);
+            for (R064Store x : shard.rowsOfSteps(steps)) {
+                inputs.add(tape.constant(x));
+            }
+            S last = Unroll.run(cell, tape, inputs, cell.initialState(tape, shard.rows())).finalState();
+            return last.output().sum();
+        });
     }
 }

@@ -16,6 +16,7 @@ import org.tapegrad.layers.cell.FusedCell;
 import org.tapegrad.layers.cell.GruCell;
 import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.RnnCell;
+import org.tapegrad.tape.BatchShards;
 import org.tapegrad.tape.Tape;
 
 /**
@@ -26,7 +27,12 @@ import org.tapegrad.tape.Tape;
  * {@code LstmBenchmark|GruBenchmark|RnnBenchmark -p threads=1,2}.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.ThreadSpeedup
- *      [--seconds=20] [--cells=lstm,gru,rnn] [--dtype=f64|f32] [--fused] [B32_T100_I64_H128 ...]</pre>
+ *      [--seconds=20] [--cells=lstm,gru,rnn] [--dtype=f64|f32] [--fused] [--shards=N] [B32_T100_I64_H128 ...]</pre>
+ *
+ * <p>{@code --shards=N} adds the batch cut into N shards ({@link BatchShards}: each shard's whole forward and
+ * backward on a tape of its own, the shards on 2 threads and, as a third column, on 1): the 1-thread plain tape
+ * against the 2-thread sharded one is what a user with two cores gains, the two sharded columns what the second core
+ * gives the same arithmetic.
  *
  * <p>{@code --fused} runs each cell through {@link FusedCell} (one fused op per step, whose element-wise work is split
  * over the threads too when it is large enough).
@@ -45,9 +51,12 @@ public final class ThreadSpeedup {
         List<String> cells = List.of("lstm", "gru", "rnn");
         List<String> shapes = new ArrayList<>();
         boolean fused = false;
+        int shards = 0;
         for (String a : args) {
             if (a.equals("--fused")) {
                 fused = true;
+            } else if (a.startsWith("--shards=")) {
+                shards = Integer.parseInt(a.substring(9));
             } else if (a.startsWith("--seconds=")) {
                 seconds = Double.parseDouble(a.substring(10));
             } else if (a.startsWith("--dtype=")) {
@@ -65,16 +74,22 @@ public final class ThreadSpeedup {
             throw new IllegalStateException("ThreadSpeedup needs 2 threads: tapegrad.threads=" + System.getProperty("tapegrad.threads")
                     + ", cores " + Runtime.getRuntime().availableProcessors());
         }
-        System.out.println("| cell | B,T,I,H | dtype | rounds | 1 thread wall ms | 2 threads wall ms | 1t/2t (median of rounds) |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        if (shards > 0) {
+            System.out.println("| cell | B,T,I,H | dtype | rounds | 1 thread wall ms | " + shards + " shards, 2 threads wall ms | " + shards
+                    + " shards, 1 thread wall ms | 1t / sharded 2t | sharded 1t / sharded 2t (medians of rounds) |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
+        } else {
+            System.out.println("| cell | B,T,I,H | dtype | rounds | 1 thread wall ms | 2 threads wall ms | 1t/2t (median of rounds) |");
+            System.out.println("|---|---|---|---|---|---|---|");
+        }
         for (String cell : cells) {
             for (String text : shapes) {
-                measure(cell, RecurrentShape.parse(text), seconds, dtype, fused);
+                measure(cell, RecurrentShape.parse(text), seconds, dtype, fused, shards);
             }
         }
     }
 
-    private static void measure(String cellName, RecurrentShape s, double seconds, DType dtype, boolean fused) {
+    private static void measure(String cellName, RecurrentShape s, double seconds, DType dtype, boolean fused, int shards) {
         Function<Random, Cell<?>> plain;
         switch (cellName) {
             case "lstm":
@@ -91,6 +106,13 @@ public final class ThreadSpeedup {
         }
         Function<Random, Cell<?>> make = fused ? r -> FusedCell.of(plain.apply(r)) : plain;
         Runnable one = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 1)), dtype), make, s, dtype);
+        if (shards > 0) {
+            Kernels kernels = Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 1));
+            Runnable two = sharded(new BatchShards(s.batch(), shards, kernels, dtype, 2), make, s, dtype);
+            Runnable oneSharded = sharded(new BatchShards(s.batch(), shards, kernels, dtype, 1), make, s, dtype);
+            measureThree(fused ? "fused " + cellName : cellName, s, dtype, seconds, one, two, oneSharded);
+            return;
+        }
         Runnable two = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 2)), dtype), make, s, dtype);
         long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
         for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {
@@ -123,6 +145,44 @@ public final class ThreadSpeedup {
         cell.convertTo(dtype);
         R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
         return () -> TapeRun.forwardBackward(tape, (Cell<CellState>) cell, xs);
+    }
+
+    /** Rounds of the three in rotating order; medians of the times and of the per-round ratios. */
+    private static void measureThree(String name, RecurrentShape s, DType dtype, double seconds, Runnable one, Runnable two, Runnable oneSharded) {
+        Runnable[] runs = {one, two, oneSharded};
+        long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
+        for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {
+            for (Runnable r : runs) {
+                r.run();
+            }
+        }
+        int capacity = 10_000;
+        double[][] times = new double[3][capacity];
+        double[] gain = new double[capacity];
+        double[] scaling = new double[capacity];
+        int rounds = 0;
+        long end = System.nanoTime() + (long) (seconds * 0.75e9);
+        while (rounds < capacity && (rounds < 5 || System.nanoTime() < end)) {
+            for (int k = 0; k < 3; k++) {
+                int which = (rounds + k) % 3;
+                times[which][rounds] = wallMs(runs[which]);
+            }
+            gain[rounds] = times[0][rounds] / times[1][rounds];
+            scaling[rounds] = times[2][rounds] / times[1][rounds];
+            rounds++;
+        }
+        System.out.printf(Locale.ROOT, "| %s | %d,%d,%d,%d | %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f |%n", name, s.batch(), s.steps(), s.input(), s.hidden(),
+                dtype.name().toLowerCase(Locale.ROOT), rounds, median(Arrays.copyOf(times[0], rounds)), median(Arrays.copyOf(times[1], rounds)),
+                median(Arrays.copyOf(times[2], rounds)), median(Arrays.copyOf(gain, rounds)), median(Arrays.copyOf(scaling, rounds)));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Runnable sharded(BatchShards shards, Function<Random, Cell<?>> make, RecurrentShape s, DType dtype) {
+        Random random = new Random(7);
+        Cell cell = make.apply(random);
+        cell.convertTo(dtype);
+        R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
+        return () -> TapeRun.sharded(shards, (Cell<CellState>) cell, xs);
     }
 
     private static double wallMs(Runnable r) {

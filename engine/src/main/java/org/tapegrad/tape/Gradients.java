@@ -67,6 +67,12 @@ public final class Gradients {
         return pass.storeOf(v);
     }
 
+    /** The pass's own store of a reached parameter's gradient (pooled, possibly larger than the parameter), or null. */
+    PhysicalStore<Double> storeOf(Parameter p) {
+        Var leaf = leafOf(p);
+        return leaf == null ? null : storeOf(leaf);
+    }
+
     private Var leafOf(Parameter p) {
         check();
         return tape.leaves().leafOrNull(p);

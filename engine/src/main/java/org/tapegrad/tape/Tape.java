@@ -1,6 +1,7 @@
 package org.tapegrad.tape;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import org.ojalgo.matrix.store.MatrixStore;
@@ -297,6 +298,15 @@ public final class Tape {
 
     int generation() {
         return generation;
+    }
+
+    /** The parameters recorded since the last reset, in the order of first use. */
+    List<Parameter> recordedParameters() {
+        List<Parameter> out = new java.util.ArrayList<>();
+        for (Var leaf : leaves.parameterLeaves()) {
+            out.add(leaf.parameter());
+        }
+        return out;
     }
 
     int nextValueIndex() {

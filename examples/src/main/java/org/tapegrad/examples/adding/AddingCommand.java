@@ -68,6 +68,11 @@ public final class AddingCommand implements Callable<Integer> {
             description = "Element type of the weights and the tape: f64 or f32 (default: ${DEFAULT-VALUE}).")
     private DType dtype;
 
+    @Option(names = "--shards", paramLabel = "N", defaultValue = "1",
+            description = "Cut each batch into N parts recorded on tapes of their own and run in parallel (data parallelism over the batch;"
+                    + " the weights depend on N, never on the thread count) (default: ${DEFAULT-VALUE}).")
+    private int shards;
+
     @Option(names = "--optimizer", split = ",", paramLabel = "OPT", defaultValue = "adam",
             description = "Optimizers to train every cell with, comma-separated from adam, hf (Hessian-free, Martens & Sutskever 2011) "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -134,6 +139,13 @@ public final class AddingCommand implements Callable<Integer> {
         Checks.positive(spec, "--hidden", hidden);
         Checks.positive(spec, "--iterations", iterations);
         Checks.positive(spec, "--batch", batch);
+        Checks.positive(spec, "--shards", shards);
+        if (shards > batch) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "invalid value for --shards: " + shards + " (at most --batch, " + batch + ")");
+        }
+        if (shards > 1 && optimizers.contains("hf")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "invalid value for --shards: " + shards + " (--optimizer hf records on one tape)");
+        }
         Checks.positive(spec, "--test-size", testSize);
         Checks.positive(spec, "--lr", learningRate);
         Checks.positive(spec, "--clip", clip);
@@ -162,7 +174,7 @@ public final class AddingCommand implements Callable<Integer> {
         Path folder = output.prepare();
         PrintWriter out = spec.commandLine().getOut();
 
-        AddingTrainer trainer = new AddingTrainer(hidden, iterations, batch, learningRate, clip, testSize, 20, dtype);
+        AddingTrainer trainer = new AddingTrainer(hidden, iterations, batch, learningRate, clip, testSize, 20, dtype, shards);
         HessianFree.Settings hf = HessianFree.Settings.defaults().withInitialDamping(damping).withStructuralDamping(structuralDamping)
                 .withConjugateGradient(new ConjugateGradient(cgIterations, 5e-4, 1.3));
         AddingHessianFree hfTrainer = new AddingHessianFree(hidden, hfIterations, hfBatch, curvatureBatch, hf, testSize, 20);

@@ -10,6 +10,7 @@ import org.tapegrad.layers.optim.Adam;
 import org.tapegrad.layers.optim.GradientClipping;
 import org.tapegrad.layers.optim.Optimizer;
 import org.tapegrad.op.DType;
+import org.tapegrad.tape.BatchShards;
 import org.tapegrad.tape.NoGrad;
 import org.tapegrad.tape.Parameter;
 import org.tapegrad.tape.Tape;
@@ -27,12 +28,21 @@ import org.tapegrad.tape.Var;
  * @param testSize sequences in the fixed test set
  * @param evaluations how many times the test MSE is measured (evenly spaced, including the end)
  * @param dtype element type of the model and the tape (the weights are built in float64 from the seed, then converted)
+ * @param shards parts each batch is cut into, each recorded on a tape of its own and run in parallel on up to
+ *        {@code tapegrad.threads} threads ({@link BatchShards}); 1 records the batch on one tape. The weights depend on
+ *        this number, never on the thread count.
  */
-public record AddingTrainer(int hidden, int iterations, int batch, double learningRate, double clip, int testSize, int evaluations, DType dtype) {
+public record AddingTrainer(int hidden, int iterations, int batch, double learningRate, double clip, int testSize, int evaluations, DType dtype,
+        int shards) {
 
     /** A float64 trainer. */
     public AddingTrainer(int hidden, int iterations, int batch, double learningRate, double clip, int testSize, int evaluations) {
         this(hidden, iterations, batch, learningRate, clip, testSize, evaluations, DType.F64);
+    }
+
+    /** A trainer recording each batch on one tape. */
+    public AddingTrainer(int hidden, int iterations, int batch, double learningRate, double clip, int testSize, int evaluations, DType dtype) {
+        this(hidden, iterations, batch, learningRate, clip, testSize, evaluations, dtype, 1);
     }
 
     /** One point of a learning curve. */
@@ -69,17 +79,24 @@ public record AddingTrainer(int hidden, int iterations, int batch, double learni
         AddingProblem.Batch test = AddingProblem.generate(testSize, length, new Random(seed ^ 0x5DEECE66DL));
         Random data = new Random(seed + 1);
         Tape tape = new Tape(dtype);
+        BatchShards parts = shards > 1 ? new BatchShards(batch, shards, dtype) : null;
         List<Point> curve = new ArrayList<>();
         int every = Math.max(1, iterations / evaluations);
         double trainSum = 0;
         int trainCount = 0;
         for (int it = 1; it <= iterations; it++) {
             AddingProblem.Batch b = AddingProblem.generate(batch, length, data);
-            Var loss = model.predict(tape, b.inputs()).squaredError(tape.constant(b.targets())).mean();
-            tape.backward(loss);
-            trainSum += loss.item();
+            if (parts == null) {
+                Var loss = model.predict(tape, b.inputs()).squaredError(tape.constant(b.targets())).mean();
+                tape.backward(loss);
+                trainSum += loss.item();
+                tape.reset();
+            } else {
+                // Each shard's mean over its rows, weighted by its share of the batch: together the batch mean.
+                trainSum += parts.backward((shard, t) -> model.predict(t, shard.rowsOfStepArrays(b.inputs()))
+                        .squaredError(t.constant(shard.rowsOf(b.targets()))).mean().times(shard.weight()));
+            }
             trainCount++;
-            tape.reset();
             GradientClipping.clipByGlobalNorm(params, clip);
             optimizer.step(params);
             for (Parameter p : params) {

@@ -48,6 +48,36 @@ class AddingCommandTest {
         assertEquals(trainer.train(CellKind.LSTM, 10, 7, () -> { }).curve(), trainer.train(CellKind.LSTM, 10, 7, () -> { }).curve());
     }
 
+    /**
+     * A batch cut into shards (each on its own tape, in parallel) trains the same model up to rounding: the first
+     * iterations' losses agree with the one-tape run to 1e-12 (they part later, as rounding differences grow through
+     * Adam), it learns as well, and it repeats bit for bit.
+     */
+    @Test
+    void shardedBatchesTrainLikeOneTape() {
+        AddingTrainer one = new AddingTrainer(8, 200, 32, 0.02, 1.0, 200, 100, DType.F64, 1);
+        AddingTrainer sharded = new AddingTrainer(8, 200, 32, 0.02, 1.0, 200, 100, DType.F64, 3);
+        AddingTrainer.Run a = one.train(CellKind.GRU, 12, 1, () -> { });
+        AddingTrainer.Run b = sharded.train(CellKind.GRU, 12, 1, () -> { });
+        assertEquals(a.curve().get(0).trainMse(), b.curve().get(0).trainMse(), 1e-12);
+        assertTrue(a.curve().get(0).trainMse() != b.curve().get(0).trainMse() || a.curve().get(1).trainMse() != b.curve().get(1).trainMse()
+                || a.finalTestMse() != b.finalTestMse(), "3 shards must really be summed shard by shard");
+        assertTrue(b.finalTestMse() < 0.2 * b.testBaseline(), "sharded GRU test MSE " + b.finalTestMse() + " vs baseline " + b.testBaseline());
+        assertEquals(a.finalTestMse(), b.finalTestMse(), 0.3 * a.finalTestMse(), "sharded vs one-tape test MSE");
+        assertEquals(b.curve(), sharded.train(CellKind.GRU, 12, 1, () -> { }).curve());
+    }
+
+    @Test
+    void shardsBeyondTheBatchAreAOneLineUsageError() {
+        CliRun bad = CliRun.of("adding", "--batch", "8", "--shards", "9", "--out", dir.toString());
+        assertEquals(2, bad.exitCode());
+        assertEquals(1, bad.errLines().size(), bad.err());
+        assertTrue(bad.err().contains("--shards: 9 (at most --batch, 8)"), bad.err());
+        CliRun ok = CliRun.of("adding", "--cells", "lstm", "--lengths", "6", "--iterations", "5", "--hidden", "4", "--batch", "8", "--shards", "2",
+                "--test-size", "20", "--quiet", "--out", dir.toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+    }
+
     @Test
     void dtypeF32RunsAndAnyOtherValueIsAOneLineUsageError() {
         CliRun ok = CliRun.of("adding", "--cells", "gru", "--lengths", "6", "--iterations", "5", "--hidden", "4",
