@@ -534,8 +534,16 @@ final class VectorFloatMicroKernel {
             }
             return;
         }
+        // A partial tile: its whole vectors of rows as vectors (a tile of one vector of rows, a batch of V, would
+        // otherwise spend a third of its product here), the rest element by element; the same sums either way.
+        int whole = rows - rows % V;
         for (int j = 0; j < cols; j++) {
-            for (int i = 0; i < rows; i++) {
+            for (int i = 0; i < whole; i += V) {
+                int ci = cOff + i + j * ldc;
+                FloatVector t = FloatVector.fromArray(SPECIES, tile, i + j * MR);
+                (add ? t.add(FloatVector.fromArray(SPECIES, c, ci)) : t).intoArray(c, ci);
+            }
+            for (int i = whole; i < rows; i++) {
                 int ci = cOff + i + j * ldc;
                 c[ci] = add ? c[ci] + tile[i + j * MR] : tile[i + j * MR];
             }

@@ -25,8 +25,15 @@ public final class VectorGemm implements ColumnRangeGemm {
     /** Doubles of packed B per block of columns (1 MB). */
     static final int B_BLOCK = 128 * 1024;
 
-    /** Below this many rows of C, {@link VectorSmallGemm} is faster (measured). */
-    static final int SMALL_M = 12;
+    /**
+     * Below this many rows of C, {@link VectorSmallGemm} (one pass over B per row) is faster than the tiled kernel,
+     * whose cost at up to one vector of rows hardly depends on the rows (measured on Zen 4, {@code m×512·64}: a
+     * row costs about a third of the tiled product).
+     */
+    static final int SMALL_M = 4;
+
+    /** The same for a transposed B, which the row-at-a-time kernel reads along its contiguous rows (measured). */
+    static final int SMALL_M_TRANSPOSED_B = 6;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -126,7 +133,7 @@ public final class VectorGemm implements ColumnRangeGemm {
     private static void columns(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c,
             boolean accumulate, int j0, int j1) {
         Scratch s = SCRATCH.get();
-        if (m < SMALL_M) {
+        if (m < (transB ? SMALL_M_TRANSPOSED_B : SMALL_M)) {
             VectorSmallGemm.gemm(transA, transB, m, n, k, a, b, c, accumulate, j0, j1, s.row(k + 4 * VectorMicroKernel.V));
             return;
         }

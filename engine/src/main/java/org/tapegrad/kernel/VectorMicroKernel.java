@@ -527,8 +527,16 @@ final class VectorMicroKernel {
             }
             return;
         }
+        // A partial tile: its whole vectors of rows as vectors (a tile of one vector of rows, a batch of V, would
+        // otherwise spend a third of its product here), the rest element by element; the same sums either way.
+        int whole = rows - rows % V;
         for (int j = 0; j < cols; j++) {
-            for (int i = 0; i < rows; i++) {
+            for (int i = 0; i < whole; i += V) {
+                int ci = cOff + i + j * ldc;
+                DoubleVector t = DoubleVector.fromArray(SPECIES, tile, i + j * MR);
+                (add ? t.add(DoubleVector.fromArray(SPECIES, c, ci)) : t).intoArray(c, ci);
+            }
+            for (int i = whole; i < rows; i++) {
                 int ci = cOff + i + j * ldc;
                 c[ci] = add ? c[ci] + tile[i + j * MR] : tile[i + j * MR];
             }
