@@ -84,6 +84,103 @@ public final class GemmThreads {
         });
     }
 
+    /**
+     * Tasks run in the order they were submitted, on one of the pool's workers, while the caller goes on with other
+     * work: how a gradient pass moves weight-gradient products off its critical path. The caller holds the pool from
+     * {@link #start} to {@link #finish}, so its own products meanwhile run on the caller alone, and at most two threads
+     * are busy. If no worker picks the queue up, {@link #finish} runs every task on the caller, in the same order.
+     */
+    public static final class OrderedTasks {
+        private final Pool pool;
+        private final Job job;
+        private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> tasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private volatile boolean closed;
+        private volatile Throwable failure;
+
+        private OrderedTasks(Pool pool) {
+            this.pool = pool;
+            this.job = new Job((from, to) -> drain(), 1, 1, 1);
+        }
+
+        /**
+         * A queue served by a worker, or null when {@code threads} is 1, or the pool is held by another thread (then
+         * the caller runs its tasks itself as it goes).
+         */
+        public static OrderedTasks start(int threads) {
+            if (cap(threads) < 2) {
+                return null;
+            }
+            Pool pool = pool();
+            if (!pool.busy.compareAndSet(false, true)) {
+                return null;
+            }
+            OrderedTasks queue = new OrderedTasks(pool);
+            pool.publish(queue.job);
+            return queue;
+        }
+
+        /** Queues {@code task} after every task submitted before it. */
+        public void submit(Runnable task) {
+            tasks.add(task);
+        }
+
+        /**
+         * Waits until every submitted task has run (running them on the caller if no worker took the queue), gives the
+         * pool back, and rethrows the first failure of a task (the tasks after it are skipped).
+         */
+        public void finish() {
+            closed = true;
+            try {
+                job.runBlocks();   // claims the queue if no worker has: then the caller drains it, in order
+                job.awaitDone();
+            } finally {
+                pool.busy.set(false);
+            }
+            Throwable e = failure;
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
+            if (e != null) {
+                throw new IllegalStateException("gemm: a queued task failed", e);
+            }
+        }
+
+        /** Runs the tasks as they arrive until the queue is closed and empty (on the one thread that claimed it). */
+        private void drain() {
+            long idleSince = 0;
+            while (true) {
+                Runnable task = tasks.poll();
+                if (task != null) {
+                    idleSince = 0;
+                    if (failure == null) {
+                        try {
+                            task.run();
+                        } catch (Throwable e) {
+                            failure = e;
+                        }
+                    }
+                    continue;
+                }
+                if (closed && tasks.isEmpty()) {
+                    return;
+                }
+                // Waiting for the caller's next task: spin first, then give the core away between checks.
+                long now = System.nanoTime();
+                if (idleSince == 0) {
+                    idleSince = now;
+                }
+                if (now - idleSince < EAGER_SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+        }
+    }
+
     /** Caps a requested thread count to what the machine and the configuration allow (read when a kernel is made). */
     public static int cap(int requested) {
         return Math.max(1, Math.min(requested, configured()));

@@ -58,6 +58,15 @@ public final class Affine implements Op<Void> {
         return new Shape(rows, cols);
     }
 
+    /**
+     * The weight slots and the bias: {@code W̄_k += x_kᵀ·ȳ} and {@code b̄ += Σ_rows ȳ} read only values and
+     * {@code ȳ}, and feed nothing else of the pass.
+     */
+    @Override
+    public boolean defersGradient(int i) {
+        return i == 2 * pairs || i % 2 == 1;
+    }
+
     @Override
     public Void forward(OpContext ctx) {
         if (ctx.dtype() == DType.F32) {
@@ -180,6 +189,20 @@ public final class Affine implements Op<Void> {
         }
         double[] db = ctx.needsGrad(2 * pairs) ? ctx.inputGrad(2 * pairs).data : null;
         double[] gd = g.data;
+        for (int k = 0; k < pairs; k++) {
+            if (dws[k] != null && ctx.gradientDeferrable(2 * k + 1)) {   // queued whole, off the chain of steps
+                double[] x = xs[k];
+                double[] dw = dws[k];
+                int rows = inner[k];
+                ctx.deferGradient(() -> gemm.gemm(true, false, rows, n, m, x, gd, dw, true));
+                dws[k] = null;
+            }
+        }
+        boolean biasQueued = db != null && ctx.gradientDeferrable(2 * pairs);
+        if (biasQueued) {
+            ctx.deferGradient(() -> addColumnSums(gd, db, m, 0, n));
+        }
+        double[] dbNow = biasQueued ? null : db;
         SplitWork.shares(threads(gemm), 2 * forwardWork(m, n, inner), (index, shares) -> {
             int from = SplitWork.start(n, index, shares);
             int to = SplitWork.start(n, index + 1, shares);
@@ -192,8 +215,8 @@ public final class Affine implements Op<Void> {
                     product(gemm, true, false, inner[k], n, m, xs[k], gd, dws[k], true, from, to);
                 }
             }
-            if (db != null) {
-                addColumnSums(gd, db, m, from, to);
+            if (dbNow != null) {
+                addColumnSums(gd, dbNow, m, from, to);
             }
         });
     }
@@ -268,6 +291,20 @@ public final class Affine implements Op<Void> {
         }
         float[] db = ctx.needsGrad(2 * pairs) ? ctx.inputGrad32(2 * pairs).data : null;
         float[] gd = g.data;
+        for (int k = 0; k < pairs; k++) {
+            if (dws[k] != null && ctx.gradientDeferrable(2 * k + 1)) {   // queued whole, off the chain of steps
+                float[] x = xs[k];
+                float[] dw = dws[k];
+                int rows = inner[k];
+                ctx.deferGradient(() -> gemm.gemm(true, false, rows, n, m, x, gd, dw, true));
+                dws[k] = null;
+            }
+        }
+        boolean biasQueued = db != null && ctx.gradientDeferrable(2 * pairs);
+        if (biasQueued) {
+            ctx.deferGradient(() -> addColumnSums(gd, db, m, 0, n));
+        }
+        float[] dbNow = biasQueued ? null : db;
         SplitWork.shares(threads(gemm), 2 * forwardWork(m, n, inner), (index, shares) -> {
             int from = SplitWork.start(n, index, shares);
             int to = SplitWork.start(n, index + 1, shares);
@@ -280,8 +317,8 @@ public final class Affine implements Op<Void> {
                     product(gemm, true, false, inner[k], n, m, xs[k], gd, dws[k], true, from, to);
                 }
             }
-            if (db != null) {
-                addColumnSums(gd, db, m, from, to);
+            if (dbNow != null) {
+                addColumnSums(gd, dbNow, m, from, to);
             }
         });
     }

@@ -39,6 +39,15 @@ public interface Op<S> {
     void backward(OpContext ctx, S saved);
 
     /**
+     * Whether this op's VJP may add the gradient of input {@code i} later and on another thread
+     * ({@link OpContext#deferGradient}), because it only ever adds a product into it that reads nothing the pass
+     * changes afterwards: the weight slots of {@link Affine}. The default, false, keeps every VJP in the pass's order.
+     */
+    default boolean defersGradient(int i) {
+        return false;
+    }
+
+    /**
      * The tangent of the output, {@code ẏ = Σ_i J_i·ẋ_i}, recorded with {@link TangentContext#apply}; null when every
      * input tangent is null (zero). The default is for custom ops written before forward mode: it throws, naming the
      * op, so forward mode never silently treats an op as constant.

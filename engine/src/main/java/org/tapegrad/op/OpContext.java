@@ -71,4 +71,22 @@ public interface OpContext {
 
     /** {@link #inputGrad} on a float32 tape. */
     R032Store inputGrad32(int i);
+
+    /**
+     * Whether the VJP may hand the accumulation into input {@code i}'s gradient to {@link #deferGradient}: true only
+     * in a pass that overlaps weight gradients with the rest of backward ({@code Tape.setOverlapWeightGradients}), for
+     * a leaf (a parameter) whose every use on the recording is a slot of an op that {@link Op#defersGradient defers}.
+     */
+    default boolean gradientDeferrable(int i) {
+        return false;
+    }
+
+    /**
+     * Runs {@code task}, which only adds into the gradient buffers of deferrable inputs ({@link #gradientDeferrable}),
+     * after every task deferred before it, possibly on another thread and after this VJP has returned; the output
+     * gradient and the inputs the task reads stay valid until it has run. The default runs it now.
+     */
+    default void deferGradient(Runnable task) {
+        task.run();
+    }
 }

@@ -1,11 +1,13 @@
 package org.tapegrad.tape;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.PhysicalStore;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.ActivationKernel;
+import org.tapegrad.kernel.GemmThreads;
 import org.tapegrad.op.Stores;
 
 /**
@@ -25,6 +27,12 @@ import org.tapegrad.op.Stores;
  * <p>Right before that VJP, too, its complete input is flushed of tiny values when the tape says so
  * ({@link Tape#setFlushTinyGradients}): the one moment every element of the gradient is final, and the one reader
  * has not read it yet.
+ *
+ * <p>With a second thread ({@link Tape#setOverlapWeightGradients}), the products that add into the gradients of
+ * weights and biases ({@link org.tapegrad.op.Op#defersGradient}) run on a pool worker, in the pass's order, while
+ * this thread goes on down the chain of steps: only a leaf whose every use is such a slot is handed over, so each
+ * buffer still receives its additions in the order of one thread and the bits do not depend on the thread count. The
+ * output gradients those products read are kept until they have run.
  */
 final class GradientPass {
 
@@ -35,6 +43,9 @@ final class GradientPass {
     private final PhysicalStore<Double>[] grads;
     private final int[] loans;   // the pool's loan of each pooled gradient, to hand it back in O(1)
     private final boolean intoParameters;
+    private boolean[] deferrable;   // by value index: leaves whose accumulation may be queued; null: nothing queued
+    private GemmThreads.OrderedTasks queue;
+    private final List<Var> kept = new ArrayList<>();   // output gradients read by queued tasks, released at the end
 
     private GradientPass(Tape tape, int values, boolean intoParameters) {
         this.tape = tape;
@@ -77,22 +88,95 @@ final class GradientPass {
                 }
             }
         }
-        for (int k = nodes.size() - 1; k >= 0; k--) {
-            Node<?> node = nodes.get(k);
-            PhysicalStore<Double> outputGrad = pass.grads[node.output.index()];
-            if (outputGrad == null) {
-                continue;
+        if (tape.overlapsWeightGradients() && !anomalyDetection && tape.kernels().gemm().threads() > 1) {
+            pass.startQueue(nodes);
+        }
+        try {
+            for (int k = nodes.size() - 1; k >= 0; k--) {
+                Node<?> node = nodes.get(k);
+                PhysicalStore<Double> outputGrad = pass.grads[node.output.index()];
+                if (outputGrad == null) {
+                    continue;
+                }
+                if (tape.flushesTinyGradients()) {
+                    flushTiny(tape.kernels().activations(), outputGrad);
+                }
+                node.backward(pass);
+                if (anomalyDetection) {
+                    Anomaly.checkGradients(node, pass);
+                }
+                pass.releaseIfUnwanted(node.output);
             }
-            if (tape.flushesTinyGradients()) {
-                flushTiny(tape.kernels().activations(), outputGrad);
-            }
-            node.backward(pass);
-            if (anomalyDetection) {
-                Anomaly.checkGradients(node, pass);
-            }
-            pass.releaseIfUnwanted(node.output);
+        } finally {
+            pass.finishQueue();
         }
         return pass;
+    }
+
+    /** Finds the deferrable leaves and, if there are any, takes a pool worker for their products. */
+    private void startQueue(List<Node<?>> nodes) {
+        int values = grads.length;
+        boolean[] produced = new boolean[values];
+        boolean[] deferredUse = new boolean[values];
+        boolean[] otherUse = new boolean[values];
+        for (Node<?> node : nodes) {
+            produced[node.output.index()] = true;
+            for (int i = 0; i < node.inputs.length; i++) {
+                int v = node.inputs[i].index();
+                if (node.op.defersGradient(i)) {
+                    deferredUse[v] = true;
+                } else {
+                    otherUse[v] = true;
+                }
+            }
+        }
+        boolean any = false;
+        for (int v = 0; v < values; v++) {
+            deferredUse[v] &= !otherUse[v] && !produced[v];
+            any |= deferredUse[v];
+        }
+        if (!any) {
+            return;
+        }
+        queue = GemmThreads.OrderedTasks.start(tape.kernels().gemm().threads());
+        if (queue != null) {
+            deferrable = deferredUse;
+        }
+    }
+
+    /** Waits for the queued products, then hands back the output gradients they read. */
+    private void finishQueue() {
+        if (queue == null) {
+            return;
+        }
+        GemmThreads.OrderedTasks q = queue;
+        queue = null;
+        deferrable = null;
+        try {
+            q.finish();
+        } finally {
+            for (Var v : kept) {
+                releaseIfUnwanted(v);
+            }
+            kept.clear();
+        }
+    }
+
+    /** Whether the pass queues the accumulation into {@code v}'s gradient. */
+    boolean deferrable(Var v) {
+        return deferrable != null && deferrable[v.index()];
+    }
+
+    /** Queues {@code task}, which reads the gradient of {@code output}: kept until the queue is done. */
+    void defer(Var output, Runnable task) {
+        if (queue == null) {
+            task.run();
+            return;
+        }
+        if (kept.isEmpty() || kept.get(kept.size() - 1) != output) {
+            kept.add(output);
+        }
+        queue.submit(task);
     }
 
     /**
@@ -123,6 +207,9 @@ final class GradientPass {
 
     /** Hands the finished gradient of a recorded op's output back to the pool, unless the value retains it. */
     private void releaseIfUnwanted(Var output) {
+        if (queue != null && !kept.isEmpty() && kept.get(kept.size() - 1) == output) {
+            return;   // a queued product reads it: released by finishQueue
+        }
         int i = output.index();
         PhysicalStore<Double> g = grads[i];
         if (g != null && g != RELEASED && !output.retainsGrad() && !tape.retainsGradients()) {

@@ -150,6 +150,19 @@ final class Node<S> implements OpContext {
         return as32(inputGradStore(i), "inputGrad32", i);
     }
 
+    @Override
+    public boolean gradientDeferrable(int i) {
+        return pass != null && pass.deferrable(inputs[i]);
+    }
+
+    @Override
+    public void deferGradient(Runnable task) {
+        if (pass == null) {
+            requireBackward("deferGradient");
+        }
+        pass.defer(output, task);
+    }
+
     private PhysicalStore<Double> inputGradStore(int i) {
         if (pass == null) {
             requireBackward("inputGrad(" + i + ")");

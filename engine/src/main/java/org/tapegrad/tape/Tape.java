@@ -78,6 +78,7 @@ public final class Tape {
     private boolean anomalyDetection;
     private boolean retainGradients;
     private boolean flushTinyGradients = true;
+    private boolean overlapWeightGradients = true;
     private Gradients lastBackward;
     private RecordingListener listener;
 
@@ -242,6 +243,24 @@ public final class Tape {
      */
     public void setFlushTinyGradients(boolean on) {
         this.flushTinyGradients = on;
+    }
+
+    /**
+     * With {@code true} (the default), a pass on a tape whose kernels have 2 or more threads runs the products that
+     * add into weights' gradients ({@code x_kᵀ·ȳ} of every {@code affine}) on a pool worker while this thread goes on
+     * down the chain of steps, instead of splitting each product by columns: the weight gradients are off the critical
+     * path of backpropagation through time. The results are the bits of one thread (each weight's gradient receives
+     * its additions in the same order); the output gradients those products read are held until the pass ends, so the
+     * pass's peak memory grows by up to one such gradient per step. {@code false}, or one thread, keeps every VJP in
+     * order on this thread.
+     */
+    public void setOverlapWeightGradients(boolean on) {
+        this.overlapWeightGradients = on;
+    }
+
+    /** Whether passes overlap weight gradients with the rest of backward ({@link #setOverlapWeightGradients}). */
+    public boolean overlapsWeightGradients() {
+        return overlapWeightGradients;
     }
 
     /** Whether passes flush tiny values out of intermediates' gradients ({@link #setFlushTinyGradients}). */
