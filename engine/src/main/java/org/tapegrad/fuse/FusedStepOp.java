@@ -49,6 +49,7 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
     private final int[] partBuffers;     // buffer index of state part k + 1
     /** No instruction reads the output: its gradient is only read in backward, so it is used as is, not copied. */
     private final boolean outputGradReadOnly;
+    private final boolean[] weightInputs;
     /** The frame of the last forward on this thread, until the step's parts have taken what they hand out. */
     private final ThreadLocal<Frame> lastForward = new ThreadLocal<>();
     /** The traced step, replayed by the tangent rule. */
@@ -78,6 +79,21 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
             }
         }
         this.outputGradReadOnly = !read;
+        boolean[] weightUse = new boolean[this.buffers.length];
+        boolean[] otherUse = new boolean[this.buffers.length];
+        for (Instruction i : code) {
+            if (i instanceof ProductGroup group) {
+                group.markUses(weightUse, otherUse);
+            } else {
+                for (Ref r : i.operands()) {
+                    otherUse[r.buffer().index] = true;
+                }
+            }
+        }
+        this.weightInputs = new boolean[inputShapes.length];
+        for (int b = 0; b < inputShapes.length; b++) {
+            weightInputs[b] = weightUse[b] && !otherUse[b];
+        }
         this.gradientWorkspace = ThreadLocal.withInitial(() -> {
             double[][] w = new double[this.buffers.length][];
             for (int b = inputShapes.length; b < w.length; b++) {
@@ -92,6 +108,26 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
             }
             return w;
         });
+    }
+
+    /** The inputs used only as weights or biases of the step's products: their gradients may be queued. */
+    @Override
+    public boolean defersGradient(int i) {
+        return i < weightInputs.length && weightInputs[i];
+    }
+
+    /** Which inputs' gradients this pass queues (null: none): weight inputs the pass lets defer. */
+    private boolean[] queuedInputs(OpContext ctx) {
+        boolean[] queued = null;
+        for (int i = 0; i < weightInputs.length; i++) {
+            if (weightInputs[i] && ctx.needsGrad(i) && ctx.gradientDeferrable(i)) {
+                if (queued == null) {
+                    queued = new boolean[weightInputs.length];
+                }
+                queued[i] = true;
+            }
+        }
+        return queued;
     }
 
     @Override
@@ -177,8 +213,13 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
             grads[b] = workspace[b];
         }
         Arrays.fill(frame.delivered, null);
+        boolean[] queued = queuedInputs(ctx);
         for (int k = code.length - 1; k >= 0; k--) {
-            code[k].backward(values, grads, ctx.kernels());
+            if (queued != null && code[k] instanceof ProductGroup group && group.queues(queued)) {
+                group.backwardQueued(values, grads, ctx.kernels(), queued, ctx);
+            } else {
+                code[k].backward(values, grads, ctx.kernels());
+            }
         }
     }
 
@@ -203,8 +244,13 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
             grads[b] = workspace[b];
         }
         Arrays.fill(frame.delivered, null);
+        boolean[] queued = queuedInputs(ctx);
         for (int k = code.length - 1; k >= 0; k--) {
-            code[k].backward32(values, grads, ctx.kernels());
+            if (queued != null && code[k] instanceof ProductGroup group && group.queues(queued)) {
+                group.backwardQueued32(values, grads, ctx.kernels(), queued, ctx);
+            } else {
+                code[k].backward32(values, grads, ctx.kernels());
+            }
         }
     }
 

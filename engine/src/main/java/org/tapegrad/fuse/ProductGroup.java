@@ -1,5 +1,8 @@
 package org.tapegrad.fuse;
 
+import org.tapegrad.kernel.GemmKernel;
+import org.tapegrad.op.OpContext;
+
 import org.tapegrad.kernel.Kernels;
 
 /**
@@ -59,16 +62,8 @@ final class ProductGroup extends Instruction {
         }
         for (Ref bias : biases) {
             double[] db = array(grads, bias);
-            if (db == null) {
-                continue;
-            }
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                int o = j * m;
-                for (int i = 0; i < m; i++) {
-                    s += g[o + i];
-                }
-                db[j] += s;
+            if (db != null) {
+                addColumnSums(g, db, m, n);
             }
         }
     }
@@ -111,17 +106,169 @@ final class ProductGroup extends Instruction {
         }
         for (Ref bias : biases) {
             float[] db = array(grads, bias);
+            if (db != null) {
+                addColumnSums(g, db, m, n);
+            }
+        }
+    }
+
+    /** Whether any weight or bias operand of this group is one of the buffers marked in {@code queued}. */
+    boolean queues(boolean[] queued) {
+        for (Ref w : weights) {
+            if (w.buffer().index < queued.length && queued[w.buffer().index]) {
+                return true;
+            }
+        }
+        for (Ref b : biases) {
+            if (b.buffer().index < queued.length && queued[b.buffer().index]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Marks the buffers this group uses as weights or biases in {@code weightUse}, every other operand in {@code otherUse}. */
+    void markUses(boolean[] weightUse, boolean[] otherUse) {
+        for (Ref w : weights) {
+            weightUse[w.buffer().index] = true;
+        }
+        for (Ref b : biases) {
+            weightUse[b.buffer().index] = true;
+        }
+        for (Ref a : left) {
+            otherUse[a.buffer().index] = true;
+        }
+        otherUse[y.buffer().index] = true;
+    }
+
+    /**
+     * {@link #backward(double[][], double[][], Kernels)} with the additions into the weights and biases marked in
+     * {@code queued} handed to the pass's queue ({@link OpContext#deferGradient}): they read a copy of {@code Ȳ} (the
+     * step's gradient buffers are reused by the next step) and the step's values, which live until the tape is reset.
+     * Each buffer receives the same additions in the same order as on one thread.
+     */
+    void backwardQueued(double[][] values, double[][] grads, Kernels kernels, boolean[] queued, OpContext ctx) {
+        int m = y.rows();
+        int n = y.cols();
+        double[] g = array(grads, y);
+        double[] copy = null;
+        GemmKernel gemm = kernels.gemm();
+        for (int k = 0; k < left.length; k++) {
+            int inner = left[k].cols();
+            double[] da = array(grads, left[k]);
+            if (da != null) {
+                gemm.gemm(false, true, m, inner, n, g, array(values, weights[k]), da, true);
+            }
+            double[] dw = array(grads, weights[k]);
+            if (dw == null) {
+                continue;
+            }
+            double[] a = array(values, left[k]);
+            if (queued[weights[k].buffer().index]) {
+                if (copy == null) {
+                    copy = copyOf(g, m, n, ctx);
+                }
+                double[] gq = copy;
+                ctx.deferGradient(() -> gemm.gemm(true, false, inner, n, m, a, gq, dw, true));
+            } else {
+                gemm.gemm(true, false, inner, n, m, a, g, dw, true);
+            }
+        }
+        for (Ref bias : biases) {
+            double[] db = array(grads, bias);
             if (db == null) {
                 continue;
             }
-            for (int j = 0; j < n; j++) {
-                double s = 0;   // reductions in double, as the tape's ops do
-                int o = j * m;
-                for (int i = 0; i < m; i++) {
-                    s += g[o + i];
+            if (queued[bias.buffer().index]) {
+                if (copy == null) {
+                    copy = copyOf(g, m, n, ctx);
                 }
-                db[j] += (float) s;
+                double[] gq = copy;
+                ctx.deferGradient(() -> addColumnSums(gq, db, m, n));
+            } else {
+                addColumnSums(g, db, m, n);
             }
+        }
+    }
+
+    /** The float32 form of {@link #backwardQueued(double[][], double[][], Kernels, boolean[], OpContext)}. */
+    void backwardQueued32(float[][] values, float[][] grads, Kernels kernels, boolean[] queued, OpContext ctx) {
+        int m = y.rows();
+        int n = y.cols();
+        float[] g = array(grads, y);
+        float[] copy = null;
+        GemmKernel gemm = kernels.gemm();
+        for (int k = 0; k < left.length; k++) {
+            int inner = left[k].cols();
+            float[] da = array(grads, left[k]);
+            if (da != null) {
+                gemm.gemm(false, true, m, inner, n, g, array(values, weights[k]), da, true);
+            }
+            float[] dw = array(grads, weights[k]);
+            if (dw == null) {
+                continue;
+            }
+            float[] a = array(values, left[k]);
+            if (queued[weights[k].buffer().index]) {
+                if (copy == null) {
+                    copy = copyOf(g, m, n, ctx);
+                }
+                float[] gq = copy;
+                ctx.deferGradient(() -> gemm.gemm(true, false, inner, n, m, a, gq, dw, true));
+            } else {
+                gemm.gemm(true, false, inner, n, m, a, g, dw, true);
+            }
+        }
+        for (Ref bias : biases) {
+            float[] db = array(grads, bias);
+            if (db == null) {
+                continue;
+            }
+            if (queued[bias.buffer().index]) {
+                if (copy == null) {
+                    copy = copyOf(g, m, n, ctx);
+                }
+                float[] gq = copy;
+                ctx.deferGradient(() -> addColumnSums(gq, db, m, n));
+            } else {
+                addColumnSums(g, db, m, n);
+            }
+        }
+    }
+
+    private static double[] copyOf(double[] g, int m, int n, OpContext ctx) {
+        double[] c = ctx.scratch(m, n).data;
+        System.arraycopy(g, 0, c, 0, m * n);
+        return c;
+    }
+
+    private static float[] copyOf(float[] g, int m, int n, OpContext ctx) {
+        float[] c = ctx.scratch32(m, n).data;
+        System.arraycopy(g, 0, c, 0, m * n);
+        return c;
+    }
+
+    /** {@code db(j) += Σ_i g(i, j)}, each sum over i in order. */
+    private static void addColumnSums(double[] g, double[] db, int m, int n) {
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                s += g[o + i];
+            }
+            db[j] += s;
+        }
+    }
+
+    /** The float32 form, each sum in double (reductions in double, as the tape's ops do), added once. */
+    private static void addColumnSums(float[] g, float[] db, int m, int n) {
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                s += g[o + i];
+            }
+            db[j] += (float) s;
         }
     }
 

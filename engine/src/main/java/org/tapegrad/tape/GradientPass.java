@@ -98,6 +98,9 @@ final class GradientPass {
                 if (outputGrad == null) {
                     continue;
                 }
+                if (pass.deferrable(node.output)) {
+                    pass.finishQueue();   // this VJP reads a gradient the queue adds into: all of it first
+                }
                 if (tape.flushesTinyGradients()) {
                     flushTiny(tape.kernels().activations(), outputGrad);
                 }
@@ -116,11 +119,9 @@ final class GradientPass {
     /** Finds the deferrable leaves and, if there are any, takes a pool worker for their products. */
     private void startQueue(List<Node<?>> nodes) {
         int values = grads.length;
-        boolean[] produced = new boolean[values];
         boolean[] deferredUse = new boolean[values];
         boolean[] otherUse = new boolean[values];
         for (Node<?> node : nodes) {
-            produced[node.output.index()] = true;
             for (int i = 0; i < node.inputs.length; i++) {
                 int v = node.inputs[i].index();
                 if (node.op.defersGradient(i)) {
@@ -132,7 +133,7 @@ final class GradientPass {
         }
         boolean any = false;
         for (int v = 0; v < values; v++) {
-            deferredUse[v] &= !otherUse[v] && !produced[v];
+            deferredUse[v] &= !otherUse[v];   // a produced one (weights put side by side) waits for the queue: see run
             any |= deferredUse[v];
         }
         if (!any) {

@@ -19,8 +19,9 @@ import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
 /**
- * Forward + backward through time of each recurrent cell (and of a fused LSTM), in float64 and float32, on a tape whose products are split over two threads, gives
- * the bits of the same run on one thread: loss and every parameter gradient. The shape (B=32, H=96) makes every
+ * Forward + backward through time of each recurrent cell (and of a fused LSTM and GRU), in float64 and float32, on a
+ * tape whose products are split over two threads and whose weight gradients are queued to the second
+ * ({@code Tape.setOverlapWeightGradients}, on by default), gives the bits of the same run on one thread: loss and every parameter gradient. The shape (B=32, H=96) makes every
  * per-step product large enough to be split (engine's {@code GemmThreadsTest} shows that such products do run on
  * both threads).
  */
@@ -41,7 +42,9 @@ class ThreadCountReproducibilityTest {
                 () -> new GruCell("gru", INPUT, HIDDEN, GruCell.Variant.LINEAR_BEFORE_RESET, new Random(3)),
                 () -> new RnnCell("rnn", INPUT, HIDDEN, RnnCell.Activation.TANH, new Random(3)),
                 // its step's element-wise run (5 transcendental and 2 arithmetic passes over B·H) is split over the threads
-                () -> FusedCell.of(new LstmCell("lstm", INPUT, HIDDEN, new Random(3))));
+                () -> FusedCell.of(new LstmCell("lstm", INPUT, HIDDEN, new Random(3))),
+                // its weights and biases side by side: their gradients are queued and the concatenation waits for them
+                () -> FusedCell.of(new GruCell("gru", INPUT, HIDDEN, GruCell.Variant.LINEAR_BEFORE_RESET, new Random(3))));
         for (DType dtype : DType.values()) {
             for (Supplier<Cell<?>> cell : cells) {
                 double[] expected = run(cell.get(), one, dtype);
