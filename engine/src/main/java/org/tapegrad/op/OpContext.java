@@ -75,7 +75,8 @@ public interface OpContext {
     /**
      * Whether the VJP may hand the accumulation into input {@code i}'s gradient to {@link #deferGradient}: true only
      * in a pass that overlaps weight gradients with the rest of backward ({@code Tape.setOverlapWeightGradients}), for
-     * a leaf (a parameter) whose every use on the recording is a slot of an op that {@link Op#defersGradient defers}.
+     * a value (a parameter, or weights put side by side) whose every use on the recording is a slot of an op that
+     * {@link Op#defersGradient defers}.
      */
     default boolean gradientDeferrable(int i) {
         return false;

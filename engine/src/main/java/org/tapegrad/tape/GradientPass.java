@@ -32,7 +32,9 @@ import org.tapegrad.op.Stores;
  * weights and biases ({@link org.tapegrad.op.Op#defersGradient}) run on a pool worker, in the pass's order, while
  * this thread goes on down the chain of steps: only a leaf whose every use is such a slot is handed over, so each
  * buffer still receives its additions in the order of one thread and the bits do not depend on the thread count. The
- * output gradients those products read are kept until they have run.
+ * output gradients those products read are kept until they have run. Such a value may also be produced by an op
+ * (the weights of a fused step put side by side): its producer's VJP, which reads that gradient, first waits until
+ * the queue is done, and nothing is queued after it.
  */
 final class GradientPass {
 
@@ -43,7 +45,7 @@ final class GradientPass {
     private final PhysicalStore<Double>[] grads;
     private final int[] loans;   // the pool's loan of each pooled gradient, to hand it back in O(1)
     private final boolean intoParameters;
-    private boolean[] deferrable;   // by value index: leaves whose accumulation may be queued; null: nothing queued
+    private boolean[] deferrable;   // by value index: values whose accumulation may be queued; null: nothing queued
     private GemmThreads.OrderedTasks queue;
     private final List<Var> kept = new ArrayList<>();   // output gradients read by queued tasks, released at the end
 
@@ -116,7 +118,7 @@ final class GradientPass {
         return pass;
     }
 
-    /** Finds the deferrable leaves and, if there are any, takes a pool worker for their products. */
+    /** Finds the values used only in deferring slots and, if there are any, takes a pool worker for their products. */
     private void startQueue(List<Node<?>> nodes) {
         int values = grads.length;
         boolean[] deferredUse = new boolean[values];

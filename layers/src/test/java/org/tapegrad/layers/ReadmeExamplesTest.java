@@ -193,4 +193,55 @@ class ReadmeExamplesTest {
         assertEquals(0.0, out.output().get(1 * T + 4, 0), "sequence 1 (length 3) is zero at step 4");
         net.cell(1, true, LstmCell.class);
     }
+
+    /** "Data parallelism over the batch": the snippet, against the same loss recorded on one tape. */
+    @Test
+    void batchShardsSnippetGivesTheOneTapeGradients() {
+        Random random = new Random(5);
+        LstmCell cell = new LstmCell("lstm", 6, 8, random);
+        List<org.ojalgo.matrix.store.R064Store> batchSteps = new ArrayList<>();
+        for (int t = 0; t < 5; t++) {
+            org.ojalgo.matrix.store.R064Store x = org.ojalgo.matrix.store.R064Store.FACTORY.make(32, 6);
+            for (int i = 0; i < x.data.length; i++) {
+                x.data[i] = random.nextGaussian();
+            }
+            batchSteps.add(x);
+        }
+        double[][] targets = new double[32][8];
+        for (double[] row : targets) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = random.nextDouble();
+            }
+        }
+        org.tapegrad.tape.BatchShards shards = new org.tapegrad.tape.BatchShards(32, 2, org.tapegrad.op.DType.F64);
+        double loss = shards.backward((shard, tape) -> {
+            List<Var> xs = shard.rowsOfSteps(batchSteps).stream().map(tape::constant).toList();
+            Var h = Unroll.run(cell, tape, xs, cell.initialState(tape, shard.rows())).finalState().output();
+            return h.squaredError(tape.constant(shard.rowsOf(targets))).mean().times(shard.weight());
+        });
+        double[] sharded = gradients(cell);
+        cell.parameters().forEach(Parameter::zeroGrad);
+        Tape tape = new Tape();
+        List<Var> xs = batchSteps.stream().map(tape::constant).toList();
+        Var h = Unroll.run(cell, tape, xs, cell.initialState(tape, 32)).finalState().output();
+        Var whole = h.squaredError(tape.constant(targets)).mean();
+        tape.backward(whole);
+        assertEquals(whole.item(), loss, 1e-12);
+        double[] one = gradients(cell);
+        for (int i = 0; i < one.length; i++) {
+            assertEquals(one[i], sharded[i], 1e-12, "gradient element " + i);
+        }
+    }
+
+    private static double[] gradients(Cell<?> cell) {
+        List<Double> out = new ArrayList<>();
+        for (Parameter p : cell.parameters()) {
+            for (int i = 0; i < p.shape().rows(); i++) {
+                for (int j = 0; j < p.shape().cols(); j++) {
+                    out.add(p.grad().doubleValue(i, j));
+                }
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
 }
