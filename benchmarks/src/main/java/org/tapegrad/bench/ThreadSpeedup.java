@@ -138,13 +138,20 @@ public final class ThreadSpeedup {
                 rounds, median(Arrays.copyOf(t1, rounds)), median(Arrays.copyOf(t2, rounds)), median(Arrays.copyOf(ratios, rounds)));
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /** One forward + backward on {@code tape}: the same seeded cell and inputs for every variant. */
     private static Runnable run(Tape tape, Function<Random, Cell<?>> make, RecurrentShape s, DType dtype) {
+        return workload(make, s, dtype, (cell, xs) -> () -> TapeRun.forwardBackward(tape, cell, xs));
+    }
+
+    /** The cell made from seed 7, converted to {@code dtype}, and inputs drawn after it, handed to {@code variant}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Runnable workload(Function<Random, Cell<?>> make, RecurrentShape s, DType dtype,
+            java.util.function.BiFunction<Cell<CellState>, R064Store[], Runnable> variant) {
         Random random = new Random(7);
         Cell cell = make.apply(random);
         cell.convertTo(dtype);
         R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
-        return () -> TapeRun.forwardBackward(tape, (Cell<CellState>) cell, xs);
+        return variant.apply((Cell<CellState>) cell, xs);
     }
 
     /** Rounds of the three in rotating order; medians of the times and of the per-round ratios. */
@@ -176,13 +183,9 @@ public final class ThreadSpeedup {
                 median(Arrays.copyOf(times[2], rounds)), median(Arrays.copyOf(gain, rounds)), median(Arrays.copyOf(scaling, rounds)));
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /** One forward + backward of the batch cut into {@code shards}. */
     private static Runnable sharded(BatchShards shards, Function<Random, Cell<?>> make, RecurrentShape s, DType dtype) {
-        Random random = new Random(7);
-        Cell cell = make.apply(random);
-        cell.convertTo(dtype);
-        R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
-        return () -> TapeRun.sharded(shards, (Cell<CellState>) cell, xs);
+        return workload(make, s, dtype, (cell, xs) -> () -> TapeRun.sharded(shards, cell, xs));
     }
 
     private static double wallMs(Runnable r) {
