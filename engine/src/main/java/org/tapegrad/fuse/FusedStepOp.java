@@ -215,7 +215,7 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
         Arrays.fill(frame.delivered, null);
         boolean[] queued = queuedInputs(ctx);
         for (int k = code.length - 1; k >= 0; k--) {
-            if (queued != null && code[k] instanceof ProductGroup group && group.queues(queued)) {
+            if (queued != null && code[k] instanceof ProductGroup group) {
                 group.backwardQueued(values, grads, ctx.kernels(), queued, ctx);
             } else {
                 code[k].backward(values, grads, ctx.kernels());
@@ -246,7 +246,7 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
         Arrays.fill(frame.delivered, null);
         boolean[] queued = queuedInputs(ctx);
         for (int k = code.length - 1; k >= 0; k--) {
-            if (queued != null && code[k] instanceof ProductGroup group && group.queues(queued)) {
+            if (queued != null && code[k] instanceof ProductGroup group) {
                 group.backwardQueued32(values, grads, ctx.kernels(), queued, ctx);
             } else {
                 code[k].backward32(values, grads, ctx.kernels());

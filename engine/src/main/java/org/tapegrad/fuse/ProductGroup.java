@@ -46,26 +46,7 @@ final class ProductGroup extends Instruction {
 
     @Override
     void backward(double[][] values, double[][] grads, Kernels kernels) {
-        int m = y.rows();
-        int n = y.cols();
-        double[] g = array(grads, y);
-        for (int k = 0; k < left.length; k++) {
-            int inner = left[k].cols();
-            double[] da = array(grads, left[k]);
-            if (da != null) {
-                kernels.gemm().gemm(false, true, m, inner, n, g, array(values, weights[k]), da, true);
-            }
-            double[] dw = array(grads, weights[k]);
-            if (dw != null) {
-                kernels.gemm().gemm(true, false, inner, n, m, array(values, left[k]), g, dw, true);
-            }
-        }
-        for (Ref bias : biases) {
-            double[] db = array(grads, bias);
-            if (db != null) {
-                addColumnSums(g, db, m, n);
-            }
-        }
+        backwardQueued(values, grads, kernels, null, null);
     }
 
     @Override
@@ -90,41 +71,7 @@ final class ProductGroup extends Instruction {
 
     @Override
     void backward32(float[][] values, float[][] grads, Kernels kernels) {
-        int m = y.rows();
-        int n = y.cols();
-        float[] g = array(grads, y);
-        for (int k = 0; k < left.length; k++) {
-            int inner = left[k].cols();
-            float[] da = array(grads, left[k]);
-            if (da != null) {
-                kernels.gemm().gemm(false, true, m, inner, n, g, array(values, weights[k]), da, true);
-            }
-            float[] dw = array(grads, weights[k]);
-            if (dw != null) {
-                kernels.gemm().gemm(true, false, inner, n, m, array(values, left[k]), g, dw, true);
-            }
-        }
-        for (Ref bias : biases) {
-            float[] db = array(grads, bias);
-            if (db != null) {
-                addColumnSums(g, db, m, n);
-            }
-        }
-    }
-
-    /** Whether any weight or bias operand of this group is one of the buffers marked in {@code queued}. */
-    boolean queues(boolean[] queued) {
-        for (Ref w : weights) {
-            if (w.buffer().index < queued.length && queued[w.buffer().index]) {
-                return true;
-            }
-        }
-        for (Ref b : biases) {
-            if (b.buffer().index < queued.length && queued[b.buffer().index]) {
-                return true;
-            }
-        }
-        return false;
+        backwardQueued32(values, grads, kernels, null, null);
     }
 
     /** Marks the buffers this group uses as weights or biases in {@code weightUse}, every other operand in {@code otherUse}. */
@@ -142,10 +89,11 @@ final class ProductGroup extends Instruction {
     }
 
     /**
-     * {@link #backward(double[][], double[][], Kernels)} with the additions into the weights and biases marked in
-     * {@code queued} handed to the pass's queue ({@link OpContext#deferGradient}): they read a copy of {@code Ȳ} (the
-     * step's gradient buffers are reused by the next step) and the step's values, which live until the tape is reset.
-     * Each buffer receives the same additions in the same order as on one thread.
+     * The VJP, with the additions into the weights and biases marked in {@code queued} (step inputs by buffer index;
+     * null: none, the plain {@link #backward(double[][], double[][], Kernels)}) handed to the pass's queue
+     * ({@link OpContext#deferGradient}): they read a copy of {@code Ȳ} (the step's gradient buffers are reused by the
+     * next step) and the step's values, which live until the tape is reset. Each buffer receives the same additions
+     * in the same order as on one thread.
      */
     void backwardQueued(double[][] values, double[][] grads, Kernels kernels, boolean[] queued, OpContext ctx) {
         int m = y.rows();
@@ -164,7 +112,7 @@ final class ProductGroup extends Instruction {
                 continue;
             }
             double[] a = array(values, left[k]);
-            if (queued[weights[k].buffer().index]) {
+            if (isQueued(weights[k], queued)) {
                 if (copy == null) {
                     copy = copyOf(g, m, n, ctx);
                 }
@@ -179,7 +127,7 @@ final class ProductGroup extends Instruction {
             if (db == null) {
                 continue;
             }
-            if (queued[bias.buffer().index]) {
+            if (isQueued(bias, queued)) {
                 if (copy == null) {
                     copy = copyOf(g, m, n, ctx);
                 }
@@ -209,7 +157,7 @@ final class ProductGroup extends Instruction {
                 continue;
             }
             float[] a = array(values, left[k]);
-            if (queued[weights[k].buffer().index]) {
+            if (isQueued(weights[k], queued)) {
                 if (copy == null) {
                     copy = copyOf(g, m, n, ctx);
                 }
@@ -224,7 +172,7 @@ final class ProductGroup extends Instruction {
             if (db == null) {
                 continue;
             }
-            if (queued[bias.buffer().index]) {
+            if (isQueued(bias, queued)) {
                 if (copy == null) {
                     copy = copyOf(g, m, n, ctx);
                 }
@@ -234,6 +182,12 @@ final class ProductGroup extends Instruction {
                 addColumnSums(g, db, m, n);
             }
         }
+    }
+
+    /** Whether {@code r} is a step input marked in {@code queued} (null: nothing is queued). */
+    private static boolean isQueued(Ref r, boolean[] queued) {
+        int b = r.buffer().index;
+        return queued != null && b < queued.length && queued[b];
     }
 
     private static double[] copyOf(double[] g, int m, int n, OpContext ctx) {
