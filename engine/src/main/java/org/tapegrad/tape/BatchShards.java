@@ -148,7 +148,7 @@ public final class BatchShards {
                 for (Parameter p : tapes[i].recordedParameters()) {
                     org.ojalgo.matrix.store.PhysicalStore<Double> g = gradients[i].storeOf(p);
                     if (g != null) {
-                        p.accumulatePooled(g);
+                        p.accumulateGrad(g);   // a pooled store of the parameter's shape and type: the array-to-array path
                     }
                 }
                 total += losses[i];

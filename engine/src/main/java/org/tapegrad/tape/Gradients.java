@@ -67,7 +67,7 @@ public final class Gradients {
         return pass.storeOf(v);
     }
 
-    /** The pass's own store of a reached parameter's gradient (pooled, possibly larger than the parameter), or null. */
+    /** The pass's own store of a reached parameter's gradient (pooled, of the parameter's shape), or null. */
     PhysicalStore<Double> storeOf(Parameter p) {
         Var leaf = leafOf(p);
         return leaf == null ? null : storeOf(leaf);

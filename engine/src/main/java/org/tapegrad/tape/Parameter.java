@@ -273,36 +273,6 @@ public final class Parameter {
         }
     }
 
-    /**
-     * Adds a gradient held in a pooled store of this parameter's element type (at least this parameter's rows and
-     * columns, column-major with its own row count): the fast path of a {@link BatchShards} merge.
-     */
-    void accumulatePooled(PhysicalStore<Double> g) {
-        PhysicalStore<Double> gs = gradStore();
-        int rows = value.getRowDim();
-        int cols = value.getColDim();
-        int stride = (int) g.countRows();
-        if (gs instanceof R032Store && g instanceof R032Store) {
-            float[] target = ((R032Store) gs).data;
-            float[] source = ((R032Store) g).data;
-            for (int j = 0; j < cols; j++) {
-                for (int i = 0; i < rows; i++) {
-                    target[i + j * rows] += source[i + j * stride];
-                }
-            }
-        } else if (gs instanceof R064Store && g instanceof R064Store) {
-            double[] target = ((R064Store) gs).data;
-            double[] source = ((R064Store) g).data;
-            for (int j = 0; j < cols; j++) {
-                for (int i = 0; i < rows; i++) {
-                    target[i + j * rows] += source[i + j * stride];
-                }
-            }
-        } else {
-            accumulateGrad(g.limits(rows, cols));
-        }
-    }
-
     private static double[] widen(float[] src, double[] reuse) {
         double[] dst = reuse != null && reuse.length == src.length ? reuse : new double[src.length];
         for (int i = 0; i < src.length; i++) {
