@@ -136,16 +136,7 @@ public final class GemmThreads {
             } finally {
                 pool.busy.set(false);
             }
-            Throwable e = failure;
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e instanceof Error err) {
-                throw err;
-            }
-            if (e != null) {
-                throw new IllegalStateException("gemm: a queued task failed", e);
-            }
+            rethrow(failure, "gemm: a queued task failed");
         }
 
         /** Runs the tasks as they arrive until the queue is closed and empty (on the one thread that claimed it). */
@@ -179,6 +170,28 @@ public final class GemmThreads {
                 }
             }
         }
+    }
+
+    /** Throws {@code e} as it is when unchecked, else wrapped with {@code message}; nothing when it is null. */
+    private static void rethrow(Throwable e, String message) {
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        if (e != null) {
+            throw new IllegalStateException(message, e);
+        }
+    }
+
+    /**
+     * Whether the pool is taken right now (by a split in progress or a queue of {@link OrderedTasks}): a split asked
+     * for now would run on the caller alone. A hint, read without holding anything.
+     */
+    static boolean held() {
+        Pool p = POOL.get();
+        return p != null && p.busy.get();
     }
 
     /** Caps a requested thread count to what the machine and the configuration allow (read when a kernel is made). */
@@ -305,16 +318,7 @@ public final class GemmThreads {
         }
 
         void rethrow() {
-            Throwable e = failure;
-            if (e instanceof RuntimeException) {
-                throw (RuntimeException) e;
-            }
-            if (e instanceof Error) {
-                throw (Error) e;
-            }
-            if (e != null) {
-                throw new IllegalStateException("gemm: a worker thread failed", e);
-            }
+            GemmThreads.rethrow(failure, "gemm: a worker thread failed");
         }
     }
 

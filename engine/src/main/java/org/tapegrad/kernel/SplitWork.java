@@ -51,12 +51,15 @@ public final class SplitWork {
         GemmThreads.forColumns(n, ALIGN, Long.MAX_VALUE, threads, body::run);
     }
 
+    // Both below check GemmThreads.held(): while the pool is taken (by an overlapped gradient pass, or another
+    // thread), the split would only run its parts one after another on the caller; one part does the same work whole.
+
     /**
      * Runs {@code body} over the columns {@code [0, n)} of an {@code m×n} element-wise loop, split by whole columns
      * over up to {@code threads} threads when {@code m·n·cost} reaches the split threshold.
      */
     public static void columns(int threads, int m, int n, int cost, Range body) {
-        if (threads <= 1 || n < 2 || (long) m * n * cost < GemmThreads.MIN_PARALLEL_WORK) {
+        if (threads <= 1 || n < 2 || (long) m * n * cost < GemmThreads.MIN_PARALLEL_WORK || GemmThreads.held()) {
             body.run(0, n);
             return;
         }
@@ -69,7 +72,7 @@ public final class SplitWork {
      * threshold, else as the single share {@code (0, 1)} on the caller.
      */
     public static void shares(int threads, long work, Share body) {
-        if (threads <= 1 || work < GemmThreads.MIN_PARALLEL_WORK) {
+        if (threads <= 1 || work < GemmThreads.MIN_PARALLEL_WORK || GemmThreads.held()) {
             body.run(0, 1);
             return;
         }
