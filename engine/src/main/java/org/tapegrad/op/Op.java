@@ -41,7 +41,8 @@ public interface Op<S> {
     /**
      * Whether this op's VJP may add the gradient of input {@code i} later and on another thread
      * ({@link OpContext#deferGradient}), because it only ever adds a product into it that reads nothing the pass
-     * changes afterwards: the weight slots of {@link Affine}. The default, false, keeps every VJP in the pass's order.
+     * changes afterwards: the weight and bias slots of {@link Affine} and of a fused step's products. The default,
+     * false, keeps every VJP in the pass's order.
      */
     default boolean defersGradient(int i) {
         return false;

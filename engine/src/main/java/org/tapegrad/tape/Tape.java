@@ -246,8 +246,9 @@ public final class Tape {
     }
 
     /**
-     * With {@code true} (the default), a pass on a tape whose kernels have 2 or more threads runs the products that
-     * add into weights' gradients ({@code x_kᵀ·ȳ} of every {@code affine}) on a pool worker while this thread goes on
+     * With {@code true} (the default), a pass on a tape whose kernels have 2 or more threads runs the products and
+     * sums that add into weights' and biases' gradients ({@code x_kᵀ·ȳ} and {@code Σ_rows ȳ} of every {@code affine}
+     * and fused step, {@link org.tapegrad.op.Op#defersGradient}) on a pool worker while this thread goes on
      * down the chain of steps, instead of splitting each product by columns: the weight gradients are off the critical
      * path of backpropagation through time. The results are the bits of one thread (each weight's gradient receives
      * its additions in the same order); the output gradients those products read are held until the pass ends, so the
