@@ -25,15 +25,8 @@ final class TapeRun {
      * @return the loss
      */
     static <S extends CellState> double forwardBackward(Tape tape, Cell<S> cell, R064Store[] xs) {
-        for (Parameter p : cell.parameters()) {
-            p.zeroGrad();
-        }
-        List<Var> inputs = new ArrayList<>(xs.length);
-        for (R064Store x : xs) {
-            inputs.add(tape.constant(x));
-        }
-        S last = Unroll.run(cell, tape, inputs, cell.initialState(tape, xs[0].getRowDim())).finalState();
-        Var loss = last.output().sum();
+        zeroGrads(cell);
+        Var loss = lastStateSum(tape, cell, java.util.Arrays.asList(xs));
         tape.backward(loss);
         double value = loss.item();
         tape.reset();
@@ -48,17 +41,24 @@ final class TapeRun {
      * @return the loss
      */
     static <S extends CellState> double sharded(BatchShards shards, Cell<S> cell, R064Store[] xs) {
+        zeroGrads(cell);
+        List<R064Store> steps = java.util.Arrays.asList(xs);
+        return shards.backward((shard, tape) -> lastStateSum(tape, cell, shard.rowsOfSteps(steps)));
+    }
+
+    private static void zeroGrads(Cell<?> cell) {
         for (Parameter p : cell.parameters()) {
             p.zeroGrad();
         }
-        List<R064Store> steps = java.util.Arrays.asList(xs);
-        return shards.backward((shard, tape) -> {
-            List<Var> inputs = new ArrayList<>(xs.length);
-            for (R064Store x : shard.rowsOfSteps(steps)) {
-                inputs.add(tape.constant(x));
-            }
-            S last = Unroll.run(cell, tape, inputs, cell.initialState(tape, shard.rows())).finalState();
-            return last.output().sum();
-        });
+    }
+
+    /** The inputs put on the tape, {@code cell} unrolled over them from the zero state, {@code Σ h_T}. */
+    private static <S extends CellState> Var lastStateSum(Tape tape, Cell<S> cell, List<R064Store> xs) {
+        List<Var> inputs = new ArrayList<>(xs.size());
+        for (R064Store x : xs) {
+            inputs.add(tape.constant(x));
+        }
+        S last = Unroll.run(cell, tape, inputs, cell.initialState(tape, xs.get(0).getRowDim())).finalState();
+        return last.output().sum();
     }
 }

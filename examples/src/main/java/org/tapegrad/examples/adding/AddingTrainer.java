@@ -87,14 +87,14 @@ public record AddingTrainer(int hidden, int iterations, int batch, double learni
         for (int it = 1; it <= iterations; it++) {
             AddingProblem.Batch b = AddingProblem.generate(batch, length, data);
             if (parts == null) {
-                Var loss = model.predict(tape, b.inputs()).squaredError(tape.constant(b.targets())).mean();
+                Var loss = meanSquaredError(model, tape, b.inputs(), b.targets());
                 tape.backward(loss);
                 trainSum += loss.item();
                 tape.reset();
             } else {
                 // Each shard's mean over its rows, weighted by its share of the batch: together the batch mean.
-                trainSum += parts.backward((shard, t) -> model.predict(t, shard.rowsOfStepArrays(b.inputs()))
-                        .squaredError(t.constant(shard.rowsOf(b.targets()))).mean().times(shard.weight()));
+                trainSum += parts.backward((shard, t) -> meanSquaredError(model, t, shard.rowsOfStepArrays(b.inputs()), shard.rowsOf(b.targets()))
+                        .times(shard.weight()));
             }
             trainCount++;
             GradientClipping.clipByGlobalNorm(params, clip);
@@ -115,9 +115,14 @@ public record AddingTrainer(int hidden, int iterations, int batch, double learni
     /** Mean squared error of the model on a batch, without recording gradients. */
     static double mse(SequenceRegressor model, Tape tape, AddingProblem.Batch b) {
         try (NoGrad ignored = tape.noGrad()) {
-            return model.predict(tape, b.inputs()).squaredError(tape.constant(b.targets())).mean().item();
+            return meanSquaredError(model, tape, b.inputs(), b.targets()).item();
         } finally {
             tape.reset();
         }
+    }
+
+    /** The model's mean squared error over the rows of {@code inputs} (T steps of B×2) against {@code targets} (B×1). */
+    private static Var meanSquaredError(SequenceRegressor model, Tape tape, List<double[][]> inputs, double[][] targets) {
+        return model.predict(tape, inputs).squaredError(tape.constant(targets)).mean();
     }
 }
