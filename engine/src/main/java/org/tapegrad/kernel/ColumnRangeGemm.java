@@ -18,4 +18,21 @@ public interface ColumnRangeGemm extends GemmKernel {
     /** The float32 form of {@link #gemmColumns(boolean, boolean, int, int, int, double[], double[], double[], boolean, int, int)}. */
     void gemmColumns(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate,
             int from, int to);
+
+    /**
+     * Columns {@code [from, to)} of {@code C (+)= op(A)·op(B)} with {@code op(B)} packed ({@link #pack}), on this
+     * thread: the bits of the plain product. The default multiplies by the operand's source array.
+     */
+    default void gemmColumns(boolean transA, int m, int n, int k, double[] a, PackedOperand b, double[] c, boolean accumulate,
+            int from, int to) {
+        b.requireShape("gemmColumns", k, n);
+        gemmColumns(transA, b.transposed(), m, n, k, a, b.source64(), c, accumulate, from, to);
+    }
+
+    /** The float32 form of {@link #gemmColumns(boolean, int, int, int, double[], PackedOperand, double[], boolean, int, int)}. */
+    default void gemmColumns(boolean transA, int m, int n, int k, float[] a, PackedOperand b, float[] c, boolean accumulate,
+            int from, int to) {
+        b.requireShape("gemmColumns", k, n);
+        gemmColumns(transA, b.transposed(), m, n, k, a, b.source32(), c, accumulate, from, to);
+    }
 }

@@ -48,4 +48,36 @@ public interface GemmKernel {
             }
         }
     }
+
+    /**
+     * {@code op(B)} ({@code k×n}; {@code B} stored {@code n×k} when {@code transB}) laid out once for many products
+     * with at least {@code rows} rows of {@code C}, or null when this kernel reads no panels for such products or has
+     * no packed form (the default). {@code reuse}, a former result of this kernel or null, lends its arrays when they
+     * fit.
+     */
+    default PackedOperand pack(boolean transB, int k, int n, double[] b, int rows, PackedOperand reuse) {
+        return null;
+    }
+
+    /** The float32 form of {@link #pack(boolean, int, int, double[], int, PackedOperand)}. */
+    default PackedOperand pack(boolean transB, int k, int n, float[] b, int rows, PackedOperand reuse) {
+        return null;
+    }
+
+    /**
+     * {@code C (+)= op(A)·op(B)} with {@code op(B)} packed ({@link #pack}): the bits of the plain product with the
+     * operand's source array. The default multiplies by that array.
+     *
+     * @throws IllegalArgumentException if the operand is not {@code k×n}
+     */
+    default void gemm(boolean transA, int m, int n, int k, double[] a, PackedOperand b, double[] c, boolean accumulate) {
+        b.requireShape("gemm", k, n);
+        gemm(transA, b.transposed(), m, n, k, a, b.source64(), c, accumulate);
+    }
+
+    /** The float32 form of {@link #gemm(boolean, int, int, int, double[], PackedOperand, double[], boolean)}. */
+    default void gemm(boolean transA, int m, int n, int k, float[] a, PackedOperand b, float[] c, boolean accumulate) {
+        b.requireShape("gemm", k, n);
+        gemm(transA, b.transposed(), m, n, k, a, b.source32(), c, accumulate);
+    }
 }

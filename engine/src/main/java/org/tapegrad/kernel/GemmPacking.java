@@ -45,10 +45,10 @@ final class GemmPacking {
 
     /**
      * Packs {@code op(B)[p0, p0+kc) × [j0, j1)} into panels of {@code nr} columns: panel {@code q} starts at
-     * {@code q·nr·kc}, and step {@code p} of a panel holds its {@code nr} columns contiguously (columns past
+     * {@code dstOffset + q·nr·kc}, and step {@code p} of a panel holds its {@code nr} columns contiguously (columns past
      * {@code j1} are zero).
      */
-    static void packB(double[] b, boolean transB, int k, int n, int p0, int kc, int j0, int j1, int nr, double[] dst) {
+    static void packB(double[] b, boolean transB, int k, int n, int p0, int kc, int j0, int j1, int nr, double[] dst, int dstOffset) {
         int panels = (j1 - j0 + nr - 1) / nr;
         if (transB) {
             // B(p, j) at j + p·n. Steps are taken a few at a time and written panel by panel: writing one step across
@@ -58,7 +58,7 @@ final class GemmPacking {
                 for (int q = 0; q < panels; q++) {
                     int jq = j0 + q * nr;
                     int cols = Math.min(nr, j1 - jq);
-                    int at = q * nr * kc + pb * nr;
+                    int at = dstOffset + q * nr * kc + pb * nr;
                     int src = (p0 + pb) * n + jq;
                     if (cols == 4 && nr == 4) {
                         for (int p = 0; p < steps; p++, at += 4, src += n) {
@@ -85,7 +85,7 @@ final class GemmPacking {
         for (int q = 0; q < panels; q++) {
             int jq = j0 + q * nr;
             int cols = Math.min(nr, j1 - jq);
-            int at = q * nr * kc;
+            int at = dstOffset + q * nr * kc;
             if (cols == 4 && nr == 4) {
                 // One pass down four columns, writing each step's four values together.
                 int s0 = p0 + jq * k;
@@ -138,8 +138,8 @@ final class GemmPacking {
         }
     }
 
-    /** {@link #packB(double[], boolean, int, int, int, int, int, int, int, double[])} for floats (the same layout, in floats). */
-    static void packB(float[] b, boolean transB, int k, int n, int p0, int kc, int j0, int j1, int nr, float[] dst) {
+    /** {@link #packB(double[], boolean, int, int, int, int, int, int, int, double[], int)} for floats (the same layout, in floats). */
+    static void packB(float[] b, boolean transB, int k, int n, int p0, int kc, int j0, int j1, int nr, float[] dst, int dstOffset) {
         int panels = (j1 - j0 + nr - 1) / nr;
         if (transB) {
             // B(p, j) at j + p·n. Steps are taken a few at a time and written panel by panel: writing one step across
@@ -149,7 +149,7 @@ final class GemmPacking {
                 for (int q = 0; q < panels; q++) {
                     int jq = j0 + q * nr;
                     int cols = Math.min(nr, j1 - jq);
-                    int at = q * nr * kc + pb * nr;
+                    int at = dstOffset + q * nr * kc + pb * nr;
                     int src = (p0 + pb) * n + jq;
                     if (cols == 4 && nr == 4) {
                         for (int p = 0; p < steps; p++, at += 4, src += n) {
@@ -180,7 +180,7 @@ final class GemmPacking {
         for (int q = 0; q < panels; q++) {
             int jq = j0 + q * nr;
             int cols = Math.min(nr, j1 - jq);
-            int at = q * nr * kc;
+            int at = dstOffset + q * nr * kc;
             if (cols == 4 && nr == 4) {
                 // One pass down four columns, writing each step's four values together.
                 int s0 = p0 + jq * k;

@@ -49,8 +49,31 @@ final class VectorFloatGemm {
     private VectorFloatGemm() {
     }
 
-    /** Columns {@code [j0, j1)} of {@code C}. */
-    static void columns(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c,
+    /** Tags the panels {@link #pack} lays out ({@link PackedOperand}). */
+    private static final Object LAYOUT = new Object();
+
+    /**
+     * Packs {@code op(B)} into the panels the tiled kernel reads, slice by slice of the inner dimension; null below the
+     * rows the row-at-a-time kernel takes (it reads B in place).
+     */
+    static PackedOperand pack(boolean transB, int k, int n, float[] b, int rows, PackedOperand reuse) {
+        if (rows < (transB ? SMALL_M_TRANSPOSED_B : SMALL_M) || k == 0 || n == 0) {
+            return null;
+        }
+        long padded = (long) k * ((n + NR - 1) / NR) * NR;
+        if (padded > Integer.MAX_VALUE - 8) {
+            return null;
+        }
+        int nPad = ((n + NR - 1) / NR) * NR;
+        float[] panels = reuse != null && reuse.fits(LAYOUT, NR, KC, k, n, true) ? reuse.panels32() : new float[(int) padded];
+        for (int pc = 0; pc < k; pc += KC) {
+            GemmPacking.packB(b, transB, k, n, pc, Math.min(KC, k - pc), 0, n, NR, panels, pc * nPad);
+        }
+        return new PackedOperand(LAYOUT, transB, k, n, NR, KC, b, panels);
+    }
+
+    /** Columns {@code [j0, j1)} of {@code C}, B's panels read from {@code packed} when it has this kernel's (may be null). */
+    static void columns(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, PackedOperand packed, float[] c,
             boolean accumulate, int j0, int j1) {
         Scratch s = SCRATCH.get();
         if (m < (transB ? SMALL_M_TRANSPOSED_B : SMALL_M)) {
@@ -70,6 +93,12 @@ final class VectorFloatGemm {
         // sets): measured faster in place only while at most two tiles reread each panel (m = 32 × n = 512 at
         // k = 192: 1.25×; m = 64, n = 512, k = 2048: 0.94×).
         boolean unpackedB = oneRowBlock && (!transB || m <= 2 * MR);
+        // Panels packed beforehand (a weight reused at every step) are read whatever the rows: the same tiles, the
+        // same sums, no packing. They start at column 0, so a range must start at a panel.
+        boolean prepacked = packed != null && packed.laidOutBy(LAYOUT, NR, KC) && j0 % NR == 0;
+        unpackedB &= !prepacked;
+        float[] panelsB = prepacked ? packed.panels32() : packedB;
+        int nPad = ((n + NR - 1) / NR) * NR;
         // A column-major A of exactly one tile of rows is already in the packed layout (step p's MR rows contiguous,
         // MR apart): read in place (1.08× at 32×192·192×512, one run on a shared machine).
         boolean inPlaceA = !transA && m == MR;
@@ -88,7 +117,10 @@ final class VectorFloatGemm {
                     unpackedB(kc, panelsA, aBase, b, transB, pc, k, n, c, m, jc, jEnd, add, s.tile);
                     continue;
                 }
-                GemmPacking.packB(b, transB, k, n, pc, kc, jc, jEnd, NR, packedB);
+                int bBase = prepacked ? pc * nPad + jc * kc : 0;   // panel jc/NR of the slice starting at pc·nPad
+                if (!prepacked) {
+                    GemmPacking.packB(b, transB, k, n, pc, kc, jc, jEnd, NR, packedB, 0);
+                }
                 int panels = (jEnd - jc + NR - 1) / NR;
                 for (int ic = 0; ic < m; ic += mBlock) {
                     int mc = Math.min(mBlock, m - ic);
@@ -99,7 +131,7 @@ final class VectorFloatGemm {
                         int jr = jc + q * NR;
                         int cols = Math.min(NR, jEnd - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
-                            VectorFloatMicroKernel.multiply(kc, panelsA, aBase + ir * kc, packedB, q * NR * kc,
+                            VectorFloatMicroKernel.multiply(kc, panelsA, aBase + ir * kc, panelsB, bBase + q * NR * kc,
                                     c, ic + ir + jr * m, m, Math.min(MR, mc - ir), cols, add, s.tile);
                         }
                     }

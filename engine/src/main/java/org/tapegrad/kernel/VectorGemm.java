@@ -37,6 +37,9 @@ public final class VectorGemm implements ColumnRangeGemm {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    /** Tags the panels this kernel packs ({@link PackedOperand}). */
+    private static final Object LAYOUT = new Object();
+
     private final int threads;
 
     /** The kernel with the configured number of threads ({@code tapegrad.threads}). */
@@ -72,10 +75,10 @@ public final class VectorGemm implements ColumnRangeGemm {
         }
         long work = (long) m * n * k;
         if (threads == 1 || work < GemmThreads.MIN_PARALLEL_WORK) {
-            columns(transA, transB, m, n, k, a, b, c, accumulate, 0, n);
+            columns(transA, transB, m, n, k, a, b, null, c, accumulate, 0, n);
             return;
         }
-        GemmThreads.forColumns(n, NR, work, threads, (from, to) -> columns(transA, transB, m, n, k, a, b, c, accumulate, from, to));
+        GemmThreads.forColumns(n, NR, work, threads, (from, to) -> columns(transA, transB, m, n, k, a, b, null, c, accumulate, from, to));
     }
 
     /** The float32 product: {@link VectorFloatGemm}'s blocking, split over threads like the double one. */
@@ -92,11 +95,93 @@ public final class VectorGemm implements ColumnRangeGemm {
         }
         long work = (long) m * n * k;
         if (threads == 1 || work < GemmThreads.MIN_PARALLEL_WORK) {
-            VectorFloatGemm.columns(transA, transB, m, n, k, a, b, c, accumulate, 0, n);
+            VectorFloatGemm.columns(transA, transB, m, n, k, a, b, null, c, accumulate, 0, n);
             return;
         }
         GemmThreads.forColumns(n, VectorFloatMicroKernel.NR, work, threads,
-                (from, to) -> VectorFloatGemm.columns(transA, transB, m, n, k, a, b, c, accumulate, from, to));
+                (from, to) -> VectorFloatGemm.columns(transA, transB, m, n, k, a, b, null, c, accumulate, from, to));
+    }
+
+    /**
+     * Packs {@code op(B)} into the panels the tiled kernel reads, slice by slice of the inner dimension; null below the
+     * rows the row-at-a-time kernel takes (it reads B in place).
+     */
+    @Override
+    public PackedOperand pack(boolean transB, int k, int n, double[] b, int rows, PackedOperand reuse) {
+        if (rows < (transB ? SMALL_M_TRANSPOSED_B : SMALL_M) || k == 0 || n == 0) {
+            return null;
+        }
+        long padded = (long) k * ((n + NR - 1) / NR) * NR;
+        if (padded > Integer.MAX_VALUE - 8) {
+            return null;
+        }
+        int nPad = ((n + NR - 1) / NR) * NR;
+        double[] panels = reuse != null && reuse.fits(LAYOUT, NR, KC, k, n, false) ? reuse.panels64() : new double[(int) padded];
+        for (int pc = 0; pc < k; pc += KC) {
+            GemmPacking.packB(b, transB, k, n, pc, Math.min(KC, k - pc), 0, n, NR, panels, pc * nPad);
+        }
+        return new PackedOperand(LAYOUT, transB, k, n, NR, KC, b, panels);
+    }
+
+    /** The float32 form: {@link VectorFloatGemm}'s panels. */
+    @Override
+    public PackedOperand pack(boolean transB, int k, int n, float[] b, int rows, PackedOperand reuse) {
+        return VectorFloatGemm.pack(transB, k, n, b, rows, reuse);
+    }
+
+    @Override
+    public void gemm(boolean transA, int m, int n, int k, double[] a, PackedOperand b, double[] c, boolean accumulate) {
+        b.requireShape("gemm", k, n);
+        if (m == 0 || n == 0 || k == 0) {
+            gemm(transA, b.transposed(), m, n, k, a, b.source64(), c, accumulate);
+            return;
+        }
+        long work = (long) m * n * k;
+        double[] source = b.source64();
+        if (threads == 1 || work < GemmThreads.MIN_PARALLEL_WORK) {
+            columns(transA, b.transposed(), m, n, k, a, source, b, c, accumulate, 0, n);
+            return;
+        }
+        GemmThreads.forColumns(n, NR, work, threads, (from, to) -> columns(transA, b.transposed(), m, n, k, a, source, b, c, accumulate, from, to));
+    }
+
+    @Override
+    public void gemm(boolean transA, int m, int n, int k, float[] a, PackedOperand b, float[] c, boolean accumulate) {
+        b.requireShape("gemm", k, n);
+        if (m == 0 || n == 0 || k == 0) {
+            gemm(transA, b.transposed(), m, n, k, a, b.source32(), c, accumulate);
+            return;
+        }
+        long work = (long) m * n * k;
+        float[] source = b.source32();
+        if (threads == 1 || work < GemmThreads.MIN_PARALLEL_WORK) {
+            VectorFloatGemm.columns(transA, b.transposed(), m, n, k, a, source, b, c, accumulate, 0, n);
+            return;
+        }
+        GemmThreads.forColumns(n, VectorFloatMicroKernel.NR, work, threads,
+                (from, to) -> VectorFloatGemm.columns(transA, b.transposed(), m, n, k, a, source, b, c, accumulate, from, to));
+    }
+
+    @Override
+    public void gemmColumns(boolean transA, int m, int n, int k, double[] a, PackedOperand b, double[] c, boolean accumulate,
+            int from, int to) {
+        b.requireShape("gemmColumns", k, n);
+        if (m == 0 || from >= to || k == 0) {
+            gemmColumns(transA, b.transposed(), m, n, k, a, b.source64(), c, accumulate, from, to);
+            return;
+        }
+        columns(transA, b.transposed(), m, n, k, a, b.source64(), b, c, accumulate, from, to);
+    }
+
+    @Override
+    public void gemmColumns(boolean transA, int m, int n, int k, float[] a, PackedOperand b, float[] c, boolean accumulate,
+            int from, int to) {
+        b.requireShape("gemmColumns", k, n);
+        if (m == 0 || from >= to || k == 0) {
+            gemmColumns(transA, b.transposed(), m, n, k, a, b.source32(), c, accumulate, from, to);
+            return;
+        }
+        VectorFloatGemm.columns(transA, b.transposed(), m, n, k, a, b.source32(), b, c, accumulate, from, to);
     }
 
     @Override
@@ -111,7 +196,7 @@ public final class VectorGemm implements ColumnRangeGemm {
             }
             return;
         }
-        columns(transA, transB, m, n, k, a, b, c, accumulate, from, to);
+        columns(transA, transB, m, n, k, a, b, null, c, accumulate, from, to);
     }
 
     @Override
@@ -126,12 +211,12 @@ public final class VectorGemm implements ColumnRangeGemm {
             }
             return;
         }
-        VectorFloatGemm.columns(transA, transB, m, n, k, a, b, c, accumulate, from, to);
+        VectorFloatGemm.columns(transA, transB, m, n, k, a, b, null, c, accumulate, from, to);
     }
 
-    /** Columns {@code [j0, j1)} of {@code C}. */
-    private static void columns(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c,
-            boolean accumulate, int j0, int j1) {
+    /** Columns {@code [j0, j1)} of {@code C}, B's panels read from {@code packed} when it has this kernel's (may be null). */
+    private static void columns(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, PackedOperand packed,
+            double[] c, boolean accumulate, int j0, int j1) {
         Scratch s = SCRATCH.get();
         if (m < (transB ? SMALL_M_TRANSPOSED_B : SMALL_M)) {
             VectorSmallGemm.gemm(transA, transB, m, n, k, a, b, c, accumulate, j0, j1, s.row(k + 4 * VectorMicroKernel.V));
@@ -150,6 +235,12 @@ public final class VectorGemm implements ColumnRangeGemm {
         // sets): measured faster in place only while at most two tiles reread each panel (m = 32 × n = 512 at
         // k = 192: 1.25×; m = 64, n = 512, k = 2048: 0.94×).
         boolean unpackedB = oneRowBlock && (!transB || m <= 2 * MR);
+        // Panels packed beforehand (a weight reused at every step) are read whatever the rows: the same tiles, the
+        // same sums, no packing. They start at column 0, so a range must start at a panel.
+        boolean prepacked = packed != null && packed.laidOutBy(LAYOUT, NR, KC) && j0 % NR == 0;
+        unpackedB &= !prepacked;
+        double[] panelsB = prepacked ? packed.panels64() : packedB;
+        int nPad = ((n + NR - 1) / NR) * NR;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean add = accumulate || pc > 0;
@@ -163,7 +254,10 @@ public final class VectorGemm implements ColumnRangeGemm {
                     unpackedB(kc, packedA, b, transB, pc, k, n, c, m, jc, jEnd, add, s.tile);
                     continue;
                 }
-                GemmPacking.packB(b, transB, k, n, pc, kc, jc, jEnd, NR, packedB);
+                int bBase = prepacked ? pc * nPad + jc * kc : 0;   // panel jc/NR of the slice starting at pc·nPad
+                if (!prepacked) {
+                    GemmPacking.packB(b, transB, k, n, pc, kc, jc, jEnd, NR, packedB, 0);
+                }
                 int panels = (jEnd - jc + NR - 1) / NR;
                 for (int ic = 0; ic < m; ic += mBlock) {
                     int mc = Math.min(mBlock, m - ic);
@@ -174,7 +268,7 @@ public final class VectorGemm implements ColumnRangeGemm {
                         int jr = jc + q * NR;
                         int cols = Math.min(NR, jEnd - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
-                            VectorMicroKernel.multiply(kc, packedA, ir * kc, packedB, q * NR * kc,
+                            VectorMicroKernel.multiply(kc, packedA, ir * kc, panelsB, bBase + q * NR * kc,
                                     c, ic + ir + jr * m, m, Math.min(MR, mc - ir), cols, add, s.tile);
                         }
                     }
