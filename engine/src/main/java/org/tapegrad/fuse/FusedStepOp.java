@@ -130,6 +130,15 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
         return queued;
     }
 
+    /**
+     * The step's inputs as the tape packs them for products ({@link OpContext#packedInput}): buffers past the inputs
+     * are the step's own, never packed.
+     */
+    private ProductGroup.PackedInputs packedInputs(OpContext ctx) {
+        int inputs = inputShapes.length;
+        return (buffer, transposed, rows) -> buffer < inputs ? ctx.packedInput(buffer, transposed, rows) : null;
+    }
+
     @Override
     public String name() {
         return name;
@@ -162,8 +171,13 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
         for (int b = inputs + 1; b < buffers.length; b++) {
             values[b] = ctx.scratch(buffers[b].rows, buffers[b].cols).data;
         }
+        ProductGroup.PackedInputs packed = packedInputs(ctx);
         for (Instruction instruction : code) {
-            instruction.forward(values, ctx.kernels());
+            if (instruction instanceof ProductGroup group) {
+                group.forward(values, ctx.kernels(), packed);
+            } else {
+                instruction.forward(values, ctx.kernels());
+            }
         }
         return values;
     }
@@ -178,8 +192,13 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
         for (int b = inputs + 1; b < buffers.length; b++) {
             values[b] = ctx.scratch32(buffers[b].rows, buffers[b].cols).data;
         }
+        ProductGroup.PackedInputs packed = packedInputs(ctx);
         for (Instruction instruction : code) {
-            instruction.forward32(values, ctx.kernels());
+            if (instruction instanceof ProductGroup group) {
+                group.forward32(values, ctx.kernels(), packed);
+            } else {
+                instruction.forward32(values, ctx.kernels());
+            }
         }
         return values;
     }
@@ -214,9 +233,10 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
         }
         Arrays.fill(frame.delivered, null);
         boolean[] queued = queuedInputs(ctx);
+        ProductGroup.PackedInputs packed = packedInputs(ctx);
         for (int k = code.length - 1; k >= 0; k--) {
-            if (queued != null && code[k] instanceof ProductGroup group) {
-                group.backwardQueued(values, grads, ctx.kernels(), queued, ctx);
+            if (code[k] instanceof ProductGroup group) {
+                group.backwardQueued(values, grads, ctx.kernels(), queued, ctx, packed);
             } else {
                 code[k].backward(values, grads, ctx.kernels());
             }
@@ -245,9 +265,10 @@ final class FusedStepOp implements Op<FusedStepOp.Frame> {
         }
         Arrays.fill(frame.delivered, null);
         boolean[] queued = queuedInputs(ctx);
+        ProductGroup.PackedInputs packed = packedInputs(ctx);
         for (int k = code.length - 1; k >= 0; k--) {
-            if (queued != null && code[k] instanceof ProductGroup group) {
-                group.backwardQueued32(values, grads, ctx.kernels(), queued, ctx);
+            if (code[k] instanceof ProductGroup group) {
+                group.backwardQueued32(values, grads, ctx.kernels(), queued, ctx, packed);
             } else {
                 code[k].backward32(values, grads, ctx.kernels());
             }

@@ -1,6 +1,7 @@
 package org.tapegrad.fuse;
 
 import org.tapegrad.kernel.GemmKernel;
+import org.tapegrad.kernel.PackedOperand;
 import org.tapegrad.op.OpContext;
 
 import org.tapegrad.kernel.Kernels;
@@ -24,13 +25,31 @@ final class ProductGroup extends Instruction {
         this.y = y;
     }
 
+    /** The step's inputs as packed right operands ({@link OpContext#packedInput}), by buffer index; null where none. */
+    @FunctionalInterface
+    interface PackedInputs {
+        PackedInputs NONE = (buffer, transposed, rows) -> null;
+
+        PackedOperand of(int buffer, boolean transposed, int rows);
+    }
+
     @Override
     void forward(double[][] values, Kernels kernels) {
+        forward(values, kernels, PackedInputs.NONE);
+    }
+
+    /** The forward, each weight that is a step input read from its packed panels when {@code packed} has them. */
+    void forward(double[][] values, Kernels kernels, PackedInputs packed) {
         int m = y.rows();
         int n = y.cols();
         double[] out = array(values, y);
         for (int k = 0; k < left.length; k++) {
-            kernels.gemm().gemm(false, false, m, n, left[k].cols(), array(values, left[k]), array(values, weights[k]), out, k > 0);
+            PackedOperand w = packed.of(weights[k].buffer().index, false, m);
+            if (w != null) {
+                kernels.gemm().gemm(false, m, n, left[k].cols(), array(values, left[k]), w, out, k > 0);
+            } else {
+                kernels.gemm().gemm(false, false, m, n, left[k].cols(), array(values, left[k]), array(values, weights[k]), out, k > 0);
+            }
         }
         for (Ref bias : biases) {
             double[] b = array(values, bias);
@@ -46,16 +65,26 @@ final class ProductGroup extends Instruction {
 
     @Override
     void backward(double[][] values, double[][] grads, Kernels kernels) {
-        backwardQueued(values, grads, kernels, null, null);
+        backwardQueued(values, grads, kernels, null, null, PackedInputs.NONE);
     }
 
     @Override
     void forward32(float[][] values, Kernels kernels) {
+        forward32(values, kernels, PackedInputs.NONE);
+    }
+
+    /** The float32 form of {@link #forward(double[][], Kernels, PackedInputs)}. */
+    void forward32(float[][] values, Kernels kernels, PackedInputs packed) {
         int m = y.rows();
         int n = y.cols();
         float[] out = array(values, y);
         for (int k = 0; k < left.length; k++) {
-            kernels.gemm().gemm(false, false, m, n, left[k].cols(), array(values, left[k]), array(values, weights[k]), out, k > 0);
+            PackedOperand w = packed.of(weights[k].buffer().index, false, m);
+            if (w != null) {
+                kernels.gemm().gemm(false, m, n, left[k].cols(), array(values, left[k]), w, out, k > 0);
+            } else {
+                kernels.gemm().gemm(false, false, m, n, left[k].cols(), array(values, left[k]), array(values, weights[k]), out, k > 0);
+            }
         }
         for (Ref bias : biases) {
             float[] b = array(values, bias);
@@ -71,7 +100,7 @@ final class ProductGroup extends Instruction {
 
     @Override
     void backward32(float[][] values, float[][] grads, Kernels kernels) {
-        backwardQueued32(values, grads, kernels, null, null);
+        backwardQueued32(values, grads, kernels, null, null, PackedInputs.NONE);
     }
 
     /** Marks the buffers this group uses as weights or biases in {@code weightUse}, every other operand in {@code otherUse}. */
@@ -93,9 +122,10 @@ final class ProductGroup extends Instruction {
      * null: none, the plain {@link #backward(double[][], double[][], Kernels)}) handed to the pass's queue
      * ({@link OpContext#deferGradient}): they read a copy of {@code Ȳ} (the step's gradient buffers are reused by the
      * next step) and the step's values, which live until the tape is reset. Each buffer receives the same additions
-     * in the same order as on one thread.
+     * in the same order as on one thread. {@code Ā_k += Ȳ·W_kᵀ} reads {@code W_kᵀ}'s panels where {@code packed} has
+     * them.
      */
-    void backwardQueued(double[][] values, double[][] grads, Kernels kernels, boolean[] queued, OpContext ctx) {
+    void backwardQueued(double[][] values, double[][] grads, Kernels kernels, boolean[] queued, OpContext ctx, PackedInputs packed) {
         int m = y.rows();
         int n = y.cols();
         double[] g = array(grads, y);
@@ -105,7 +135,12 @@ final class ProductGroup extends Instruction {
             int inner = left[k].cols();
             double[] da = array(grads, left[k]);
             if (da != null) {
-                gemm.gemm(false, true, m, inner, n, g, array(values, weights[k]), da, true);
+                PackedOperand wt = packed.of(weights[k].buffer().index, true, m);
+                if (wt != null) {
+                    gemm.gemm(false, m, inner, n, g, wt, da, true);
+                } else {
+                    gemm.gemm(false, true, m, inner, n, g, array(values, weights[k]), da, true);
+                }
             }
             double[] dw = array(grads, weights[k]);
             if (dw == null) {
@@ -139,8 +174,8 @@ final class ProductGroup extends Instruction {
         }
     }
 
-    /** The float32 form of {@link #backwardQueued(double[][], double[][], Kernels, boolean[], OpContext)}. */
-    void backwardQueued32(float[][] values, float[][] grads, Kernels kernels, boolean[] queued, OpContext ctx) {
+    /** The float32 form of {@link #backwardQueued(double[][], double[][], Kernels, boolean[], OpContext, PackedInputs)}. */
+    void backwardQueued32(float[][] values, float[][] grads, Kernels kernels, boolean[] queued, OpContext ctx, PackedInputs packed) {
         int m = y.rows();
         int n = y.cols();
         float[] g = array(grads, y);
@@ -150,7 +185,12 @@ final class ProductGroup extends Instruction {
             int inner = left[k].cols();
             float[] da = array(grads, left[k]);
             if (da != null) {
-                gemm.gemm(false, true, m, inner, n, g, array(values, weights[k]), da, true);
+                PackedOperand wt = packed.of(weights[k].buffer().index, true, m);
+                if (wt != null) {
+                    gemm.gemm(false, m, inner, n, g, wt, da, true);
+                } else {
+                    gemm.gemm(false, true, m, inner, n, g, array(values, weights[k]), da, true);
+                }
             }
             float[] dw = array(grads, weights[k]);
             if (dw == null) {

@@ -2,6 +2,7 @@ package org.tapegrad.op;
 
 import org.tapegrad.kernel.ColumnRangeGemm;
 import org.tapegrad.kernel.GemmKernel;
+import org.tapegrad.kernel.PackedOperand;
 import org.tapegrad.kernel.SplitWork;
 
 import org.ojalgo.matrix.store.R032Store;
@@ -79,11 +80,13 @@ public final class Affine implements Op<Void> {
         int n = y.getColDim();
         double[][] xs = new double[pairs][];
         double[][] ws = new double[pairs][];
+        PackedOperand[] packed = new PackedOperand[pairs];
         int[] inner = new int[pairs];
         for (int k = 0; k < pairs; k++) {
             xs[k] = ctx.input(2 * k).data;
             ws[k] = ctx.input(2 * k + 1).data;
             inner[k] = ctx.input(2 * k).getColDim();
+            packed[k] = ctx.packedInput(2 * k + 1, false, m);
         }
         double[] b = ctx.input(2 * pairs).data;
         double[] out = y.data;
@@ -91,7 +94,7 @@ public final class Affine implements Op<Void> {
             int from = SplitWork.start(n, index, shares);
             int to = SplitWork.start(n, index + 1, shares);
             for (int k = 0; k < pairs; k++) {
-                product(gemm, false, false, m, n, inner[k], xs[k], ws[k], out, k > 0, from, to);
+                product(gemm, false, false, m, n, inner[k], xs[k], ws[k], packed[k], out, k > 0, from, to);
             }
             addBias(b, out, m, from, to);
         });
@@ -107,11 +110,20 @@ public final class Affine implements Op<Void> {
     }
 
     /**
-     * Columns {@code [from, to)} of {@code C (+)= op(A)·op(B)}; a kernel without column ranges only ever gets the one
-     * share {@code [0, n)} ({@link #threads}) and computes the whole product.
+     * Columns {@code [from, to)} of {@code C (+)= op(A)·op(B)}, B's panels read from {@code packed} when not null (the
+     * same bits); a kernel without column ranges only ever gets the one share {@code [0, n)} ({@link #threads}) and
+     * computes the whole product.
      */
-    private static void product(GemmKernel gemm, boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c,
-            boolean accumulate, int from, int to) {
+    private static void product(GemmKernel gemm, boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b,
+            PackedOperand packed, double[] c, boolean accumulate, int from, int to) {
+        if (packed != null) {
+            if (gemm instanceof ColumnRangeGemm ranges) {
+                ranges.gemmColumns(transA, m, n, k, a, packed, c, accumulate, from, to);
+            } else {
+                gemm.gemm(transA, m, n, k, a, packed, c, accumulate);
+            }
+            return;
+        }
         if (gemm instanceof ColumnRangeGemm ranges) {
             ranges.gemmColumns(transA, transB, m, n, k, a, b, c, accumulate, from, to);
         } else {
@@ -119,9 +131,17 @@ public final class Affine implements Op<Void> {
         }
     }
 
-    /** The float32 form of {@link #product(GemmKernel, boolean, boolean, int, int, int, double[], double[], double[], boolean, int, int)}. */
-    private static void product(GemmKernel gemm, boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c,
-            boolean accumulate, int from, int to) {
+    /** The float32 form of {@link #product(GemmKernel, boolean, boolean, int, int, int, double[], double[], PackedOperand, double[], boolean, int, int)}. */
+    private static void product(GemmKernel gemm, boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b,
+            PackedOperand packed, float[] c, boolean accumulate, int from, int to) {
+        if (packed != null) {
+            if (gemm instanceof ColumnRangeGemm ranges) {
+                ranges.gemmColumns(transA, m, n, k, a, packed, c, accumulate, from, to);
+            } else {
+                gemm.gemm(transA, m, n, k, a, packed, c, accumulate);
+            }
+            return;
+        }
         if (gemm instanceof ColumnRangeGemm ranges) {
             ranges.gemmColumns(transA, transB, m, n, k, a, b, c, accumulate, from, to);
         } else {
@@ -179,6 +199,7 @@ public final class Affine implements Op<Void> {
         double[][] ws = new double[pairs][];
         double[][] dxs = new double[pairs][];
         double[][] dws = new double[pairs][];
+        PackedOperand[] packed = new PackedOperand[pairs];
         int[] inner = new int[pairs];
         for (int k = 0; k < pairs; k++) {
             xs[k] = ctx.input(2 * k).data;
@@ -186,6 +207,7 @@ public final class Affine implements Op<Void> {
             inner[k] = ctx.input(2 * k).getColDim();
             dxs[k] = ctx.needsGrad(2 * k) ? ctx.inputGrad(2 * k).data : null;      // gradient buffers are taken on
             dws[k] = ctx.needsGrad(2 * k + 1) ? ctx.inputGrad(2 * k + 1).data : null;   // this thread, before the split
+            packed[k] = dxs[k] != null ? ctx.packedInput(2 * k + 1, true, m) : null;
         }
         double[] db = ctx.needsGrad(2 * pairs) ? ctx.inputGrad(2 * pairs).data : null;
         double[] gd = g.data;
@@ -208,11 +230,11 @@ public final class Affine implements Op<Void> {
             int to = SplitWork.start(n, index + 1, shares);
             for (int k = 0; k < pairs; k++) {
                 if (dxs[k] != null) {
-                    product(gemm, false, true, m, inner[k], n, gd, ws[k], dxs[k], true,
+                    product(gemm, false, true, m, inner[k], n, gd, ws[k], packed[k], dxs[k], true,
                             SplitWork.start(inner[k], index, shares), SplitWork.start(inner[k], index + 1, shares));
                 }
                 if (dws[k] != null) {
-                    product(gemm, true, false, inner[k], n, m, xs[k], gd, dws[k], true, from, to);
+                    product(gemm, true, false, inner[k], n, m, xs[k], gd, null, dws[k], true, from, to);
                 }
             }
             if (dbNow != null) {
@@ -253,11 +275,13 @@ public final class Affine implements Op<Void> {
         int n = y.getColDim();
         float[][] xs = new float[pairs][];
         float[][] ws = new float[pairs][];
+        PackedOperand[] packed = new PackedOperand[pairs];
         int[] inner = new int[pairs];
         for (int k = 0; k < pairs; k++) {
             xs[k] = ctx.input32(2 * k).data;
             ws[k] = ctx.input32(2 * k + 1).data;
             inner[k] = ctx.input32(2 * k).getColDim();
+            packed[k] = ctx.packedInput(2 * k + 1, false, m);
         }
         float[] b = ctx.input32(2 * pairs).data;
         float[] out = y.data;
@@ -265,7 +289,7 @@ public final class Affine implements Op<Void> {
             int from = SplitWork.start(n, index, shares);
             int to = SplitWork.start(n, index + 1, shares);
             for (int k = 0; k < pairs; k++) {
-                product(gemm, false, false, m, n, inner[k], xs[k], ws[k], out, k > 0, from, to);
+                product(gemm, false, false, m, n, inner[k], xs[k], ws[k], packed[k], out, k > 0, from, to);
             }
             addBias(b, out, m, from, to);
         });
@@ -281,6 +305,7 @@ public final class Affine implements Op<Void> {
         float[][] ws = new float[pairs][];
         float[][] dxs = new float[pairs][];
         float[][] dws = new float[pairs][];
+        PackedOperand[] packed = new PackedOperand[pairs];
         int[] inner = new int[pairs];
         for (int k = 0; k < pairs; k++) {
             xs[k] = ctx.input32(2 * k).data;
@@ -288,6 +313,7 @@ public final class Affine implements Op<Void> {
             inner[k] = ctx.input32(2 * k).getColDim();
             dxs[k] = ctx.needsGrad(2 * k) ? ctx.inputGrad32(2 * k).data : null;
             dws[k] = ctx.needsGrad(2 * k + 1) ? ctx.inputGrad32(2 * k + 1).data : null;
+            packed[k] = dxs[k] != null ? ctx.packedInput(2 * k + 1, true, m) : null;
         }
         float[] db = ctx.needsGrad(2 * pairs) ? ctx.inputGrad32(2 * pairs).data : null;
         float[] gd = g.data;
@@ -310,11 +336,11 @@ public final class Affine implements Op<Void> {
             int to = SplitWork.start(n, index + 1, shares);
             for (int k = 0; k < pairs; k++) {
                 if (dxs[k] != null) {
-                    product(gemm, false, true, m, inner[k], n, gd, ws[k], dxs[k], true,
+                    product(gemm, false, true, m, inner[k], n, gd, ws[k], packed[k], dxs[k], true,
                             SplitWork.start(inner[k], index, shares), SplitWork.start(inner[k], index + 1, shares));
                 }
                 if (dws[k] != null) {
-                    product(gemm, true, false, inner[k], n, m, xs[k], gd, dws[k], true, from, to);
+                    product(gemm, true, false, inner[k], n, m, xs[k], gd, null, dws[k], true, from, to);
                 }
             }
             if (dbNow != null) {

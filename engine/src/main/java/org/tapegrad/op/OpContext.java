@@ -3,6 +3,7 @@ package org.tapegrad.op;
 import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
+import org.tapegrad.kernel.PackedOperand;
 
 /**
  * What an {@link Op} sees of one recorded application: its inputs, its output, the tape's kernels and, during
@@ -89,5 +90,17 @@ public interface OpContext {
      */
     default void deferGradient(Runnable task) {
         task.run();
+    }
+
+    /**
+     * Input {@code i} (or its transpose, when {@code transposed}) as the right operand {@code op(B)} of products with
+     * {@code rows} rows of {@code C}, packed by the tape's GEMM kernel for the rest of the recording — from the
+     * second time an op asks for it in that orientation, so that a weight multiplied at every step is packed once, not
+     * read in place at every step — or null: on the first ask, where the kernel reads no panels, and by default.
+     * Products through it ({@link org.tapegrad.kernel.GemmKernel#gemm(boolean, int, int, int, double[], PackedOperand,
+     * double[], boolean)}) give the bits of products with the input itself.
+     */
+    default PackedOperand packedInput(int i, boolean transposed, int rows) {
+        return null;
     }
 }

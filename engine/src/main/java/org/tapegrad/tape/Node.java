@@ -4,6 +4,7 @@ import org.ojalgo.matrix.store.PhysicalStore;
 import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
+import org.tapegrad.kernel.PackedOperand;
 import org.tapegrad.op.DType;
 import org.tapegrad.op.Op;
 import org.tapegrad.op.OpContext;
@@ -148,6 +149,11 @@ final class Node<S> implements OpContext {
     @Override
     public R032Store inputGrad32(int i) {
         return as32(inputGradStore(i), "inputGrad32", i);
+    }
+
+    @Override
+    public PackedOperand packedInput(int i, boolean transposed, int rows) {
+        return tape.packedOperand(inputs[i], transposed, rows);
     }
 
     @Override

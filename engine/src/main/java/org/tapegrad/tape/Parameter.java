@@ -62,6 +62,8 @@ public final class Parameter {
     private MatrixStore<Double> gradView;
     private double[] wideValue;   // float32 only: the widened copies the callbacks see
     private double[] wideGrad;
+    /** Counts the changes of the value: what a tape's packed copy of it ({@link PackedOperands}) checks before use. */
+    private int version;
 
     /** A zero-filled parameter of the given shape. */
     public Parameter(String name, int rows, int cols) {
@@ -127,6 +129,7 @@ public final class Parameter {
         Stores.copy(value, v);
         value = v;
         valueView = v.limits(rows, cols);
+        version++;
         if (grad != null) {
             PhysicalStore<Double> g = Stores.make(dtype, rows, cols);
             Stores.copy(grad, g);
@@ -173,6 +176,7 @@ public final class Parameter {
     public void assign(MatrixStore<Double> newValue) {
         requireShape("assign", newValue.countRows(), newValue.countColumns());
         value.fillMatching(newValue);
+        version++;
     }
 
     /** Sets the value from a row-major array of the same shape. */
@@ -180,10 +184,12 @@ public final class Parameter {
         Shape s = Layout.shapeOf(rowMajor);
         requireShape("assign", s.rows(), s.cols());
         Layout.copy(rowMajor, value);
+        version++;
     }
 
     /** Changes the value in place, element by element, given the accumulated gradient. */
     public void update(Update update) {
+        version++;
         if (value instanceof R064Store) {
             update.apply(((R064Store) value).data, grad == null ? null : ((R064Store) grad).data);
             return;
@@ -300,6 +306,17 @@ public final class Parameter {
     public void restore(Snapshot snapshot) {
         requireShape("restore", snapshot.shape().rows(), snapshot.shape().cols());
         Stores.copy(R064Store.wrap(snapshot.values, snapshot.shape().rows()), value);
+        version++;
+    }
+
+    /** How many times the value has changed (assign, update, restore, a conversion) since the parameter was made. */
+    int version() {
+        return version;
+    }
+
+    /** Counts a change of the value written through {@link #store()} by this package (a whole-vector assignment). */
+    void valueChanged() {
+        version++;
     }
 
     /** A copy of a parameter's value taken by {@link #snapshot()}. */

@@ -53,6 +53,7 @@ public final class ParameterVectors {
                     f[i] = (float) x[at + i];
                 }
             }
+            p.valueChanged();
             at += p.size();
         }
     }

@@ -9,6 +9,7 @@ import org.ojalgo.matrix.store.PhysicalStore;
 import org.ojalgo.matrix.store.R032Store;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
+import org.tapegrad.kernel.PackedOperand;
 import org.tapegrad.op.DType;
 import org.tapegrad.op.Op;
 import org.tapegrad.op.ShapeException;
@@ -69,6 +70,7 @@ public final class Tape {
     private final DType dtype;
     private final BufferPool pool;
     private final PoolAccount account = new PoolAccount();
+    private final PackedOperands packedOperands = new PackedOperands(account);
     private BufferPool otherPool;   // scratch of the other element type (double accumulators on a float tape), made on demand
     private final ArrayList<Node<?>> nodes = new ArrayList<>();
     private final Leaves leaves = new Leaves(this);
@@ -271,6 +273,7 @@ public final class Tape {
 
     /** Forgets the recording; every buffer goes back to the pool and every var of it becomes invalid. */
     public void reset() {
+        packedOperands.clear();
         pool.releaseAll();
         if (otherPool != null) {
             otherPool.releaseAll();
@@ -348,6 +351,14 @@ public final class Tape {
 
     Leaves leaves() {
         return leaves;
+    }
+
+    /**
+     * {@code v} (or {@code vᵀ}) as the right operand of a product with {@code rows} rows, packed for this tape's GEMM
+     * kernel from its second such use in this recording on; null before that or when the kernel reads no panels.
+     */
+    PackedOperand packedOperand(Var v, boolean transposed, int rows) {
+        return packedOperands.get(v, transposed, rows, kernels.gemm());
     }
 
     /** A pooled store of the tape's element type. */

@@ -13,7 +13,7 @@ import org.tapegrad.tape.Var;
 /**
  * What one cell needs on the tape, in the buffer pool's account ({@link Tape#peakBytesHeld()}): a recorded segment of
  * L steps holds at its peak {@code segmentBaseBytes + L · bytesPerStep}, and a state kept off the tape (a checkpoint)
- * takes {@code stateBytes}. Measured, not guessed: {@link #probe} records one and two steps of the cell at the real
+ * takes {@code stateBytes}. Measured, not guessed: {@link #probe} records two and three steps of the cell at the real
  * batch size the way {@link CheckpointedBptt} records a segment (input and state as leaves, forward, backward) and
  * takes the difference, so any cell, including a user's, is accounted for exactly. A per-step loss adds its own
  * buffers to every step on top.
@@ -45,9 +45,11 @@ public record StepMemory(long bytesPerStep, long segmentBaseBytes, long stateByt
             stateBytes += (long) p.rows() * p.cols() * Double.BYTES;   // a CarriedState keeps doubles, whatever the tape's type
         }
         tape.reset();
-        long one = probeSegment(tape, cell, batch, 1);
+        // Two and three steps, not one and two: from its second use on, a weight is held packed for the products
+        // (PackedOperand), a fixed cost of the segment that a one-step recording does not have.
         long two = probeSegment(tape, cell, batch, 2);
-        return new StepMemory(two - one, one - (two - one), stateBytes);
+        long three = probeSegment(tape, cell, batch, 3);
+        return new StepMemory(three - two, two - 2 * (three - two), stateBytes);
     }
 
     private static <S extends CellState> long probeSegment(Tape tape, Cell<S> cell, int batch, int steps) {
