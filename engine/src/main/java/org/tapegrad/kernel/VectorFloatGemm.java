@@ -92,7 +92,11 @@ final class VectorFloatGemm {
         // place. A transposed B is read across rows n apart (often a multiple of 4 KB, so they compete for a few L1
         // sets): measured faster in place only while at most two tiles reread each panel (m = 32 × n = 512 at
         // k = 192: 1.25×; m = 64, n = 512, k = 2048: 0.94×).
-        boolean unpackedB = oneRowBlock && (!transB || m <= 2 * MR);
+        // Short columns of B (k ≤ KC/2: the weight gradients xᵀ·ȳ of backpropagation through time, k the batch) reread
+        // by more than 6 tiles of rows are packed too: the tiles' strided reads then cost more than the packing (Intel
+        // Xeon, one thread, B packed per call vs in place: float32 512×64·64×1536 1.27×, float64 256×64·64×1536 1.14×,
+        // 512×128·128×512 1.14×; with 4 tiles in place stays 1.07× faster).
+        boolean unpackedB = oneRowBlock && (transB ? m <= 2 * MR : m <= 6 * MR || k > KC / 2);
         // Panels packed beforehand (a weight reused at every step) are read whatever the rows: the same tiles, the
         // same sums, no packing. They start at column 0, so a range must start at a panel.
         boolean prepacked = packed != null && packed.laidOutBy(LAYOUT, NR, KC) && j0 % NR == 0;
