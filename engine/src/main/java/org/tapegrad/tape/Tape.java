@@ -81,6 +81,7 @@ public final class Tape {
     private boolean retainGradients;
     private boolean flushTinyGradients = true;
     private boolean overlapWeightGradients = true;
+    private boolean packRepeatedOperands = true;
     private Gradients lastBackward;
     private RecordingListener listener;
 
@@ -261,6 +262,22 @@ public final class Tape {
         this.overlapWeightGradients = on;
     }
 
+    /**
+     * With {@code true} (the default), a value that ops use again and again as the right operand of their products —
+     * a weight at every step, {@code W} forward and {@code Wᵀ} backward — is laid out once for the GEMM kernel on its
+     * second such use ({@link org.tapegrad.op.OpContext#packedInput}) and read from those panels until
+     * {@link #reset()}: the same bits, faster products, and up to twice the weights' size in held memory.
+     * {@code false} reads every operand where it lies; the memory already held is given back at the reset.
+     */
+    public void setPackRepeatedOperands(boolean on) {
+        this.packRepeatedOperands = on;
+    }
+
+    /** Whether repeated right operands are packed ({@link #setPackRepeatedOperands}). */
+    public boolean packsRepeatedOperands() {
+        return packRepeatedOperands;
+    }
+
     /** Whether passes overlap weight gradients with the rest of backward ({@link #setOverlapWeightGradients}). */
     public boolean overlapsWeightGradients() {
         return overlapWeightGradients;
@@ -358,7 +375,7 @@ public final class Tape {
      * kernel from its second such use in this recording on; null before that or when the kernel reads no panels.
      */
     PackedOperand packedOperand(Var v, boolean transposed, int rows) {
-        return packedOperands.get(v, transposed, rows, kernels.gemm());
+        return packRepeatedOperands ? packedOperands.get(v, transposed, rows, kernels.gemm()) : null;
     }
 
     /** A pooled store of the tape's element type. */

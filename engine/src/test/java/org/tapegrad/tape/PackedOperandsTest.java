@@ -149,6 +149,21 @@ class PackedOperandsTest {
     }
 
     @Test
+    void aTapeToldNotToPackReadsEveryOperandInPlace() {
+        assumeTrue(Kernels.vectorAvailable());
+        CountingGemm gemm = new CountingGemm(1, true);
+        Tape tape = new Tape(Kernels.defaults().withGemm(gemm));
+        tape.setPackRepeatedOperands(false);
+        Parameter w = new Parameter("w", gaussian(16, 24, new Random(8), 1));
+        Var x = tape.constant(gaussian(12, 16, new Random(9), 1));
+        for (int t = 0; t < 4; t++) {
+            Ops.affine(tape.param(new Parameter("b", 1, 24)), x, tape.param(w));
+        }
+        assertEquals(0, gemm.packed);
+        assertEquals(false, tape.packsRepeatedOperands());
+    }
+
+    @Test
     void aWeightUsedOnceIsNotPacked() {
         assumeTrue(Kernels.vectorAvailable());
         CountingGemm gemm = new CountingGemm(1, true);

@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.ActivationKernel;
 import org.tapegrad.kernel.GemmKernel;
+import org.tapegrad.kernel.PackedOperand;
 import org.tapegrad.kernel.Kernels;
 
 /**
@@ -39,6 +40,11 @@ public final class FusedLstm {
     private final R064Store gradWx;
     private final R064Store gradWh;
     private final R064Store gradB;
+    // The weights packed for the kernel once per forward (W_x, W_h) and per backward (W_hᵀ), as the tape packs a weight
+    // it multiplies at every step (PackedOperand): both sides read the same panels. Null where the kernel has none.
+    private PackedOperand packedWx;
+    private PackedOperand packedWh;
+    private PackedOperand packedWhT;
 
     /** Buffers for a batch of {@code batch} sequences of {@code steps} inputs of width {@code input}, on {@code kernels}. */
     public FusedLstm(Kernels kernels, int batch, int input, int hidden, int steps) {
@@ -75,10 +81,12 @@ public final class FusedLstm {
         int bh = batch * hidden;
         java.util.Arrays.fill(hiddens[0].data, 0.0);
         java.util.Arrays.fill(cells[0].data, 0.0);
+        packedWx = gemm.pack(false, input, 4 * hidden, wx.data, batch, packedWx);
+        packedWh = gemm.pack(false, hidden, 4 * hidden, wh.data, batch, packedWh);
         for (int t = 1; t <= steps; t++) {
             R064Store gate = gates[t - 1];
-            multiply(xs[t - 1], false, wx, false, gate, false);
-            multiply(hiddens[t - 1], false, wh, false, gate, true);
+            multiply(xs[t - 1], wx, packedWx, gate, false);
+            multiply(hiddens[t - 1], wh, packedWh, gate, true);
             double[] z = gate.data;
             double[] bias = b.data;
             for (int col = 0; col < 4 * hidden; col++) {
@@ -124,6 +132,7 @@ public final class FusedLstm {
         java.util.Arrays.fill(dh.data, 0.0);   // ∂L/∂h_t through later steps; none after T
         java.util.Arrays.fill(dc, 0.0);        // ∂L/∂c_t through later steps
         double[] d = dz.data;
+        packedWhT = gemm.pack(true, 4 * hidden, hidden, wh.data, batch, packedWhT);
         for (int t = steps; t >= 1; t--) {
             double[] z = gates[t - 1].data;
             double[] cPrev = cells[t - 1].data;
@@ -156,7 +165,11 @@ public final class FusedLstm {
             multiply(xs[t - 1], true, dz, false, gradWx, true);
             if (t > 1) {   // h_0 = 0 contributes nothing to ∂L/∂W_h and needs no gradient
                 multiply(hiddens[t - 1], true, dz, false, gradWh, true);
-                multiply(dz, false, wh, true, dh, false);
+                if (packedWhT != null) {
+                    gemm.gemm(false, batch, hidden, 4 * hidden, dz.data, packedWhT, dh.data, false);
+                } else {
+                    multiply(dz, false, wh, true, dh, false);
+                }
             }
         }
     }
@@ -182,6 +195,15 @@ public final class FusedLstm {
     /** {@code ∂L/∂b}, {@code 1×4H}. */
     public R064Store gradB() {
         return gradB;
+    }
+
+    /** {@code C (+)= A·B}, B's panels read from {@code packed} when there are some. */
+    private void multiply(R064Store a, R064Store b, PackedOperand packed, R064Store c, boolean accumulate) {
+        if (packed != null) {
+            gemm.gemm(false, a.getRowDim(), b.getColDim(), a.getColDim(), a.data, packed, c.data, accumulate);
+        } else {
+            multiply(a, false, b, false, c, accumulate);
+        }
     }
 
     /** {@code C (+)= op(A)·op(B)} on the GEMM kernel, shapes taken from the stores (all of them fit by construction). */
