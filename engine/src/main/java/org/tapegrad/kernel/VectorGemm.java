@@ -245,17 +245,22 @@ public final class VectorGemm implements ColumnRangeGemm {
         unpackedB &= !prepacked;
         double[] panelsB = prepacked ? packed.panels64() : packedB;
         int nPad = ((n + NR - 1) / NR) * NR;
+        // A column-major A of exactly one tile of rows is already in the packed layout (step p's MR rows contiguous,
+        // MR apart): read in place, as the float kernel does (B = 16, the double tile's rows).
+        boolean inPlaceA = !transA && m == MR;
+        double[] panelsA = inPlaceA ? a : packedA;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean add = accumulate || pc > 0;
             int nc = blockColumns(kc);
-            if (oneRowBlock) {
+            int aBase = inPlaceA ? pc * MR : 0;
+            if (oneRowBlock && !inPlaceA) {
                 GemmPacking.packA(a, transA, m, k, 0, m, pc, kc, MR, packedA);
             }
             for (int jc = j0; jc < j1; jc += nc) {
                 int jEnd = Math.min(j1, jc + nc);
                 if (unpackedB) {
-                    unpackedB(kc, packedA, b, transB, pc, k, n, c, m, jc, jEnd, add, s.tile);
+                    unpackedB(kc, panelsA, aBase, b, transB, pc, k, n, c, m, jc, jEnd, add, s.tile);
                     continue;
                 }
                 int bBase = prepacked ? pc * nPad + jc * kc : 0;   // panel jc/NR of the slice starting at pc·nPad
@@ -272,7 +277,7 @@ public final class VectorGemm implements ColumnRangeGemm {
                         int jr = jc + q * NR;
                         int cols = Math.min(NR, jEnd - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
-                            VectorMicroKernel.multiply(kc, packedA, ir * kc, panelsB, bBase + q * NR * kc,
+                            VectorMicroKernel.multiply(kc, panelsA, aBase + ir * kc, panelsB, bBase + q * NR * kc,
                                     c, ic + ir + jr * m, m, Math.min(MR, mc - ir), cols, add, s.tile);
                         }
                     }
@@ -281,8 +286,11 @@ public final class VectorGemm implements ColumnRangeGemm {
         }
     }
 
-    /** Columns {@code [j0, j1)} of C over one slice {@code [pc, pc+kc)}, all rows (packed in {@code packedA}). */
-    private static void unpackedB(int kc, double[] packedA, double[] b, boolean transB, int pc, int k, int n,
+    /**
+     * Columns {@code [j0, j1)} of C over one slice {@code [pc, pc+kc)}, all rows, their panels of A in the packed
+     * layout from {@code aBase} in {@code panelsA}.
+     */
+    private static void unpackedB(int kc, double[] panelsA, int aBase, double[] b, boolean transB, int pc, int k, int n,
             double[] c, int m, int j0, int j1, boolean add, double[] tile) {
         // op(B)(p, j) at p + j·k, or at j + p·n when B is stored transposed: then a whole tile's 8 columns of a step
         // are contiguous and one index serves them (multiplyStridedB8: 1.2× at 16×256·(64×256)ᵀ, Intel Xeon).
@@ -292,10 +300,10 @@ public final class VectorGemm implements ColumnRangeGemm {
             int cols = Math.min(NR, j1 - jr);
             for (int ir = 0; ir < m; ir += MR) {
                 if (transB && cols == 8 && NR == 8) {
-                    VectorMicroKernel.multiplyStridedB8(kc, packedA, ir * kc, b, pc * step + jr, step,
+                    VectorMicroKernel.multiplyStridedB8(kc, panelsA, aBase + ir * kc, b, pc * step + jr, step,
                             c, ir + jr * m, m, Math.min(MR, m - ir), cols, add, tile);
                 } else {
-                    VectorMicroKernel.multiplyUnpackedB(kc, packedA, ir * kc, b, pc * step + jr * ldb, step, ldb,
+                    VectorMicroKernel.multiplyUnpackedB(kc, panelsA, aBase + ir * kc, b, pc * step + jr * ldb, step, ldb,
                             c, ir + jr * m, m, Math.min(MR, m - ir), cols, add, tile);
                 }
             }

@@ -74,6 +74,11 @@ public final class Stores {
         return true;
     }
 
+    /** Whether {@code store} is a plain float64 or float32 store whose array holds exactly {@code elements} elements. */
+    public static boolean isDense(PhysicalStore<Double> store, long elements) {
+        return store instanceof R064Store d ? d.data.length == elements : store instanceof R032Store f && f.data.length == elements;
+    }
+
     /** Copies the elements of {@code src} (storage order) into {@code dst} of the same size, rounding to float when needed. */
     public static void copy(PhysicalStore<Double> src, PhysicalStore<Double> dst) {
         if (src instanceof R032Store && dst instanceof R032Store) {

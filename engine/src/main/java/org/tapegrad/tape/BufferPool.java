@@ -34,6 +34,7 @@ final class BufferPool {
     private int[] cols = new int[16];
     private final ArrayList<ArrayList<PhysicalStore<Double>>> free = new ArrayList<>();
     private final ArrayList<PhysicalStore<Double>> lent = new ArrayList<>();
+    private int[] lentShape = new int[64];   // the shape index (free stack) of each loan, so releaseAll touches no store
     private int shapes;
     private int lastHit;
     private long allocatedElements;
@@ -42,6 +43,11 @@ final class BufferPool {
     /** A store of this shape with undefined content, lent until the next {@link #releaseAll()}. */
     PhysicalStore<Double> take(int r, int c) {
         ArrayList<PhysicalStore<Double>> stack = stackFor(r, c);
+        int loan = lent.size();
+        if (loan == lentShape.length) {
+            lentShape = java.util.Arrays.copyOf(lentShape, 2 * loan);
+        }
+        lentShape[loan] = lastHit;
         int n = stack.size();
         PhysicalStore<Double> s;
         if (n > 0) {
@@ -74,7 +80,7 @@ final class BufferPool {
             throw new IllegalStateException("buffer pool: a " + s.getRowDim() + "×" + s.getColDim() + " store handed back that is not loan " + loan);
         }
         lent.set(loan, null);
-        stackFor(s.getRowDim(), s.getColDim()).add(s);
+        free.get(lentShape[loan]).add(s);
         long bytes = bytesOf(s);
         heldBytes -= bytes;
         account.returned(bytes);
@@ -85,7 +91,7 @@ final class BufferPool {
         for (int i = 0, n = lent.size(); i < n; i++) {
             PhysicalStore<Double> s = lent.get(i);
             if (s != null) {   // null: handed back early
-                stackFor(s.getRowDim(), s.getColDim()).add(s);
+                free.get(lentShape[i]).add(s);
             }
         }
         lent.clear();

@@ -53,7 +53,11 @@ final class Leaves {
     Var copyOf(MatrixStore<Double> value, boolean requiresGrad) {
         Shape s = ShapeException.requireFits("constant", new Shape(Math.toIntExact(value.countRows()), Math.toIntExact(value.countColumns())));
         PhysicalStore<Double> copy = tape.take(s.rows(), s.cols());
-        copy.fillMatching(value);
+        if (value instanceof PhysicalStore<Double> p && Stores.isDense(p, s.elements())) {
+            Stores.copy(p, copy);   // an array copy (a step's input, every step): ojAlgo's generic fill costs more
+        } else {
+            copy.fillMatching(value);
+        }
         return new Var(tape, copy, requiresGrad, null);
     }
 
