@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tapegrad.kernel.GemmKernel;
+import org.tapegrad.kernel.PackedOperand;
 import org.tapegrad.kernel.Kernels;
 
 /**
@@ -57,7 +58,15 @@ public class GemmBenchmark {
     @Param({"f64", "f32"})
     public String dtype;
 
+    /**
+     * {@code true}: B packed once before the timed products ({@link GemmKernel#pack}, what a tape does for a weight it
+     * multiplies at every step), each product reading the panels; a kernel without a packed form multiplies by B.
+     */
+    @Param({"false"})
+    public boolean prepackedB;
+
     private GemmKernel gemm;
+    private PackedOperand packed;
     private boolean transA;
     private boolean transB;
     private int m;
@@ -99,10 +108,21 @@ public class GemmBenchmark {
             default:
                 throw new IllegalArgumentException("dtype " + dtype + ": expected f64 or f32");
         }
+        if (prepackedB) {
+            packed = f32 ? gemm.pack(transB, k, n, bf, m, null) : gemm.pack(transB, k, n, b, m, null);
+        }
     }
 
     @Benchmark
     public Object multiply() {
+        if (packed != null) {
+            if (f32) {
+                gemm.gemm(transA, m, n, k, af, packed, cf, false);
+                return cf;
+            }
+            gemm.gemm(transA, m, n, k, a, packed, c, false);
+            return c;
+        }
         if (f32) {
             gemm.gemm(transA, transB, m, n, k, af, bf, cf, false);
             return cf;

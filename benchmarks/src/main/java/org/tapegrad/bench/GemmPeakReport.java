@@ -67,6 +67,7 @@ public final class GemmPeakReport {
         int shape = column(source, header, "Param: shape");
         int kernel = column(source, header, "Param: kernel");
         int threads = column(source, header, "Param: threads");
+        int prepacked = header.indexOf("Param: prepackedB");   // absent in files of runs before the parameter
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "FMA peak of one core: f64 %.1f GFLOP/s, f32 %.1f GFLOP/s%n",
                 peak.getOrDefault("f64", Double.NaN), peak.getOrDefault("f32", Double.NaN)));
@@ -79,7 +80,8 @@ public final class GemmPeakReport {
                 throw new IllegalArgumentException(source + ": no FmaPeakBenchmark row for dtype " + d + "; run FmaPeakBenchmark in the same run");
             }
             double gflops = flops(source, row.get(shape)) / seconds(source, row.get(score), row.get(unit)) / 1e9;
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f | %.3f |%n", row.get(shape), row.get(kernel),
+            String label = row.get(shape) + (prepacked >= 0 && row.get(prepacked).equals("true") ? " (B packed once)" : "");
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f | %.3f |%n", label, row.get(kernel),
                     row.get(threads), d, gflops, gflops / p));
         }
         return out.toString();

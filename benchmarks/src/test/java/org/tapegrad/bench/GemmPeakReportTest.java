@@ -32,6 +32,17 @@ class GemmPeakReportTest {
     }
 
     @Test
+    void productsThroughAPackedBAreLabelled() {
+        List<String> csv = List.of(HEADER + ",\"Param: prepackedB\"",
+                "\"org.tapegrad.bench.FmaPeakBenchmark.fma\",\"avgt\",1,5,500.0,1.0,\"us/op\",f32,,,,",
+                "\"org.tapegrad.bench.GemmBenchmark.multiply\",\"avgt\",1,5,50.0,1.0,\"us/op\",f32,vector,32x192x512,1,false",
+                "\"org.tapegrad.bench.GemmBenchmark.multiply\",\"avgt\",1,5,40.0,1.0,\"us/op\",f32,vector,32x192x512,1,true");
+        String report = GemmPeakReport.report("test.csv", csv);
+        assertTrue(report.contains("| 32x192x512 | vector | 1 | f32 | "), report);
+        assertTrue(report.contains("| 32x192x512 (B packed once) | vector | 1 | f32 | "), report);
+    }
+
+    @Test
     void aMissingPeakIsNamed() {
         List<String> csv = List.of(HEADER,
                 "\"org.tapegrad.bench.FmaPeakBenchmark.fma\",\"avgt\",1,5,400.0,1.0,\"us/op\",f64,,,",

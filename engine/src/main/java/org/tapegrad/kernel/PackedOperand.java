@@ -4,8 +4,9 @@ package org.tapegrad.kernel;
  * A right operand {@code op(B)} ({@code k×n}) laid out once by a kernel for many products {@code C (+)= op(A)·op(B)}
  * with the same {@code B}: a recurrent cell's weights, multiplied at every step of a sequence. Packing {@code B} into
  * the micro-kernel's panels costs about half a product, so a kernel reads {@code B} in place when it would pack it for
- * one product only; packed once and reused, the panels are read at the speed of the packed kernel (measured on an
- * Intel Xeon, float32, one thread: 1.19× at 64×128·128×1536, 1.34× at 64×1536·(512×1536)ᵀ; float64 1.16× and 1.62×).
+ * one product only; packed once and reused, the panels are read at the speed of the packed kernel (JMH
+ * {@code GemmBenchmark -p prepackedB=false,true}, Intel Xeon, one thread: float32 1.20× at 64×128·128×1536, 1.40× at
+ * 64×1536·(512×1536)ᵀ; float64 1.19× and 1.38×).
  *
  * <p>A product through a packed operand gives {@code C} the very bits of the plain product with {@code B} itself
  * ({@link GemmKernel#gemm(boolean, int, int, int, double[], PackedOperand, double[], boolean)}): the panels only
