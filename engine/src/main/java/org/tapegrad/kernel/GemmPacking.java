@@ -44,6 +44,15 @@ final class GemmPacking {
     }
 
     /**
+     * Elements of the panels of a whole {@code k×n} right operand in panels of {@code nr} columns (n rounded up to
+     * whole panels), or −1 when they do not fit in one array.
+     */
+    static int panelElements(int k, int n, int nr) {
+        long size = (long) k * ((n + nr - 1) / nr) * nr;
+        return size > Integer.MAX_VALUE - 8 ? -1 : (int) size;
+    }
+
+    /**
      * Packs {@code op(B)[p0, p0+kc) × [j0, j1)} into panels of {@code nr} columns: panel {@code q} starts at
      * {@code dstOffset + q·nr·kc}, and step {@code p} of a panel holds its {@code nr} columns contiguously (columns past
      * {@code j1} are zero).

@@ -95,8 +95,8 @@ public final class PackedOperand {
 
     /** Whether this object's panel array can hold the panels of a {@code k×n} operand of the same layout and type. */
     boolean fits(Object layout, int nr, int kc, int k, int n, boolean float32) {
-        long size = (long) k * ((n + nr - 1) / nr) * nr;
-        return laidOutBy(layout, nr, kc) && (float32 ? panels instanceof float[] f && f.length >= size
+        int size = GemmPacking.panelElements(k, n, nr);
+        return size >= 0 && laidOutBy(layout, nr, kc) && (float32 ? panels instanceof float[] f && f.length >= size
                 : panels instanceof double[] d && d.length >= size);
     }
 

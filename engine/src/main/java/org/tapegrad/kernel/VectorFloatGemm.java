@@ -60,12 +60,12 @@ final class VectorFloatGemm {
         if (rows < (transB ? SMALL_M_TRANSPOSED_B : SMALL_M) || k == 0 || n == 0) {
             return null;
         }
-        long padded = (long) k * ((n + NR - 1) / NR) * NR;
-        if (padded > Integer.MAX_VALUE - 8) {
+        int size = GemmPacking.panelElements(k, n, NR);
+        if (size < 0) {
             return null;
         }
         int nPad = ((n + NR - 1) / NR) * NR;
-        float[] panels = reuse != null && reuse.fits(LAYOUT, NR, KC, k, n, true) ? reuse.panels32() : new float[(int) padded];
+        float[] panels = reuse != null && reuse.fits(LAYOUT, NR, KC, k, n, true) ? reuse.panels32() : new float[size];
         for (int pc = 0; pc < k; pc += KC) {
             GemmPacking.packB(b, transB, k, n, pc, Math.min(KC, k - pc), 0, n, NR, panels, pc * nPad);
         }

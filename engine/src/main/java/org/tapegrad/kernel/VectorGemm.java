@@ -111,12 +111,12 @@ public final class VectorGemm implements ColumnRangeGemm {
         if (rows < (transB ? SMALL_M_TRANSPOSED_B : SMALL_M) || k == 0 || n == 0) {
             return null;
         }
-        long padded = (long) k * ((n + NR - 1) / NR) * NR;
-        if (padded > Integer.MAX_VALUE - 8) {
+        int size = GemmPacking.panelElements(k, n, NR);
+        if (size < 0) {
             return null;
         }
         int nPad = ((n + NR - 1) / NR) * NR;
-        double[] panels = reuse != null && reuse.fits(LAYOUT, NR, KC, k, n, false) ? reuse.panels64() : new double[(int) padded];
+        double[] panels = reuse != null && reuse.fits(LAYOUT, NR, KC, k, n, false) ? reuse.panels64() : new double[size];
         for (int pc = 0; pc < k; pc += KC) {
             GemmPacking.packB(b, transB, k, n, pc, Math.min(KC, k - pc), 0, n, NR, panels, pc * nPad);
         }
