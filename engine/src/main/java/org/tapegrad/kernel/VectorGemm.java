@@ -64,6 +64,12 @@ public final class VectorGemm implements ColumnRangeGemm {
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c, boolean accumulate) {
+        product(transA, transB, m, n, k, a, b, null, c, accumulate);
+    }
+
+    /** The whole product, B's panels read from {@code packed} when it has this kernel's (may be null). */
+    private void product(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, PackedOperand packed,
+            double[] c, boolean accumulate) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -75,15 +81,21 @@ public final class VectorGemm implements ColumnRangeGemm {
         }
         long work = (long) m * n * k;
         if (threads == 1 || work < GemmThreads.MIN_PARALLEL_WORK) {
-            columns(transA, transB, m, n, k, a, b, null, c, accumulate, 0, n);
+            columns(transA, transB, m, n, k, a, b, packed, c, accumulate, 0, n);
             return;
         }
-        GemmThreads.forColumns(n, NR, work, threads, (from, to) -> columns(transA, transB, m, n, k, a, b, null, c, accumulate, from, to));
+        GemmThreads.forColumns(n, NR, work, threads, (from, to) -> columns(transA, transB, m, n, k, a, b, packed, c, accumulate, from, to));
     }
 
     /** The float32 product: {@link VectorFloatGemm}'s blocking, split over threads like the double one. */
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
+        product(transA, transB, m, n, k, a, b, null, c, accumulate);
+    }
+
+    /** The float32 form of {@link #product(boolean, boolean, int, int, int, double[], double[], PackedOperand, double[], boolean)}. */
+    private void product(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, PackedOperand packed,
+            float[] c, boolean accumulate) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -95,11 +107,11 @@ public final class VectorGemm implements ColumnRangeGemm {
         }
         long work = (long) m * n * k;
         if (threads == 1 || work < GemmThreads.MIN_PARALLEL_WORK) {
-            VectorFloatGemm.columns(transA, transB, m, n, k, a, b, null, c, accumulate, 0, n);
+            VectorFloatGemm.columns(transA, transB, m, n, k, a, b, packed, c, accumulate, 0, n);
             return;
         }
         GemmThreads.forColumns(n, VectorFloatMicroKernel.NR, work, threads,
-                (from, to) -> VectorFloatGemm.columns(transA, transB, m, n, k, a, b, null, c, accumulate, from, to));
+                (from, to) -> VectorFloatGemm.columns(transA, transB, m, n, k, a, b, packed, c, accumulate, from, to));
     }
 
     /**
@@ -132,61 +144,44 @@ public final class VectorGemm implements ColumnRangeGemm {
     @Override
     public void gemm(boolean transA, int m, int n, int k, double[] a, PackedOperand b, double[] c, boolean accumulate) {
         b.requireShape("gemm", k, n);
-        if (m == 0 || n == 0 || k == 0) {
-            gemm(transA, b.transposed(), m, n, k, a, b.source64(), c, accumulate);
-            return;
-        }
-        long work = (long) m * n * k;
-        double[] source = b.source64();
-        if (threads == 1 || work < GemmThreads.MIN_PARALLEL_WORK) {
-            columns(transA, b.transposed(), m, n, k, a, source, b, c, accumulate, 0, n);
-            return;
-        }
-        GemmThreads.forColumns(n, NR, work, threads, (from, to) -> columns(transA, b.transposed(), m, n, k, a, source, b, c, accumulate, from, to));
+        product(transA, b.transposed(), m, n, k, a, b.source64(), b, c, accumulate);
     }
 
     @Override
     public void gemm(boolean transA, int m, int n, int k, float[] a, PackedOperand b, float[] c, boolean accumulate) {
         b.requireShape("gemm", k, n);
-        if (m == 0 || n == 0 || k == 0) {
-            gemm(transA, b.transposed(), m, n, k, a, b.source32(), c, accumulate);
-            return;
-        }
-        long work = (long) m * n * k;
-        float[] source = b.source32();
-        if (threads == 1 || work < GemmThreads.MIN_PARALLEL_WORK) {
-            VectorFloatGemm.columns(transA, b.transposed(), m, n, k, a, source, b, c, accumulate, 0, n);
-            return;
-        }
-        GemmThreads.forColumns(n, VectorFloatMicroKernel.NR, work, threads,
-                (from, to) -> VectorFloatGemm.columns(transA, b.transposed(), m, n, k, a, source, b, c, accumulate, from, to));
+        product(transA, b.transposed(), m, n, k, a, b.source32(), b, c, accumulate);
     }
 
     @Override
     public void gemmColumns(boolean transA, int m, int n, int k, double[] a, PackedOperand b, double[] c, boolean accumulate,
             int from, int to) {
         b.requireShape("gemmColumns", k, n);
-        if (m == 0 || from >= to || k == 0) {
-            gemmColumns(transA, b.transposed(), m, n, k, a, b.source64(), c, accumulate, from, to);
-            return;
-        }
-        columns(transA, b.transposed(), m, n, k, a, b.source64(), b, c, accumulate, from, to);
+        range(transA, b.transposed(), m, n, k, a, b.source64(), b, c, accumulate, from, to);
     }
 
     @Override
     public void gemmColumns(boolean transA, int m, int n, int k, float[] a, PackedOperand b, float[] c, boolean accumulate,
             int from, int to) {
         b.requireShape("gemmColumns", k, n);
-        if (m == 0 || from >= to || k == 0) {
-            gemmColumns(transA, b.transposed(), m, n, k, a, b.source32(), c, accumulate, from, to);
-            return;
-        }
-        VectorFloatGemm.columns(transA, b.transposed(), m, n, k, a, b.source32(), b, c, accumulate, from, to);
+        range(transA, b.transposed(), m, n, k, a, b.source32(), b, c, accumulate, from, to);
     }
 
     @Override
     public void gemmColumns(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c, boolean accumulate,
             int from, int to) {
+        range(transA, transB, m, n, k, a, b, null, c, accumulate, from, to);
+    }
+
+    @Override
+    public void gemmColumns(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate,
+            int from, int to) {
+        range(transA, transB, m, n, k, a, b, null, c, accumulate, from, to);
+    }
+
+    /** Columns {@code [from, to)} on this thread, B's panels read from {@code packed} when it has this kernel's (may be null). */
+    private static void range(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, PackedOperand packed,
+            double[] c, boolean accumulate, int from, int to) {
         if (m == 0 || from >= to) {
             return;
         }
@@ -196,12 +191,12 @@ public final class VectorGemm implements ColumnRangeGemm {
             }
             return;
         }
-        columns(transA, transB, m, n, k, a, b, null, c, accumulate, from, to);
+        columns(transA, transB, m, n, k, a, b, packed, c, accumulate, from, to);
     }
 
-    @Override
-    public void gemmColumns(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate,
-            int from, int to) {
+    /** The float32 form of {@link #range(boolean, boolean, int, int, int, double[], double[], PackedOperand, double[], boolean, int, int)}. */
+    private static void range(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, PackedOperand packed,
+            float[] c, boolean accumulate, int from, int to) {
         if (m == 0 || from >= to) {
             return;
         }
@@ -211,7 +206,7 @@ public final class VectorGemm implements ColumnRangeGemm {
             }
             return;
         }
-        VectorFloatGemm.columns(transA, transB, m, n, k, a, b, null, c, accumulate, from, to);
+        VectorFloatGemm.columns(transA, transB, m, n, k, a, b, packed, c, accumulate, from, to);
     }
 
     /** Columns {@code [j0, j1)} of {@code C}, B's panels read from {@code packed} when it has this kernel's (may be null). */
