@@ -44,12 +44,8 @@ final class ProductGroup extends Instruction {
         int n = y.cols();
         double[] out = array(values, y);
         for (int k = 0; k < left.length; k++) {
-            PackedOperand w = packed.of(weights[k].buffer().index, false, m);
-            if (w != null) {
-                kernels.gemm().gemm(false, m, n, left[k].cols(), array(values, left[k]), w, out, k > 0);
-            } else {
-                kernels.gemm().gemm(false, false, m, n, left[k].cols(), array(values, left[k]), array(values, weights[k]), out, k > 0);
-            }
+            product(kernels.gemm(), false, m, n, left[k].cols(), array(values, left[k]), array(values, weights[k]),
+                    packed.of(weights[k].buffer().index, false, m), out, k > 0);
         }
         for (Ref bias : biases) {
             double[] b = array(values, bias);
@@ -79,12 +75,8 @@ final class ProductGroup extends Instruction {
         int n = y.cols();
         float[] out = array(values, y);
         for (int k = 0; k < left.length; k++) {
-            PackedOperand w = packed.of(weights[k].buffer().index, false, m);
-            if (w != null) {
-                kernels.gemm().gemm(false, m, n, left[k].cols(), array(values, left[k]), w, out, k > 0);
-            } else {
-                kernels.gemm().gemm(false, false, m, n, left[k].cols(), array(values, left[k]), array(values, weights[k]), out, k > 0);
-            }
+            product(kernels.gemm(), false, m, n, left[k].cols(), array(values, left[k]), array(values, weights[k]),
+                    packed.of(weights[k].buffer().index, false, m), out, k > 0);
         }
         for (Ref bias : biases) {
             float[] b = array(values, bias);
@@ -135,12 +127,7 @@ final class ProductGroup extends Instruction {
             int inner = left[k].cols();
             double[] da = array(grads, left[k]);
             if (da != null) {
-                PackedOperand wt = packed.of(weights[k].buffer().index, true, m);
-                if (wt != null) {
-                    gemm.gemm(false, m, inner, n, g, wt, da, true);
-                } else {
-                    gemm.gemm(false, true, m, inner, n, g, array(values, weights[k]), da, true);
-                }
+                product(gemm, true, m, inner, n, g, array(values, weights[k]), packed.of(weights[k].buffer().index, true, m), da, true);
             }
             double[] dw = array(grads, weights[k]);
             if (dw == null) {
@@ -185,12 +172,7 @@ final class ProductGroup extends Instruction {
             int inner = left[k].cols();
             float[] da = array(grads, left[k]);
             if (da != null) {
-                PackedOperand wt = packed.of(weights[k].buffer().index, true, m);
-                if (wt != null) {
-                    gemm.gemm(false, m, inner, n, g, wt, da, true);
-                } else {
-                    gemm.gemm(false, true, m, inner, n, g, array(values, weights[k]), da, true);
-                }
+                product(gemm, true, m, inner, n, g, array(values, weights[k]), packed.of(weights[k].buffer().index, true, m), da, true);
             }
             float[] dw = array(grads, weights[k]);
             if (dw == null) {
@@ -221,6 +203,26 @@ final class ProductGroup extends Instruction {
             } else {
                 addColumnSums(g, db, m, n);
             }
+        }
+    }
+
+    /** {@code C (+)= A·op(W)}, W's panels read from {@code packed} when not null: the same bits either way. */
+    private static void product(GemmKernel gemm, boolean transW, int m, int n, int k, double[] a, double[] w, PackedOperand packed,
+            double[] c, boolean accumulate) {
+        if (packed != null) {
+            gemm.gemm(false, m, n, k, a, packed, c, accumulate);
+        } else {
+            gemm.gemm(false, transW, m, n, k, a, w, c, accumulate);
+        }
+    }
+
+    /** The float32 form of {@link #product(GemmKernel, boolean, int, int, int, double[], double[], PackedOperand, double[], boolean)}. */
+    private static void product(GemmKernel gemm, boolean transW, int m, int n, int k, float[] a, float[] w, PackedOperand packed,
+            float[] c, boolean accumulate) {
+        if (packed != null) {
+            gemm.gemm(false, m, n, k, a, packed, c, accumulate);
+        } else {
+            gemm.gemm(false, transW, m, n, k, a, w, c, accumulate);
         }
     }
 
