@@ -79,7 +79,7 @@ public final class FusionRatio {
         }
         double[] ms = new double[n];
         for (int v = 0; v < n; v++) {
-            ms[v] = median(Arrays.copyOf(cpu[v], rounds));
+            ms[v] = Medians.of(Arrays.copyOf(cpu[v], rounds));
         }
         String handMs = hand ? fmt(ms[4]) : "-";
         System.out.printf(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", cell,
@@ -94,17 +94,10 @@ public final class FusionRatio {
         for (int i = 0; i < rounds; i++) {
             r[i] = cpu[a][i] / cpu[b][i];
         }
-        return median(r);
+        return Medians.of(r);
     }
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, v < 10 ? "%.3f" : "%.1f", v);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 }

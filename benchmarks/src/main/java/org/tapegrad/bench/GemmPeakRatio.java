@@ -217,10 +217,7 @@ public final class GemmPeakRatio {
     }
 
     private static double median(List<Double> v) {
-        double[] s = v.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        return Medians.of(v.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static double[] gaussian(Random random, int size) {

@@ -143,17 +143,17 @@ public final class InterleavedRatio {
             rounds++;
         }
         double[] t = Arrays.copyOf(tapeCpu, rounds);
-        double tapeMs = median(t);
+        double tapeMs = Medians.of(t);
         String shape = s.batch() + "," + s.steps() + "," + s.input() + "," + s.hidden();
         if (runFused == null) {
             System.out.printf(Locale.ROOT, "| %s | %s | %d | %.3f | - | - | - | - |%n", cellName, shape, rounds, tapeMs);
             return String.format(Locale.ROOT, "%s,%s,%.4f,,", cellName, shape, tapeMs);
         }
         double[] f = Arrays.copyOf(fusedCpu, rounds);
-        double ratio = median(Arrays.copyOf(ratios, rounds));
-        System.out.printf(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f |%n", cellName, shape, rounds, tapeMs, median(f), ratio,
-                min(t) / min(f), median(Arrays.copyOf(wallRatios, rounds)));
-        return String.format(Locale.ROOT, "%s,%s,%.4f,%.4f,%.4f", cellName, shape, tapeMs, median(f), ratio);
+        double ratio = Medians.of(Arrays.copyOf(ratios, rounds));
+        System.out.printf(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f |%n", cellName, shape, rounds, tapeMs, Medians.of(f), ratio,
+                min(t) / min(f), Medians.of(Arrays.copyOf(wallRatios, rounds)));
+        return String.format(Locale.ROOT, "%s,%s,%.4f,%.4f,%.4f", cellName, shape, tapeMs, Medians.of(f), ratio);
     }
 
     private static <S extends CellState> Runnable tapeOnly(Tape tape, Cell<S> cell, RecurrentShape s, Random random) {
@@ -170,12 +170,6 @@ public final class InterleavedRatio {
         out[0] = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e6;
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
 
     private static double min(double[] v) {
         return Arrays.stream(v).min().orElse(Double.NaN);

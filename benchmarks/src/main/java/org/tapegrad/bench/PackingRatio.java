@@ -111,13 +111,6 @@ public final class PackingRatio {
         }
         System.out.printf(Locale.ROOT, "| %s | %d,%d,%d,%d | %s | %d | %.3f | %.3f | %.3f |%n", fused ? "fused " + cellName : cellName,
                 s.batch(), s.steps(), s.input(), s.hidden(), dtype.name().toLowerCase(Locale.ROOT), rounds,
-                median(Arrays.copyOf(ms[0], rounds)), median(Arrays.copyOf(ms[1], rounds)), median(Arrays.copyOf(ratios, rounds)));
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+                Medians.of(Arrays.copyOf(ms[0], rounds)), Medians.of(Arrays.copyOf(ms[1], rounds)), Medians.of(Arrays.copyOf(ratios, rounds)));
     }
 }

@@ -135,7 +135,7 @@ public final class ThreadSpeedup {
             rounds++;
         }
         System.out.printf(Locale.ROOT, "| %s | %d,%d,%d,%d | %s | %d | %.3f | %.3f | %.3f |%n", fused ? "fused " + cellName : cellName, s.batch(), s.steps(), s.input(), s.hidden(), dtype.name().toLowerCase(java.util.Locale.ROOT),
-                rounds, median(Arrays.copyOf(t1, rounds)), median(Arrays.copyOf(t2, rounds)), median(Arrays.copyOf(ratios, rounds)));
+                rounds, Medians.of(Arrays.copyOf(t1, rounds)), Medians.of(Arrays.copyOf(t2, rounds)), Medians.of(Arrays.copyOf(ratios, rounds)));
     }
 
     /** One forward + backward on {@code tape}: the same seeded cell and inputs for every variant. */
@@ -179,8 +179,8 @@ public final class ThreadSpeedup {
             rounds++;
         }
         System.out.printf(Locale.ROOT, "| %s | %d,%d,%d,%d | %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f |%n", name, s.batch(), s.steps(), s.input(), s.hidden(),
-                dtype.name().toLowerCase(Locale.ROOT), rounds, median(Arrays.copyOf(times[0], rounds)), median(Arrays.copyOf(times[1], rounds)),
-                median(Arrays.copyOf(times[2], rounds)), median(Arrays.copyOf(gain, rounds)), median(Arrays.copyOf(scaling, rounds)));
+                dtype.name().toLowerCase(Locale.ROOT), rounds, Medians.of(Arrays.copyOf(times[0], rounds)), Medians.of(Arrays.copyOf(times[1], rounds)),
+                Medians.of(Arrays.copyOf(times[2], rounds)), Medians.of(Arrays.copyOf(gain, rounds)), Medians.of(Arrays.copyOf(scaling, rounds)));
     }
 
     /** One forward + backward of the batch cut into {@code shards}. */
@@ -192,12 +192,5 @@ public final class ThreadSpeedup {
         long start = System.nanoTime();
         r.run();
         return (System.nanoTime() - start) / 1e6;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 }
