@@ -52,21 +52,21 @@ final class ElementwiseBinary extends Instruction {
         int yo = y.offset();
         int m = a.rows();
         if (!rowBroadcast) {
-            forwardRun(as, ao + from * m, bs, bo + from * m, 1, ys, yo + from * m, (to - from) * m);
+            forwardRun(kernels, as, ao + from * m, bs, bo + from * m, 1, ys, yo + from * m, (to - from) * m);
             return;
         }
         for (int j = from; j < to; j++) {
-            forwardRun(as, ao + j * m, bs, bo + j, 0, ys, yo + j * m, m);
+            forwardRun(kernels, as, ao + j * m, bs, bo + j, 0, ys, yo + j * m, m);
         }
     }
 
     /** {@code n} results; {@code b} advances by {@code bStride} (0: one broadcast element, 1: element-wise). */
-    private void forwardRun(double[] as, int ao, double[] bs, int bo, int bStride, double[] ys, int yo, int n) {
+    private void forwardRun(Kernels kernels, double[] as, int ao, double[] bs, int bo, int bStride, double[] ys, int yo, int n) {
         if (bStride == 1) {
             switch (operator) {
                 case ADD -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] + bs[bo + i]; } }
                 case SUBTRACT -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] - bs[bo + i]; } }
-                case MULTIPLY -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] * bs[bo + i]; } }
+                case MULTIPLY -> kernels.activations().multiply(as, ao, bs, bo, ys, yo, n);
                 case DIVIDE -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] / bs[bo + i]; } }
             }
             return;
@@ -98,7 +98,7 @@ final class ElementwiseBinary extends Instruction {
         int ao = a.offset();
         int bo = b.offset();
         if (!rowBroadcast) {
-            backwardSameShape(g, yo + from * m, da, db, as, ao + from * m, bs, bo + from * m, ys, (to - from) * m);
+            backwardSameShape(kernels, g, yo + from * m, da, db, as, ao + from * m, bs, bo + from * m, ys, (to - from) * m);
             return;
         }
         for (int j = from; j < to; j++) {
@@ -134,8 +134,8 @@ final class ElementwiseBinary extends Instruction {
         }
     }
 
-    /** The VJP without broadcast: one plain loop per operand, which the JIT vectorizes. */
-    private void backwardSameShape(double[] g, int yo, double[] da, double[] db, double[] as, int ao, double[] bs, int bo, double[] ys, int n) {
+    /** The VJP without broadcast: a product's on the element-wise kernel's loops, the other operators' one plain loop per operand. */
+    private void backwardSameShape(Kernels kernels, double[] g, int yo, double[] da, double[] db, double[] as, int ao, double[] bs, int bo, double[] ys, int n) {
         switch (operator) {
             case ADD, SUBTRACT -> {
                 if (da != null) {
@@ -152,22 +152,14 @@ final class ElementwiseBinary extends Instruction {
             }
             case MULTIPLY -> {
                 if (oneLoop && da != null && db != null) {
-                    for (int i = 0; i < n; i++) {
-                        double gi = g[yo + i];
-                        da[ao + i] += gi * bs[bo + i];
-                        db[bo + i] += gi * as[ao + i];
-                    }
+                    kernels.activations().multiplyGradients(g, yo, as, ao, bs, bo, da, ao, db, bo, n);
                     return;
                 }
                 if (da != null) {
-                    for (int i = 0; i < n; i++) {
-                        da[ao + i] += g[yo + i] * bs[bo + i];
-                    }
+                    kernels.activations().addProduct(g, yo, bs, bo, da, ao, n);
                 }
                 if (db != null) {
-                    for (int i = 0; i < n; i++) {
-                        db[bo + i] += g[yo + i] * as[ao + i];
-                    }
+                    kernels.activations().addProduct(g, yo, as, ao, db, bo, n);
                 }
             }
             case DIVIDE -> {
@@ -199,20 +191,20 @@ final class ElementwiseBinary extends Instruction {
         int yo = y.offset();
         int m = a.rows();
         if (!rowBroadcast) {
-            forwardRun32(as, ao + from * m, bs, bo + from * m, 1, ys, yo + from * m, (to - from) * m);
+            forwardRun32(kernels, as, ao + from * m, bs, bo + from * m, 1, ys, yo + from * m, (to - from) * m);
             return;
         }
         for (int j = from; j < to; j++) {
-            forwardRun32(as, ao + j * m, bs, bo + j, 0, ys, yo + j * m, m);
+            forwardRun32(kernels, as, ao + j * m, bs, bo + j, 0, ys, yo + j * m, m);
         }
     }
 
-    private void forwardRun32(float[] as, int ao, float[] bs, int bo, int bStride, float[] ys, int yo, int n) {
+    private void forwardRun32(Kernels kernels, float[] as, int ao, float[] bs, int bo, int bStride, float[] ys, int yo, int n) {
         if (bStride == 1) {
             switch (operator) {
                 case ADD -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] + bs[bo + i]; } }
                 case SUBTRACT -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] - bs[bo + i]; } }
-                case MULTIPLY -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] * bs[bo + i]; } }
+                case MULTIPLY -> kernels.activations().multiply(as, ao, bs, bo, ys, yo, n);
                 case DIVIDE -> { for (int i = 0; i < n; i++) { ys[yo + i] = as[ao + i] / bs[bo + i]; } }
             }
             return;
@@ -244,7 +236,7 @@ final class ElementwiseBinary extends Instruction {
         int ao = a.offset();
         int bo = b.offset();
         if (!rowBroadcast) {
-            backwardSameShape32(g, yo + from * m, da, db, as, ao + from * m, bs, bo + from * m, ys, (to - from) * m);
+            backwardSameShape32(kernels, g, yo + from * m, da, db, as, ao + from * m, bs, bo + from * m, ys, (to - from) * m);
             return;
         }
         for (int j = from; j < to; j++) {
@@ -280,7 +272,7 @@ final class ElementwiseBinary extends Instruction {
         }
     }
 
-    private void backwardSameShape32(float[] g, int yo, float[] da, float[] db, float[] as, int ao, float[] bs, int bo, float[] ys, int n) {
+    private void backwardSameShape32(Kernels kernels, float[] g, int yo, float[] da, float[] db, float[] as, int ao, float[] bs, int bo, float[] ys, int n) {
         switch (operator) {
             case ADD, SUBTRACT -> {
                 if (da != null) {
@@ -297,22 +289,14 @@ final class ElementwiseBinary extends Instruction {
             }
             case MULTIPLY -> {
                 if (oneLoop && da != null && db != null) {
-                    for (int i = 0; i < n; i++) {
-                        float gi = g[yo + i];
-                        da[ao + i] += gi * bs[bo + i];
-                        db[bo + i] += gi * as[ao + i];
-                    }
+                    kernels.activations().multiplyGradients(g, yo, as, ao, bs, bo, da, ao, db, bo, n);
                     return;
                 }
                 if (da != null) {
-                    for (int i = 0; i < n; i++) {
-                        da[ao + i] += g[yo + i] * bs[bo + i];
-                    }
+                    kernels.activations().addProduct(g, yo, bs, bo, da, ao, n);
                 }
                 if (db != null) {
-                    for (int i = 0; i < n; i++) {
-                        db[bo + i] += g[yo + i] * as[ao + i];
-                    }
+                    kernels.activations().addProduct(g, yo, as, ao, db, bo, n);
                 }
             }
             case DIVIDE -> {

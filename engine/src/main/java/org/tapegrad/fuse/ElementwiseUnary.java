@@ -91,7 +91,7 @@ final class ElementwiseUnary extends Instruction {
         }
         double[] g = array(grads, y);
         if (inPlace) {
-            backwardInPlace(g, array(values, y), y.offset() + from * y.rows(), (to - from) * y.rows());
+            backwardInPlace(kernels, g, array(values, y), y.offset() + from * y.rows(), (to - from) * y.rows());
             return;
         }
         double[] xs = array(values, x);
@@ -100,23 +100,9 @@ final class ElementwiseUnary extends Instruction {
         int yo = y.offset() + from * y.rows();
         int n = (to - from) * x.rows();
         switch (function) {
-            case SIGMOID -> {
-                for (int i = 0; i < n; i++) {
-                    double s = ys[yo + i];
-                    dx[xo + i] += g[yo + i] * s * (1.0 - s);
-                }
-            }
-            case TANH -> {
-                for (int i = 0; i < n; i++) {
-                    double t = ys[yo + i];
-                    dx[xo + i] += g[yo + i] * (1.0 - t * t);
-                }
-            }
-            case EXP -> {
-                for (int i = 0; i < n; i++) {
-                    dx[xo + i] += g[yo + i] * ys[yo + i];
-                }
-            }
+            case SIGMOID -> kernels.activations().sigmoidGradient(g, yo, ys, yo, dx, xo, n, true);
+            case TANH -> kernels.activations().tanhGradient(g, yo, ys, yo, dx, xo, n, true);
+            case EXP -> kernels.activations().addProduct(g, yo, ys, yo, dx, xo, n);
             case LOG -> {
                 for (int i = 0; i < n; i++) {
                     dx[xo + i] += g[yo + i] / xs[xo + i];
@@ -136,25 +122,11 @@ final class ElementwiseUnary extends Instruction {
     }
 
     /** {@code x̄ = ȳ ⊙ f'(x)} over the one gradient region x and y share (x has no other consumer). */
-    private void backwardInPlace(double[] g, double[] ys, int o, int n) {
+    private void backwardInPlace(Kernels kernels, double[] g, double[] ys, int o, int n) {
         switch (function) {
-            case SIGMOID -> {
-                for (int i = 0; i < n; i++) {
-                    double s = ys[o + i];
-                    g[o + i] *= s * (1.0 - s);
-                }
-            }
-            case TANH -> {
-                for (int i = 0; i < n; i++) {
-                    double t = ys[o + i];
-                    g[o + i] *= 1.0 - t * t;
-                }
-            }
-            case EXP -> {
-                for (int i = 0; i < n; i++) {
-                    g[o + i] *= ys[o + i];
-                }
-            }
+            case SIGMOID -> kernels.activations().sigmoidGradient(g, o, ys, o, g, o, n, false);
+            case TANH -> kernels.activations().tanhGradient(g, o, ys, o, g, o, n, false);
+            case EXP -> kernels.activations().multiply(g, o, ys, o, g, o, n);
             case AFFINE -> {
                 for (int i = 0; i < n; i++) {
                     g[o + i] *= alpha;
@@ -212,7 +184,7 @@ final class ElementwiseUnary extends Instruction {
         }
         float[] g = array(grads, y);
         if (inPlace) {
-            backwardInPlace32(g, array(values, y), y.offset() + from * y.rows(), (to - from) * y.rows());
+            backwardInPlace32(kernels, g, array(values, y), y.offset() + from * y.rows(), (to - from) * y.rows());
             return;
         }
         float[] xs = array(values, x);
@@ -221,23 +193,9 @@ final class ElementwiseUnary extends Instruction {
         int yo = y.offset() + from * y.rows();
         int n = (to - from) * x.rows();
         switch (function) {
-            case SIGMOID -> {
-                for (int i = 0; i < n; i++) {
-                    float s = ys[yo + i];
-                    dx[xo + i] += g[yo + i] * s * (1f - s);
-                }
-            }
-            case TANH -> {
-                for (int i = 0; i < n; i++) {
-                    float t = ys[yo + i];
-                    dx[xo + i] += g[yo + i] * (1f - t * t);
-                }
-            }
-            case EXP -> {
-                for (int i = 0; i < n; i++) {
-                    dx[xo + i] += g[yo + i] * ys[yo + i];
-                }
-            }
+            case SIGMOID -> kernels.activations().sigmoidGradient(g, yo, ys, yo, dx, xo, n, true);
+            case TANH -> kernels.activations().tanhGradient(g, yo, ys, yo, dx, xo, n, true);
+            case EXP -> kernels.activations().addProduct(g, yo, ys, yo, dx, xo, n);
             case LOG -> {
                 for (int i = 0; i < n; i++) {
                     dx[xo + i] += g[yo + i] / xs[xo + i];
@@ -256,28 +214,14 @@ final class ElementwiseUnary extends Instruction {
         }
     }
 
-    private void backwardInPlace32(float[] g, float[] ys, int o, int n) {
+    private void backwardInPlace32(Kernels kernels, float[] g, float[] ys, int o, int n) {
         switch (function) {
-            case SIGMOID -> {
-                for (int i = 0; i < n; i++) {
-                    float s = ys[o + i];
-                    g[o + i] *= s * (1f - s);
-                }
-            }
-            case TANH -> {
-                for (int i = 0; i < n; i++) {
-                    float t = ys[o + i];
-                    g[o + i] *= 1f - t * t;
-                }
-            }
-            case EXP -> {
-                for (int i = 0; i < n; i++) {
-                    g[o + i] *= ys[o + i];
-                }
-            }
+            case SIGMOID -> kernels.activations().sigmoidGradient(g, o, ys, o, g, o, n, false);
+            case TANH -> kernels.activations().tanhGradient(g, o, ys, o, g, o, n, false);
+            case EXP -> kernels.activations().multiply(g, o, ys, o, g, o, n);
             case AFFINE -> {
                 for (int i = 0; i < n; i++) {
-                    g[o + i] *= alpha;
+                    g[o + i] *= alpha32;
                 }
             }
             default -> throw new IllegalStateException(function + " does not run in place");

@@ -51,9 +51,7 @@ final class ProductSum extends Instruction {
         int co = operands[2].offset() + shift;
         int dof = operands[3].offset() + shift;
         int yo = y.offset() + shift;
-        for (int i = 0; i < count; i++) {
-            ys[yo + i] = a[ao + i] * b[bo + i] + c[co + i] * d[dof + i];
-        }
+        kernels.activations().productSum(a, ao, b, bo, c, co, d, dof, ys, yo, count);
     }
 
     @Override
@@ -80,13 +78,9 @@ final class ProductSum extends Instruction {
             int bo = operands[1].offset() + shift;
             int co = operands[2].offset() + shift;
             int dof = operands[3].offset() + shift;
-            for (int i = 0; i < count; i++) {
-                double gi = g[yo + i];
-                ta[ao + i] += gi * b[bo + i];
-                tb[bo + i] += gi * a[ao + i];
-                tc[co + i] += gi * d[dof + i];
-                td[dof + i] += gi * c[co + i];
-            }
+            // Two passes, (ā, b̄) then (c̄, d̄): every element still gets its additions in the order ā, b̄, c̄, d̄.
+            kernels.activations().multiplyGradients(g, yo, a, ao, b, bo, ta, ao, tb, bo, count);
+            kernels.activations().multiplyGradients(g, yo, c, co, d, dof, tc, co, td, dof, count);
             return;
         }
         for (int k = 0; k < 4; k++) {
@@ -98,9 +92,7 @@ final class ProductSum extends Instruction {
             double[] partner = array(values, partnerRef);
             int t0 = operands[k].offset() + shift;
             int po = partnerRef.offset() + shift;
-            for (int i = 0; i < count; i++) {
-                target[t0 + i] += g[yo + i] * partner[po + i];
-            }
+            kernels.activations().addProduct(g, yo, partner, po, target, t0, count);
         }
     }
 
@@ -123,9 +115,7 @@ final class ProductSum extends Instruction {
         int co = operands[2].offset() + shift;
         int dof = operands[3].offset() + shift;
         int yo = y.offset() + shift;
-        for (int i = 0; i < count; i++) {
-            ys[yo + i] = a[ao + i] * b[bo + i] + c[co + i] * d[dof + i];
-        }
+        kernels.activations().productSum(a, ao, b, bo, c, co, d, dof, ys, yo, count);
     }
 
     @Override
@@ -152,13 +142,9 @@ final class ProductSum extends Instruction {
             int bo = operands[1].offset() + shift;
             int co = operands[2].offset() + shift;
             int dof = operands[3].offset() + shift;
-            for (int i = 0; i < count; i++) {
-                float gi = g[yo + i];
-                ta[ao + i] += gi * b[bo + i];
-                tb[bo + i] += gi * a[ao + i];
-                tc[co + i] += gi * d[dof + i];
-                td[dof + i] += gi * c[co + i];
-            }
+            // Two passes, (ā, b̄) then (c̄, d̄): every element still gets its additions in the order ā, b̄, c̄, d̄.
+            kernels.activations().multiplyGradients(g, yo, a, ao, b, bo, ta, ao, tb, bo, count);
+            kernels.activations().multiplyGradients(g, yo, c, co, d, dof, tc, co, td, dof, count);
             return;
         }
         for (int k = 0; k < 4; k++) {
@@ -170,9 +156,7 @@ final class ProductSum extends Instruction {
             float[] partner = array(values, partnerRef);
             int t0 = operands[k].offset() + shift;
             int po = partnerRef.offset() + shift;
-            for (int i = 0; i < count; i++) {
-                target[t0 + i] += g[yo + i] * partner[po + i];
-            }
+            kernels.activations().addProduct(g, yo, partner, po, target, t0, count);
         }
     }
 

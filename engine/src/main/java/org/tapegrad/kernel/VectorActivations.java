@@ -35,6 +35,8 @@ import jdk.incubator.vector.VectorSpecies;
  * per vector in the formula's loop cost more (JDK 17 materializes masks) and stopped the loop's unrolling.</li>
  * </ul>
  *
+ * <p>The arithmetic loops of element-wise steps are in {@link VectorArithmetic}.
+ *
  * <p>The gradient pass's flush of tiny values is here too, in both element types: one small loop each, a compare
  * and a blend on the lanes' bits and an unconditional store, with no branch on whether a vector held a tiny value (a
  * compare-and-branch per vector costs more, as above).
@@ -198,6 +200,82 @@ public final class VectorActivations implements ActivationKernel {
     }
 
     /** {@code wide[i] = x[xo + i]}, exact; a plain loop, which C2 vectorizes (float → double conversions). */
+    @Override
+    public void productSum(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, double[] d, int dOff, double[] y, int yOff, int n) {
+        VectorArithmetic.productSum(a, aOff, b, bOff, c, cOff, d, dOff, y, yOff, n);
+    }
+
+    @Override
+    public void multiply(double[] a, int aOff, double[] b, int bOff, double[] y, int yOff, int n) {
+        VectorArithmetic.multiply(a, aOff, b, bOff, y, yOff, n);
+    }
+
+    @Override
+    public void addProduct(double[] g, int gOff, double[] b, int bOff, double[] t, int tOff, int n) {
+        VectorArithmetic.addProduct(g, gOff, b, bOff, t, tOff, n);
+    }
+
+    @Override
+    public void multiplyGradients(double[] g, int gOff, double[] a, int aOff, double[] b, int bOff, double[] ta, int taOff, double[] tb, int tbOff, int n) {
+        VectorArithmetic.multiplyGradients(g, gOff, a, aOff, b, bOff, ta, taOff, tb, tbOff, n);
+    }
+
+    @Override
+    public void sigmoidGradient(double[] g, int gOff, double[] s, int sOff, double[] dx, int dxOff, int n, boolean accumulate) {
+        if (accumulate) {
+            VectorArithmetic.addSigmoidGradient(g, gOff, s, sOff, dx, dxOff, n);
+        } else {
+            VectorArithmetic.sigmoidGradient(g, gOff, s, sOff, dx, dxOff, n);
+        }
+    }
+
+    @Override
+    public void tanhGradient(double[] g, int gOff, double[] t, int tOff, double[] dx, int dxOff, int n, boolean accumulate) {
+        if (accumulate) {
+            VectorArithmetic.addTanhGradient(g, gOff, t, tOff, dx, dxOff, n);
+        } else {
+            VectorArithmetic.tanhGradient(g, gOff, t, tOff, dx, dxOff, n);
+        }
+    }
+
+    @Override
+    public void productSum(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] d, int dOff, float[] y, int yOff, int n) {
+        VectorArithmetic.productSum(a, aOff, b, bOff, c, cOff, d, dOff, y, yOff, n);
+    }
+
+    @Override
+    public void multiply(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        VectorArithmetic.multiply(a, aOff, b, bOff, y, yOff, n);
+    }
+
+    @Override
+    public void addProduct(float[] g, int gOff, float[] b, int bOff, float[] t, int tOff, int n) {
+        VectorArithmetic.addProduct(g, gOff, b, bOff, t, tOff, n);
+    }
+
+    @Override
+    public void multiplyGradients(float[] g, int gOff, float[] a, int aOff, float[] b, int bOff, float[] ta, int taOff, float[] tb, int tbOff, int n) {
+        VectorArithmetic.multiplyGradients(g, gOff, a, aOff, b, bOff, ta, taOff, tb, tbOff, n);
+    }
+
+    @Override
+    public void sigmoidGradient(float[] g, int gOff, float[] s, int sOff, float[] dx, int dxOff, int n, boolean accumulate) {
+        if (accumulate) {
+            VectorArithmetic.addSigmoidGradient(g, gOff, s, sOff, dx, dxOff, n);
+        } else {
+            VectorArithmetic.sigmoidGradient(g, gOff, s, sOff, dx, dxOff, n);
+        }
+    }
+
+    @Override
+    public void tanhGradient(float[] g, int gOff, float[] t, int tOff, float[] dx, int dxOff, int n, boolean accumulate) {
+        if (accumulate) {
+            VectorArithmetic.addTanhGradient(g, gOff, t, tOff, dx, dxOff, n);
+        } else {
+            VectorArithmetic.tanhGradient(g, gOff, t, tOff, dx, dxOff, n);
+        }
+    }
+
     private static void widen(float[] x, int xo, double[] wide, int len) {
         for (int i = 0; i < len; i++) {
             wide[i] = x[xo + i];
