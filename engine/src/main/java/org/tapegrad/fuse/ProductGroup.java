@@ -1,5 +1,6 @@
 package org.tapegrad.fuse;
 
+import org.tapegrad.kernel.ActivationKernel;
 import org.tapegrad.kernel.GemmKernel;
 import org.tapegrad.kernel.PackedOperand;
 import org.tapegrad.op.OpContext;
@@ -48,14 +49,7 @@ final class ProductGroup extends Instruction {
                     packed.of(weights[k].buffer().index, false, m), out, k > 0);
         }
         for (Ref bias : biases) {
-            double[] b = array(values, bias);
-            for (int j = 0; j < n; j++) {
-                double bj = b[j];
-                int o = j * m;
-                for (int i = 0; i < m; i++) {
-                    out[o + i] += bj;
-                }
-            }
+            kernels.activations().addToEveryRow(array(values, bias), out, m, 0, n);
         }
     }
 
@@ -79,14 +73,7 @@ final class ProductGroup extends Instruction {
                     packed.of(weights[k].buffer().index, false, m), out, k > 0);
         }
         for (Ref bias : biases) {
-            float[] b = array(values, bias);
-            for (int j = 0; j < n; j++) {
-                float bj = b[j];
-                int o = j * m;
-                for (int i = 0; i < m; i++) {
-                    out[o + i] += bj;
-                }
-            }
+            kernels.activations().addToEveryRow(array(values, bias), out, m, 0, n);
         }
     }
 
@@ -123,6 +110,7 @@ final class ProductGroup extends Instruction {
         double[] g = array(grads, y);
         double[] copy = null;
         GemmKernel gemm = kernels.gemm();
+        ActivationKernel activations = kernels.activations();
         for (int k = 0; k < left.length; k++) {
             int inner = left[k].cols();
             double[] da = array(grads, left[k]);
@@ -154,9 +142,9 @@ final class ProductGroup extends Instruction {
                     copy = copyOf(g, m, n, ctx);
                 }
                 double[] gq = copy;
-                ctx.deferGradient(() -> addColumnSums(gq, db, m, n));
+                ctx.deferGradient(() -> activations.addColumnSums(gq, db, m, 0, n));
             } else {
-                addColumnSums(g, db, m, n);
+                activations.addColumnSums(g, db, m, 0, n);
             }
         }
     }
@@ -168,6 +156,7 @@ final class ProductGroup extends Instruction {
         float[] g = array(grads, y);
         float[] copy = null;
         GemmKernel gemm = kernels.gemm();
+        ActivationKernel activations = kernels.activations();
         for (int k = 0; k < left.length; k++) {
             int inner = left[k].cols();
             float[] da = array(grads, left[k]);
@@ -199,9 +188,9 @@ final class ProductGroup extends Instruction {
                     copy = copyOf(g, m, n, ctx);
                 }
                 float[] gq = copy;
-                ctx.deferGradient(() -> addColumnSums(gq, db, m, n));
+                ctx.deferGradient(() -> activations.addColumnSums(gq, db, m, 0, n));
             } else {
-                addColumnSums(g, db, m, n);
+                activations.addColumnSums(g, db, m, 0, n);
             }
         }
     }
@@ -242,30 +231,6 @@ final class ProductGroup extends Instruction {
         float[] c = ctx.scratch32(m, n).data;
         System.arraycopy(g, 0, c, 0, m * n);
         return c;
-    }
-
-    /** {@code db(j) += Σ_i g(i, j)}, each sum over i in order. */
-    private static void addColumnSums(double[] g, double[] db, int m, int n) {
-        for (int j = 0; j < n; j++) {
-            double s = 0;
-            int o = j * m;
-            for (int i = 0; i < m; i++) {
-                s += g[o + i];
-            }
-            db[j] += s;
-        }
-    }
-
-    /** The float32 form, each sum in double (reductions in double, as the tape's ops do), added once. */
-    private static void addColumnSums(float[] g, float[] db, int m, int n) {
-        for (int j = 0; j < n; j++) {
-            double s = 0;
-            int o = j * m;
-            for (int i = 0; i < m; i++) {
-                s += g[o + i];
-            }
-            db[j] += (float) s;
-        }
     }
 
     @Override

@@ -143,6 +143,36 @@ public interface ActivationKernel {
         }
     }
 
+    /**
+     * {@code y(i, j) += b(j)} for the columns {@code from ≤ j < to} of the column-major {@code m}-row {@code y}: the
+     * row {@code b} added to every row (a bias over the batch).
+     */
+    default void addToEveryRow(double[] b, double[] y, int m, int from, int to) {
+        for (int j = from; j < to; j++) {
+            double bj = b[j];
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                y[o + i] += bj;
+            }
+        }
+    }
+
+    /**
+     * {@code db(j) += Σ_i g(i, j)} for the columns {@code from ≤ j < to} of the column-major {@code m}-row {@code g}:
+     * the VJP of {@link #addToEveryRow(double[], double[], int, int, int)}; each column summed from zero over i in
+     * order, then added.
+     */
+    default void addColumnSums(double[] g, double[] db, int m, int from, int to) {
+        for (int j = from; j < to; j++) {
+            double s = 0;
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                s += g[o + i];
+            }
+            db[j] += s;
+        }
+    }
+
     /** {@link #productSum(double[], int, double[], int, double[], int, double[], int, double[], int, int)} in float32. */
     default void productSum(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] d, int dOff,
             float[] y, int yOff, int n) {
@@ -190,6 +220,32 @@ public interface ActivationKernel {
             float ti = t[tOff + i];
             float v = g[gOff + i] * (1f - ti * ti);
             dx[dxOff + i] = accumulate ? dx[dxOff + i] + v : v;
+        }
+    }
+
+    /** {@link #addToEveryRow(double[], double[], int, int, int)} in float32. */
+    default void addToEveryRow(float[] b, float[] y, int m, int from, int to) {
+        for (int j = from; j < to; j++) {
+            float bj = b[j];
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                y[o + i] += bj;
+            }
+        }
+    }
+
+    /**
+     * {@link #addColumnSums(double[], double[], int, int, int)} in float32, each column summed in double (the sum
+     * runs over the batch, where float would lose digits), rounded to float once and added.
+     */
+    default void addColumnSums(float[] g, float[] db, int m, int from, int to) {
+        for (int j = from; j < to; j++) {
+            double s = 0;
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                s += g[o + i];
+            }
+            db[j] += (float) s;
         }
     }
 }

@@ -199,7 +199,6 @@ public final class VectorActivations implements ActivationKernel {
         }
     }
 
-    /** {@code wide[i] = x[xo + i]}, exact; a plain loop, which C2 vectorizes (float → double conversions). */
     @Override
     public void productSum(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, double[] d, int dOff, double[] y, int yOff, int n) {
         VectorArithmetic.productSum(a, aOff, b, bOff, c, cOff, d, dOff, y, yOff, n);
@@ -276,6 +275,27 @@ public final class VectorActivations implements ActivationKernel {
         }
     }
 
+    @Override
+    public void addToEveryRow(double[] b, double[] y, int m, int from, int to) {
+        VectorArithmetic.addToEveryRow(b, y, m, from, to);
+    }
+
+    @Override
+    public void addToEveryRow(float[] b, float[] y, int m, int from, int to) {
+        VectorArithmetic.addToEveryRow(b, y, m, from, to);
+    }
+
+    @Override
+    public void addColumnSums(double[] g, double[] db, int m, int from, int to) {
+        VectorArithmetic.addColumnSums(g, db, m, from, to);
+    }
+
+    @Override
+    public void addColumnSums(float[] g, float[] db, int m, int from, int to) {
+        VectorArithmetic.addColumnSums(g, db, m, from, to);
+    }
+
+    /** {@code wide[i] = x[xo + i]}, exact; a plain loop, which C2 vectorizes (float → double conversions). */
     private static void widen(float[] x, int xo, double[] wide, int len) {
         for (int i = 0; i < len; i++) {
             wide[i] = x[xo + i];

@@ -228,4 +228,126 @@ final class VectorArithmetic {
             dx[dxo + i] += g[go + i] * (1f - ti * ti);
         }
     }
+
+    /**
+     * {@code y(i, j) += b(j)}: a column's rows a vector at a time; with one row (a batch of one) the columns a vector at
+     * a time instead, which is the same element-wise addition.
+     */
+    static void addToEveryRow(double[] b, double[] y, int m, int from, int to) {
+        if (m == 1) {
+            int bound = from + D.loopBound(to - from);
+            int j = from;
+            for (; j < bound; j += D.length()) {
+                DoubleVector.fromArray(D, y, j).add(DoubleVector.fromArray(D, b, j)).intoArray(y, j);
+            }
+            for (; j < to; j++) {
+                y[j] += b[j];
+            }
+            return;
+        }
+        int bound = D.loopBound(m);
+        for (int j = from; j < to; j++) {
+            double bj = b[j];
+            DoubleVector bv = DoubleVector.broadcast(D, bj);
+            int o = j * m;
+            int i = 0;
+            for (; i < bound; i += D.length()) {
+                DoubleVector.fromArray(D, y, o + i).add(bv).intoArray(y, o + i);
+            }
+            for (; i < m; i++) {
+                y[o + i] += bj;
+            }
+        }
+    }
+
+    static void addToEveryRow(float[] b, float[] y, int m, int from, int to) {
+        if (m == 1) {
+            int bound = from + F.loopBound(to - from);
+            int j = from;
+            for (; j < bound; j += F.length()) {
+                FloatVector.fromArray(F, y, j).add(FloatVector.fromArray(F, b, j)).intoArray(y, j);
+            }
+            for (; j < to; j++) {
+                y[j] += b[j];
+            }
+            return;
+        }
+        int bound = F.loopBound(m);
+        for (int j = from; j < to; j++) {
+            float bj = b[j];
+            FloatVector bv = FloatVector.broadcast(F, bj);
+            int o = j * m;
+            int i = 0;
+            for (; i < bound; i += F.length()) {
+                FloatVector.fromArray(F, y, o + i).add(bv).intoArray(y, o + i);
+            }
+            for (; i < m; i++) {
+                y[o + i] += bj;
+            }
+        }
+    }
+
+    /**
+     * {@code db(j) += Σ_i g(i, j)}, each column's sum from zero over i in order as in the definition: four columns side
+     * by side, so that four chains of dependent additions overlap instead of one waiting on the last (a vector would
+     * reorder a column's sum).
+     */
+    static void addColumnSums(double[] g, double[] db, int m, int from, int to) {
+        int j = from;
+        for (; j + 4 <= to; j += 4) {
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                s0 += g[o + i];
+                s1 += g[o + m + i];
+                s2 += g[o + 2 * m + i];
+                s3 += g[o + 3 * m + i];
+            }
+            db[j] += s0;
+            db[j + 1] += s1;
+            db[j + 2] += s2;
+            db[j + 3] += s3;
+        }
+        for (; j < to; j++) {
+            double s = 0;
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                s += g[o + i];
+            }
+            db[j] += s;
+        }
+    }
+
+    /** The float32 form, each column summed in double and rounded to float once, as in the definition. */
+    static void addColumnSums(float[] g, float[] db, int m, int from, int to) {
+        int j = from;
+        for (; j + 4 <= to; j += 4) {
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                s0 += g[o + i];
+                s1 += g[o + m + i];
+                s2 += g[o + 2 * m + i];
+                s3 += g[o + 3 * m + i];
+            }
+            db[j] += (float) s0;
+            db[j + 1] += (float) s1;
+            db[j + 2] += (float) s2;
+            db[j + 3] += (float) s3;
+        }
+        for (; j < to; j++) {
+            double s = 0;
+            int o = j * m;
+            for (int i = 0; i < m; i++) {
+                s += g[o + i];
+            }
+            db[j] += (float) s;
+        }
+    }
 }

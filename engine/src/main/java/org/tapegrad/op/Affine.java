@@ -1,6 +1,7 @@
 package org.tapegrad.op;
 
 import org.tapegrad.kernel.ColumnRangeGemm;
+import org.tapegrad.kernel.ActivationKernel;
 import org.tapegrad.kernel.GemmKernel;
 import org.tapegrad.kernel.PackedOperand;
 import org.tapegrad.kernel.SplitWork;
@@ -75,6 +76,7 @@ public final class Affine implements Op<Void> {
             return null;
         }
         GemmKernel gemm = ctx.kernels().gemm();
+        ActivationKernel activations = ctx.kernels().activations();
         R064Store y = ctx.output();
         int m = y.getRowDim();
         int n = y.getColDim();
@@ -96,7 +98,7 @@ public final class Affine implements Op<Void> {
             for (int k = 0; k < pairs; k++) {
                 product(gemm, false, false, m, n, inner[k], xs[k], ws[k], packed[k], out, k > 0, from, to);
             }
-            addBias(b, out, m, from, to);
+            activations.addToEveryRow(b, out, m, from, to);
         });
         return null;
     }
@@ -158,28 +160,6 @@ public final class Affine implements Op<Void> {
         return work;
     }
 
-    /** {@code out(i, j) += b(j)} for the columns {@code [from, to)}. */
-    private static void addBias(double[] b, double[] out, int m, int from, int to) {
-        for (int j = from; j < to; j++) {
-            double bj = b[j];
-            int o = j * m;
-            for (int i = 0; i < m; i++) {
-                out[o + i] += bj;
-            }
-        }
-    }
-
-    /** The float32 form of {@link #addBias(double[], double[], int, int, int)}. */
-    private static void addBias(float[] b, float[] out, int m, int from, int to) {
-        for (int j = from; j < to; j++) {
-            float bj = b[j];
-            int o = j * m;
-            for (int i = 0; i < m; i++) {
-                out[o + i] += bj;
-            }
-        }
-    }
-
     /**
      * Share s computes its block of the columns of every x̄_k and of every W̄_k and b̄ (the output's columns), in the
      * order of one thread (x̄_k, W̄_k for k = 1…n, then b̄), so that gradients sharing an accumulator are added to in
@@ -192,6 +172,7 @@ public final class Affine implements Op<Void> {
             return;
         }
         GemmKernel gemm = ctx.kernels().gemm();
+        ActivationKernel activations = ctx.kernels().activations();
         R064Store g = ctx.outputGrad();
         int m = g.getRowDim();
         int n = g.getColDim();
@@ -222,7 +203,7 @@ public final class Affine implements Op<Void> {
         }
         boolean biasQueued = db != null && ctx.gradientDeferrable(2 * pairs);
         if (biasQueued) {
-            ctx.deferGradient(() -> addColumnSums(gd, db, m, 0, n));
+            ctx.deferGradient(() -> activations.addColumnSums(gd, db, m, 0, n));
         }
         double[] dbNow = biasQueued ? null : db;
         SplitWork.shares(threads(gemm), 2 * forwardWork(m, n, inner), (index, shares) -> {
@@ -238,38 +219,15 @@ public final class Affine implements Op<Void> {
                 }
             }
             if (dbNow != null) {
-                addColumnSums(gd, dbNow, m, from, to);
+                activations.addColumnSums(gd, dbNow, m, from, to);
             }
         });
-    }
-
-    /** {@code db(j) += Σ_i g(i, j)} for the columns {@code [from, to)}, each sum over i in order. */
-    private static void addColumnSums(double[] g, double[] db, int m, int from, int to) {
-        for (int j = from; j < to; j++) {
-            double s = 0;
-            int o = j * m;
-            for (int i = 0; i < m; i++) {
-                s += g[o + i];
-            }
-            db[j] += s;
-        }
-    }
-
-    /** The float32 form, each sum in double (the bias gradient sums over the batch), added once. */
-    private static void addColumnSums(float[] g, float[] db, int m, int from, int to) {
-        for (int j = from; j < to; j++) {
-            double s = 0;
-            int o = j * m;
-            for (int i = 0; i < m; i++) {
-                s += g[o + i];
-            }
-            db[j] += (float) s;
-        }
     }
 
     /** The float32 form of {@link #forward(OpContext)}. */
     private void forward32(OpContext ctx) {
         GemmKernel gemm = ctx.kernels().gemm();
+        ActivationKernel activations = ctx.kernels().activations();
         R032Store y = ctx.output32();
         int m = y.getRowDim();
         int n = y.getColDim();
@@ -291,13 +249,14 @@ public final class Affine implements Op<Void> {
             for (int k = 0; k < pairs; k++) {
                 product(gemm, false, false, m, n, inner[k], xs[k], ws[k], packed[k], out, k > 0, from, to);
             }
-            addBias(b, out, m, from, to);
+            activations.addToEveryRow(b, out, m, from, to);
         });
     }
 
     /** The float32 form of {@link #backward(OpContext, Void)}. */
     private void backward32(OpContext ctx) {
         GemmKernel gemm = ctx.kernels().gemm();
+        ActivationKernel activations = ctx.kernels().activations();
         R032Store g = ctx.outputGrad32();
         int m = g.getRowDim();
         int n = g.getColDim();
@@ -328,7 +287,7 @@ public final class Affine implements Op<Void> {
         }
         boolean biasQueued = db != null && ctx.gradientDeferrable(2 * pairs);
         if (biasQueued) {
-            ctx.deferGradient(() -> addColumnSums(gd, db, m, 0, n));
+            ctx.deferGradient(() -> activations.addColumnSums(gd, db, m, 0, n));
         }
         float[] dbNow = biasQueued ? null : db;
         SplitWork.shares(threads(gemm), 2 * forwardWork(m, n, inner), (index, shares) -> {
@@ -344,7 +303,7 @@ public final class Affine implements Op<Void> {
                 }
             }
             if (dbNow != null) {
-                addColumnSums(gd, dbNow, m, from, to);
+                activations.addColumnSums(gd, dbNow, m, from, to);
             }
         });
     }

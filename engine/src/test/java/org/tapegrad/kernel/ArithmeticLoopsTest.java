@@ -44,7 +44,10 @@ class ArithmeticLoopsTest {
             (k, r, o, n) -> k.sigmoidGradient(r[0], o, r[1], o, r[0], o, n, false),         // in place over g
             (k, r, o, n) -> k.tanhGradient(r[0], o, r[1], o, r[2], o, n, true),
             (k, r, o, n) -> k.tanhGradient(r[0], o, r[1], o, r[2], o, n, false),
-            (k, r, o, n) -> k.tanhGradient(r[0], o, r[1], o, r[0], o, n, false));
+            (k, r, o, n) -> k.tanhGradient(r[0], o, r[1], o, r[0], o, n, false),
+            // column loops: the run read as a column-major matrix of rows(n) rows, from column o on (a share's range)
+            (k, r, o, n) -> k.addToEveryRow(r[0], r[1], rows(n), o, Math.max(o, n / rows(n))),
+            (k, r, o, n) -> k.addColumnSums(r[0], r[1], rows(n), o, Math.max(o, n / rows(n))));
 
     private static final List<Loop32> LOOPS32 = List.of(
             (k, r, o, n) -> k.productSum(r[0], o, r[1], o, r[2], o, r[3], o, r[4], o, n),
@@ -59,7 +62,10 @@ class ArithmeticLoopsTest {
             (k, r, o, n) -> k.sigmoidGradient(r[0], o, r[1], o, r[0], o, n, false),
             (k, r, o, n) -> k.tanhGradient(r[0], o, r[1], o, r[2], o, n, true),
             (k, r, o, n) -> k.tanhGradient(r[0], o, r[1], o, r[2], o, n, false),
-            (k, r, o, n) -> k.tanhGradient(r[0], o, r[1], o, r[0], o, n, false));
+            (k, r, o, n) -> k.tanhGradient(r[0], o, r[1], o, r[0], o, n, false),
+            // column loops: the run read as a column-major matrix of rows(n) rows, from column o on (a share's range)
+            (k, r, o, n) -> k.addToEveryRow(r[0], r[1], rows(n), o, Math.max(o, n / rows(n))),
+            (k, r, o, n) -> k.addColumnSums(r[0], r[1], rows(n), o, Math.max(o, n / rows(n))));
 
     private final ActivationKernel definition = new ScalarActivations();
     private ActivationKernel vector;
@@ -97,7 +103,7 @@ class ArithmeticLoopsTest {
     void longRunsAfterWarmUp() {
         List<Double> values = new java.util.ArrayList<>();
         java.util.SplittableRandom random = new java.util.SplittableRandom(5);
-        for (int i = 0; i < 2053; i++) {
+        for (int i = 0; i < 2065; i++) {   // rows(2065) = 14: a whole vector and a tail per column
             values.add(random.nextDouble(-3, 3));
         }
         for (int repeat = 0; repeat < 30; repeat++) {
@@ -118,6 +124,11 @@ class ArithmeticLoopsTest {
                 }
             }
         }
+    }
+
+    /** The rows of the matrix the column loops read a run of length n as: 1 to 19 (a batch of one, whole vectors and tails). */
+    private static int rows(int n) {
+        return 1 + n % 19;
     }
 
     /** Mostly ordinary numbers, with signed zeros, infinities, NaN, subnormals and values near overflow among them. */

@@ -88,15 +88,8 @@ public final class FusedLstm {
             multiply(xs[t - 1], wx, packedWx, gate, false);
             multiply(hiddens[t - 1], wh, packedWh, gate, true);
             double[] z = gate.data;
-            double[] bias = b.data;
-            for (int col = 0; col < 4 * hidden; col++) {
-                double bc = bias[col];
-                int o = col * batch;
-                for (int i = 0; i < batch; i++) {
-                    z[o + i] += bc;
-                }
-            }
-            // the tape's activation kernel, so both sides pay the same per-element cost: gates i, f | g | o
+            // the tape's activation kernel, so both sides pay the same per-element cost: the bias, then gates i, f | g | o
+            activations.addToEveryRow(b.data, z, batch, 0, 4 * hidden);
             activations.sigmoid(z, 0, z, 0, 2 * bh);
             activations.tanh(z, 2 * bh, z, 2 * bh, bh);
             activations.sigmoid(z, 3 * bh, z, 3 * bh, bh);
@@ -153,15 +146,7 @@ public final class FusedLstm {
                 d[3 * bh + n] = gh * tn * o * (1.0 - o);
                 dc[n] = gc * f;
             }
-            double[] gb = gradB.data;
-            for (int col = 0; col < 4 * hidden; col++) {
-                int o = col * batch;
-                double s = 0;
-                for (int i = 0; i < batch; i++) {
-                    s += d[o + i];
-                }
-                gb[col] += s;
-            }
+            activations.addColumnSums(d, gradB.data, batch, 0, 4 * hidden);   // the kernel's loop, as the tape's bias VJP
             multiply(xs[t - 1], true, dz, false, gradWx, true);
             if (t > 1) {   // h_0 = 0 contributes nothing to ∂L/∂W_h and needs no gradient
                 multiply(hiddens[t - 1], true, dz, false, gradWh, true);
