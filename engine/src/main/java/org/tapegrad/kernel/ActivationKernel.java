@@ -8,7 +8,8 @@ import java.util.Objects;
  * tape runs over gradients, {@link #flushTiny(double[], int, int, double) flushTiny}, and the few arithmetic loops
  * that forward and backward passes of element-wise steps run on every step ({@link #productSum productSum},
  * {@link #multiply multiply} and the gradients {@link #addProduct addProduct}, {@link #multiplyGradients
- * multiplyGradients}, {@link #sigmoidGradient sigmoidGradient}, {@link #tanhGradient tanhGradient}): written once
+ * multiplyGradients}, {@link #sigmoidGradient sigmoidGradient}, {@link #tanhGradient tanhGradient}; a bias row
+ * {@link #addToEveryRow addToEveryRow} and its VJP {@link #addColumnSums addColumnSums}): written once
  * here as plain loops (the definition), which a built-in kernel runs a vector at a time with the same operations in
  * the same order, so the same bits (JDK 17's C2 does not vectorize a loop that stores into one array and reads
  * another that might be the same object).
@@ -145,7 +146,7 @@ public interface ActivationKernel {
 
     /**
      * {@code y(i, j) += b(j)} for the columns {@code from ≤ j < to} of the column-major {@code m}-row {@code y}: the
-     * row {@code b} added to every row (a bias over the batch).
+     * row {@code b} added to every row (a bias over the batch). {@code b} and {@code y} do not overlap.
      */
     default void addToEveryRow(double[] b, double[] y, int m, int from, int to) {
         for (int j = from; j < to; j++) {
@@ -160,7 +161,7 @@ public interface ActivationKernel {
     /**
      * {@code db(j) += Σ_i g(i, j)} for the columns {@code from ≤ j < to} of the column-major {@code m}-row {@code g}:
      * the VJP of {@link #addToEveryRow(double[], double[], int, int, int)}; each column summed from zero over i in
-     * order, then added.
+     * order, then added. {@code g} and {@code db} do not overlap.
      */
     default void addColumnSums(double[] g, double[] db, int m, int from, int to) {
         for (int j = from; j < to; j++) {

@@ -1,7 +1,7 @@
 package org.tapegrad.op;
 
-import org.tapegrad.kernel.ColumnRangeGemm;
 import org.tapegrad.kernel.ActivationKernel;
+import org.tapegrad.kernel.ColumnRangeGemm;
 import org.tapegrad.kernel.GemmKernel;
 import org.tapegrad.kernel.PackedOperand;
 import org.tapegrad.kernel.SplitWork;
