@@ -112,25 +112,6 @@ final class VectorFloatMicroKernel {
             c07 = a0.fma(b7, c07);
             c17 = a1.fma(b7, c17);
         }
-        if (rows == MR && cols == 8) {   // a whole tile straight into C (no tile array: see writeTile)
-            (add ? c00.add(FloatVector.fromArray(SPECIES, c, cOff)) : c00).intoArray(c, cOff);
-            (add ? c10.add(FloatVector.fromArray(SPECIES, c, cOff + V)) : c10).intoArray(c, cOff + V);
-            (add ? c01.add(FloatVector.fromArray(SPECIES, c, cOff + 1 * ldc)) : c01).intoArray(c, cOff + 1 * ldc);
-            (add ? c11.add(FloatVector.fromArray(SPECIES, c, cOff + 1 * ldc + V)) : c11).intoArray(c, cOff + 1 * ldc + V);
-            (add ? c02.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc)) : c02).intoArray(c, cOff + 2 * ldc);
-            (add ? c12.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc + V)) : c12).intoArray(c, cOff + 2 * ldc + V);
-            (add ? c03.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc)) : c03).intoArray(c, cOff + 3 * ldc);
-            (add ? c13.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc + V)) : c13).intoArray(c, cOff + 3 * ldc + V);
-            (add ? c04.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc)) : c04).intoArray(c, cOff + 4 * ldc);
-            (add ? c14.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc + V)) : c14).intoArray(c, cOff + 4 * ldc + V);
-            (add ? c05.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc)) : c05).intoArray(c, cOff + 5 * ldc);
-            (add ? c15.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc + V)) : c15).intoArray(c, cOff + 5 * ldc + V);
-            (add ? c06.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * ldc)) : c06).intoArray(c, cOff + 6 * ldc);
-            (add ? c16.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * ldc + V)) : c16).intoArray(c, cOff + 6 * ldc + V);
-            (add ? c07.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * ldc)) : c07).intoArray(c, cOff + 7 * ldc);
-            (add ? c17.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * ldc + V)) : c17).intoArray(c, cOff + 7 * ldc + V);
-            return;
-        }
         c00.intoArray(tile, 0 * V);
         c10.intoArray(tile, 1 * V);
         c01.intoArray(tile, 2 * V);
@@ -206,25 +187,6 @@ final class VectorFloatMicroKernel {
             c07 = a0.fma(b7, c07);
             c17 = a1.fma(b7, c17);
         }
-        if (rows == MR && cols == 8) {   // a whole tile straight into C (no tile array: see writeTile)
-            (add ? c00.add(FloatVector.fromArray(SPECIES, c, cOff)) : c00).intoArray(c, cOff);
-            (add ? c10.add(FloatVector.fromArray(SPECIES, c, cOff + V)) : c10).intoArray(c, cOff + V);
-            (add ? c01.add(FloatVector.fromArray(SPECIES, c, cOff + 1 * ldc)) : c01).intoArray(c, cOff + 1 * ldc);
-            (add ? c11.add(FloatVector.fromArray(SPECIES, c, cOff + 1 * ldc + V)) : c11).intoArray(c, cOff + 1 * ldc + V);
-            (add ? c02.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc)) : c02).intoArray(c, cOff + 2 * ldc);
-            (add ? c12.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc + V)) : c12).intoArray(c, cOff + 2 * ldc + V);
-            (add ? c03.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc)) : c03).intoArray(c, cOff + 3 * ldc);
-            (add ? c13.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc + V)) : c13).intoArray(c, cOff + 3 * ldc + V);
-            (add ? c04.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc)) : c04).intoArray(c, cOff + 4 * ldc);
-            (add ? c14.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc + V)) : c14).intoArray(c, cOff + 4 * ldc + V);
-            (add ? c05.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc)) : c05).intoArray(c, cOff + 5 * ldc);
-            (add ? c15.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc + V)) : c15).intoArray(c, cOff + 5 * ldc + V);
-            (add ? c06.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * ldc)) : c06).intoArray(c, cOff + 6 * ldc);
-            (add ? c16.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * ldc + V)) : c16).intoArray(c, cOff + 6 * ldc + V);
-            (add ? c07.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * ldc)) : c07).intoArray(c, cOff + 7 * ldc);
-            (add ? c17.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * ldc + V)) : c17).intoArray(c, cOff + 7 * ldc + V);
-            return;
-        }
         c00.intoArray(tile, 0 * V);
         c10.intoArray(tile, 1 * V);
         c01.intoArray(tile, 2 * V);
@@ -292,25 +254,6 @@ final class VectorFloatMicroKernel {
             FloatVector b7 = FloatVector.broadcast(SPECIES, b[bi + o7]);
             c07 = a0.fma(b7, c07);
             c17 = a1.fma(b7, c17);
-        }
-        if (rows == MR && cols == 8) {   // a whole tile straight into C (no tile array: see writeTile)
-            (add ? c00.add(FloatVector.fromArray(SPECIES, c, cOff)) : c00).intoArray(c, cOff);
-            (add ? c10.add(FloatVector.fromArray(SPECIES, c, cOff + V)) : c10).intoArray(c, cOff + V);
-            (add ? c01.add(FloatVector.fromArray(SPECIES, c, cOff + 1 * ldc)) : c01).intoArray(c, cOff + 1 * ldc);
-            (add ? c11.add(FloatVector.fromArray(SPECIES, c, cOff + 1 * ldc + V)) : c11).intoArray(c, cOff + 1 * ldc + V);
-            (add ? c02.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc)) : c02).intoArray(c, cOff + 2 * ldc);
-            (add ? c12.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc + V)) : c12).intoArray(c, cOff + 2 * ldc + V);
-            (add ? c03.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc)) : c03).intoArray(c, cOff + 3 * ldc);
-            (add ? c13.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc + V)) : c13).intoArray(c, cOff + 3 * ldc + V);
-            (add ? c04.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc)) : c04).intoArray(c, cOff + 4 * ldc);
-            (add ? c14.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc + V)) : c14).intoArray(c, cOff + 4 * ldc + V);
-            (add ? c05.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc)) : c05).intoArray(c, cOff + 5 * ldc);
-            (add ? c15.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc + V)) : c15).intoArray(c, cOff + 5 * ldc + V);
-            (add ? c06.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * ldc)) : c06).intoArray(c, cOff + 6 * ldc);
-            (add ? c16.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * ldc + V)) : c16).intoArray(c, cOff + 6 * ldc + V);
-            (add ? c07.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * ldc)) : c07).intoArray(c, cOff + 7 * ldc);
-            (add ? c17.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * ldc + V)) : c17).intoArray(c, cOff + 7 * ldc + V);
-            return;
         }
         c00.intoArray(tile, 0 * V);
         c10.intoArray(tile, 1 * V);
@@ -580,11 +523,11 @@ final class VectorFloatMicroKernel {
      * boxed the vectors of each call's end (1 KB allocated per tile at 512³, 0.6× the speed). The float sum
      * {@code tile + C} is the same as {@code C + tile}, so the bits are those of adding the accumulators directly.
      */
-    // A whole tile goes straight into C from its accumulators (each kernel's epilogue, written out: a helper taking the
-    // vectors, not inlined, would box them). Staged through the tile array instead, each vector is stored and at once
-    // loaded back from an array whose vectors straddle cache lines (a Java array's elements start 16 bytes into the
-    // object), which defeats store-to-load forwarding: the epilogue cost ~20 % of a short-k float product (JFR, Intel
-    // Xeon). The same sum, accumulator + C, either way; partial tiles keep this path.
+    // Tried again and removed: writing a whole tile straight from its accumulators into C (each kernel's epilogue
+    // spelled out) was 1.05–1.10× on short-k products on the Intel Xeon it was measured on, but on Zen 5 (JDK 17.0.15)
+    // C2 then left the epilogue's Vector API calls out of line in some compilations ("VectorSupport::store failed to
+    // inline (intrinsic)", receivers typed FloatVector), depending on the profile, so they ran boxed: float32 LSTM
+    // B=64, H=512 forward + backward took 1.9 s per call instead of 0.15 s, and B=32, H=128 varied 5× between JVMs.
     private static void writeTile(float[] tile, float[] c, int cOff, int ldc, int rows, int cols, boolean add) {
         if (rows == MR) {
             for (int j = 0; j < cols; j++) {
