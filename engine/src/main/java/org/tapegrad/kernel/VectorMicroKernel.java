@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 8 multiply-adds instead of 4, which halves the bytes of A streamed from L2. On Zen 5, 2 × 4 had been measured as
  * fast as 2×6, 3×4, 3×8, 4×2, 4×3 and 4×4 (2 × 8 was not among them; that Zen 5's FMA loop, 112–118 GFLOP/s in
  * float64 on a later session, is two 512-bit units, not one); tiles of 24 or more accumulators spilled there. The
- * tile changes only which products share a pass, not any element's sum: the bits are those of the 2 × 4 tile. The file was generated from a small template, which is why the tiles are spelled out.
+ * tile changes only which products share a pass, not any element's sum: the bits are those of the 2 × 4 tile. The
+ * file was generated from a small template, which is why the tiles are spelled out.
  *
  * <p>A tile of at most one vector of rows (a batch of 16 rows in float32, or the last rows of a batch that is not a
  * multiple of the tile) runs the same kernels with one vector of rows ({@code …Half8}): the same sums, half the
