@@ -522,12 +522,13 @@ final class VectorFloatMicroKernel {
      * accumulator: sixteen of those made the kernels too large for C2 to inline every Vector API call, and it then
      * boxed the vectors of each call's end (1 KB allocated per tile at 512³, 0.6× the speed). The float sum
      * {@code tile + C} is the same as {@code C + tile}, so the bits are those of adding the accumulators directly.
+     *
+     * <p>Tried again and removed: a whole tile written straight from its accumulators into C (each kernel's epilogue
+     * spelled out) was 1.05–1.10× on short-k products on the Intel Xeon it was measured on, but on Zen 5 (JDK 17.0.15)
+     * C2 then left the epilogue's Vector API calls out of line in some compilations ("VectorSupport::store failed to
+     * inline (intrinsic)", receivers typed {@code FloatVector}), depending on the profile, so they ran boxed: float32
+     * LSTM B=64, H=512 forward + backward took 1.9 s per call instead of 0.15 s ({@code FloatGemmIntrinsicsTest}).
      */
-    // Tried again and removed: writing a whole tile straight from its accumulators into C (each kernel's epilogue
-    // spelled out) was 1.05–1.10× on short-k products on the Intel Xeon it was measured on, but on Zen 5 (JDK 17.0.15)
-    // C2 then left the epilogue's Vector API calls out of line in some compilations ("VectorSupport::store failed to
-    // inline (intrinsic)", receivers typed FloatVector), depending on the profile, so they ran boxed: float32 LSTM
-    // B=64, H=512 forward + backward took 1.9 s per call instead of 0.15 s, and B=32, H=128 varied 5× between JVMs.
     private static void writeTile(float[] tile, float[] c, int cOff, int ldc, int rows, int cols, boolean add) {
         if (rows == MR) {
             for (int j = 0; j < cols; j++) {
