@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
 import org.tapegrad.layers.seq.Unroll;
@@ -24,7 +24,8 @@ import org.tapegrad.tape.Var;
  * Java fallback allocates for every vector it touches; the float kernel's tiles written straight into C did that, and
  * this workload (B=64, I=128, H=512, 5 steps) allocated 66 to 955 MB per call and ran 4× slower (JDK 17.0.15, Zen 5). The shape is the one
  * where it showed: products with 4 slices of the inner dimension (ȳ·W_hᵀ, k = 2048), weights packed once per
- * recording, weight gradients accumulated. One thread, so the whole pass is on the measured thread.
+ * recording, weight gradients accumulated; fused ({@link FusedCell}), the step's element-wise loops run on the
+ * kernel's vector loops as well. One thread, so the whole pass is on the measured thread.
  */
 class WarmStepAllocationTest {
 
@@ -37,14 +38,15 @@ class WarmStepAllocationTest {
     private static final int MEASURED = 15;
     private static final long BOUND_BYTES = 1 << 20;
 
-    @ParameterizedTest
-    @EnumSource(DType.class)
-    void warmForwardBackwardAllocatesOnlyBookkeeping(DType dtype) {
+    @ParameterizedTest(name = "{0}, fused {1}")
+    @CsvSource({"F64, false", "F32, false", "F64, true", "F32, true"})
+    void warmForwardBackwardAllocatesOnlyBookkeeping(DType dtype, boolean fused) {
         assumeTrue(Kernels.vectorAvailable(), "the Vector API module is not enabled");
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Random random = new Random(7);
-        LstmCell cell = new LstmCell("lstm", INPUT, HIDDEN, random);
-        cell.convertTo(dtype);
+        LstmCell lstm = new LstmCell("lstm", INPUT, HIDDEN, random);
+        lstm.convertTo(dtype);
+        Cell<LstmState> cell = fused ? FusedCell.of(lstm) : lstm;
         Tape tape = new Tape(Kernels.defaults().withGemm(Kernels.gemm("vector", 1)), dtype);
         List<R064Store> xs = new ArrayList<>();
         for (int t = 0; t < STEPS; t++) {
@@ -72,7 +74,7 @@ class WarmStepAllocationTest {
             }
         }
         long allocated = least;
-        assertTrue(allocated < BOUND_BYTES, () -> dtype + " LSTM B=" + BATCH + " H=" + HIDDEN + ": a warm forward + backward allocated "
+        assertTrue(allocated < BOUND_BYTES, () -> dtype + (fused ? " fused" : "") + " LSTM B=" + BATCH + " H=" + HIDDEN + ": a warm forward + backward allocated "
                 + allocated + " bytes (at least, over the last " + MEASURED + " of " + ROUNDS + " rounds): some Vector API call on its path "
                 + "runs the boxed Java fallback instead of a compiled intrinsic");
     }
