@@ -13,10 +13,17 @@ import org.tapegrad.tape.Var;
 /**
  * What one cell needs on the tape, in the buffer pool's account ({@link Tape#peakBytesHeld()}): a recorded segment of
  * L steps holds at its peak {@code segmentBaseBytes + L · bytesPerStep}, and a state kept off the tape (a checkpoint)
- * takes {@code stateBytes}. Measured, not guessed: {@link #probe} records two and three steps of the cell at the real
+ * takes {@code stateBytes}. Measured, not guessed: {@link #probe} records three and four steps of the cell at the real
  * batch size the way {@link CheckpointedBptt} records a segment (input and state as leaves, forward, backward) and
  * takes the difference, so any cell, including a user's, is accounted for exactly. A per-step loss adds its own
  * buffers to every step on top.
+ *
+ * <p>Three and four steps, not fewer: a weight used as the right operand of a product is packed for the GEMM kernel
+ * on its second use in each orientation ({@code W} forward, {@code Wᵀ} backward), and whether such panels are made
+ * at all depends on the batch against the kernel's tile height, so the peaks of the shortest recordings carry
+ * panels in a way longer ones do not (AVX2, LSTM I=3, H=4, float64, B=8: 5952, 5568, then 5056 bytes for every
+ * further step). From the third step on each step adds the same bytes (tested over cells, element types and batch
+ * sizes at and around the tile heights), and the line through three and four steps lies above the first two.
  *
  * @param bytesPerStep     pooled bytes one more recorded step adds at the peak (values and the gradients in flight)
  * @param segmentBaseBytes the rest of a segment's peak (the leaves of its initial state, gradients of its end)
@@ -45,14 +52,13 @@ public record StepMemory(long bytesPerStep, long segmentBaseBytes, long stateByt
             stateBytes += (long) p.rows() * p.cols() * Double.BYTES;   // a CarriedState keeps doubles, whatever the tape's type
         }
         tape.reset();
-        // Two and three steps, not one and two: from its second use on, a weight is held packed for the products
-        // (PackedOperand), a fixed cost of the segment that a one-step recording does not have.
-        long two = probeSegment(tape, cell, batch, 2);
         long three = probeSegment(tape, cell, batch, 3);
-        return new StepMemory(three - two, two - 2 * (three - two), stateBytes);
+        long four = probeSegment(tape, cell, batch, 4);
+        return new StepMemory(four - three, three - 3 * (four - three), stateBytes);
     }
 
-    private static <S extends CellState> long probeSegment(Tape tape, Cell<S> cell, int batch, int steps) {
+    /** The pool's peak over one recorded segment of {@code steps} steps of {@code cell}, forward and backward. */
+    static <S extends CellState> long probeSegment(Tape tape, Cell<S> cell, int batch, int steps) {
         try {
             S zero = cell.initialState(tape, batch);
             List<Var> parts = new ArrayList<>();
