@@ -48,9 +48,6 @@ public final class VectorActivations implements ActivationKernel {
     /** Float lanes, for the one float32 pass that does not widen to double ({@link #flushTiny(float[], int, int, float)}). */
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
-    private static final long EXP_FAST_BITS = Double.doubleToRawLongBits(IeeeExp.EXP_FAST_LIMIT);
-    private static final long TANH_FAST_BITS = Double.doubleToRawLongBits(IeeeExp.TANH_MAX_ABS);
-    private static final long SIGMOID_FAST_BITS = Double.doubleToRawLongBits(IeeeExp.SIGMOID_MAX_ABS);
 
     /** Elements per range check and per pass, a multiple of every vector length: input, output and scratch stay in L1 (best of 128, 256, 512). */
     private static final int CHUNK = 256;
@@ -75,7 +72,7 @@ public final class VectorActivations implements ActivationKernel {
         int bound = S.loopBound(n);
         for (int from = 0; from < bound; from += CHUNK) {
             int to = Math.min(from + CHUNK, bound);
-            if (maxAbsBits(x, xOff + from, xOff + to) <= EXP_FAST_BITS) {
+            if (allAbsAtMost(x, xOff + from, xOff + to, IeeeExp.EXP_FAST_LIMIT)) {
                 expVectors(x, xOff + from, y, yOff + from, to - from);
             } else {
                 for (int i = from; i < to; i++) {
@@ -95,7 +92,7 @@ public final class VectorActivations implements ActivationKernel {
         double[] scratch = SCRATCH.get();
         for (int from = 0; from < bound; from += CHUNK) {
             int to = Math.min(from + CHUNK, bound);
-            if (maxAbsBits(x, xOff + from, xOff + to) <= TANH_FAST_BITS) {
+            if (allAbsAtMost(x, xOff + from, xOff + to, IeeeExp.TANH_MAX_ABS)) {
                 tanhExpm1(x, xOff + from, y, yOff + from, scratch, to - from);
                 tanhQuotient(y, yOff + from, scratch, to - from);
             } else {
@@ -116,7 +113,7 @@ public final class VectorActivations implements ActivationKernel {
         double[] scratch = SCRATCH.get();
         for (int from = 0; from < bound; from += CHUNK) {
             int to = Math.min(from + CHUNK, bound);
-            if (maxAbsBits(x, xOff + from, xOff + to) <= SIGMOID_FAST_BITS) {
+            if (allAbsAtMost(x, xOff + from, xOff + to, IeeeExp.SIGMOID_MAX_ABS)) {
                 sigmoidExp(x, xOff + from, y, yOff + from, scratch, to - from);
                 sigmoidQuotient(y, yOff + from, scratch, to - from);
             } else {
@@ -309,13 +306,20 @@ public final class VectorActivations implements ActivationKernel {
         }
     }
 
-    /** {@code max bits(|x[i]|)}, {@code from ≤ i < to} (whole vectors), as longs: above {@code bits(limit)} iff some |x| > limit or NaN. */
-    private static long maxAbsBits(double[] x, int from, int to) {
-        LongVector max = LongVector.zero(L);
+    /**
+     * Whether {@code |x[i]| ≤ limit} for {@code from ≤ i < to} (whole vectors); false if one is NaN. The largest
+     * magnitude is kept as doubles ({@code max} and its reduction propagate a NaN). It was first the maximum of the
+     * lanes' bits as longs, which has no instruction below AVX-512 (AVX2 has no 64-bit integer max): there C2 left
+     * it to the Vector API's boxed Java fallback, about 64 bytes allocated per chunk, on AMD Zen 3 40 KB per LSTM
+     * step at B = 64, H = 512 ({@code ActivationIntrinsicsTest}). A mask test ({@code compare(LE).allTrue()}) still
+     * boxed there; the floating-point maximum and its reduction do not.
+     */
+    private static boolean allAbsAtMost(double[] x, int from, int to, double limit) {
+        DoubleVector max = DoubleVector.zero(S);
         for (int i = from; i < to; i += S.length()) {
-            max = max.max(DoubleVector.fromArray(S, x, i).viewAsIntegralLanes().and(IeeeExp.ABS_BITS));
+            max = max.max(DoubleVector.fromArray(S, x, i).abs());
         }
-        return max.reduceLanes(VectorOperators.MAX);
+        return max.reduceLanes(VectorOperators.MAX) <= limit;
     }
 
     /** {@code y[yo + i] = e^{x[xo + i]}} for {@code i < len}, all |x| ≤ 708: {@link IeeeExp#exp} with {@code s = 2^k}. */

@@ -527,7 +527,7 @@ final class VectorFloatMicroKernel {
      * spelled out) was 1.05–1.10× on short-k products on the Intel Xeon it was measured on, but on Zen 5 (JDK 17.0.15)
      * C2 then left the epilogue's Vector API calls out of line in some compilations ("VectorSupport::store failed to
      * inline (intrinsic)", receivers typed {@code FloatVector}), depending on the profile, so they ran boxed: float32
-     * LSTM B=64, H=512 forward + backward took 1.9 s per call instead of 0.15 s ({@code FloatGemmIntrinsicsTest}).
+     * LSTM B=64, H=512 forward + backward took 1.9 s per call instead of 0.15 s ({@code GemmIntrinsicsTest}).
      */
     private static void writeTile(float[] tile, float[] c, int cOff, int ldc, int rows, int cols, boolean add) {
         if (rows == MR) {

@@ -9,14 +9,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The float32 vector GEMM, warm, allocates nothing: every Vector API call of its tile kernels was compiled by C2 as an
+ * The vector GEMM, warm, allocates nothing, in float32 and float64: every Vector API call of its tile kernels was compiled by C2 as an
  * intrinsic. A call left out of line runs the API's Java fallback, which boxes each vector it touches (about 1 KB per
  * tile). That happened, depending on the profile, when the kernels wrote whole tiles straight from their accumulators
  * into C: these products, an LSTM step's at H = 512, then allocated 2.5 GB in the measured rounds (JDK 17.0.15, Zen 5).
  * They take the tile paths an LSTM takes (packed, prepacked and in-place B, transposed or not, several slices of the
  * inner dimension, overwriting and accumulating) and a few ragged ones. One thread, so no split's bookkeeping counts.
  */
-class FloatGemmIntrinsicsTest {
+class GemmIntrinsicsTest {
 
     /**
      * {transA, transB, m, n, k, B packed beforehand}: an LSTM step's products at B = 64, I = 128, H = 512 (x·W_x, h·W_h
@@ -63,6 +63,47 @@ class FloatGemmIntrinsicsTest {
         // The boxed fallback allocates about 1 KB per tile, megabytes over these rounds; the probe a few bytes.
         assertTrue(allocated < 16 * 1024, "warm float products allocated " + allocated + " bytes in " + MEASURED_ROUNDS
                 + " rounds: some Vector API call of the tile kernels was not compiled as an intrinsic");
+    }
+
+    @Test
+    void warmDoubleProductsAllocateNothing() {
+        assumeTrue(Kernels.vectorAvailable(), "the Vector API module is not enabled");
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        GemmKernel gemm = Kernels.gemm("vector", 1);
+        SplittableRandom random = new SplittableRandom(6);
+        double[][] a = new double[PRODUCTS.length][];
+        double[][] b = new double[PRODUCTS.length][];
+        double[][] c = new double[PRODUCTS.length][];
+        PackedOperand[] packed = new PackedOperand[PRODUCTS.length];
+        for (int i = 0; i < PRODUCTS.length; i++) {
+            int[] p = PRODUCTS[i];
+            a[i] = random.doubles(p[2] * p[4], -1, 1).toArray();
+            b[i] = random.doubles(p[4] * p[3], -1, 1).toArray();
+            c[i] = new double[p[2] * p[3]];
+            packed[i] = p[5] == 1 ? gemm.pack(p[1] == 1, p[4], p[3], b[i], p[2], null) : null;
+        }
+        for (int round = 0; round < WARM_ROUNDS; round++) {
+            runAll(gemm, a, b, packed, c, round);
+        }
+        long before = bean.getCurrentThreadAllocatedBytes();
+        for (int round = 0; round < MEASURED_ROUNDS; round++) {
+            runAll(gemm, a, b, packed, c, round);
+        }
+        long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 16 * 1024, "warm double products allocated " + allocated + " bytes in " + MEASURED_ROUNDS
+                + " rounds: some Vector API call of the tile kernels was not compiled as an intrinsic");
+    }
+
+    private static void runAll(GemmKernel gemm, double[][] a, double[][] b, PackedOperand[] packed, double[][] c, int round) {
+        for (int i = 0; i < PRODUCTS.length; i++) {
+            int[] p = PRODUCTS[i];
+            boolean accumulate = round % 2 == 1;
+            if (packed[i] != null) {
+                gemm.gemm(p[0] == 1, p[2], p[3], p[4], a[i], packed[i], c[i], accumulate);
+            } else {
+                gemm.gemm(p[0] == 1, p[1] == 1, p[2], p[3], p[4], a[i], b[i], c[i], accumulate);
+            }
+        }
     }
 
     private static void runAll(GemmKernel gemm, float[][] a, float[][] b, PackedOperand[] packed, float[][] c, int round) {
