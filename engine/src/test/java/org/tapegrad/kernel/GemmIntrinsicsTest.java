@@ -31,6 +31,8 @@ class GemmIntrinsicsTest {
         {0, 1, 64, 64, 600, 0},     // B in place, transposed (row by row), two slices
         {1, 0, 16, 40, 96, 0},      // one vector of rows, a ragged column tile
         {0, 0, 45, 24, 64, 0},      // a ragged tile of rows
+        {0, 0, 1, 256, 64, 0},      // one row (a batch of 1): the row-at-a-time kernel
+        {0, 1, 3, 256, 64, 0},      // three rows, B transposed: the row-at-a-time kernel
     };
     private static final int WARM_ROUNDS = 300;
     private static final int MEASURED_ROUNDS = 10;
