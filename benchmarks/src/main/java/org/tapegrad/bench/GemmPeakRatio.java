@@ -28,7 +28,10 @@ import org.tapegrad.kernel.Kernels;
  * has a float kernel) are timed in the same rounds, so that old and new are compared side by side. One thread.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.GemmPeakRatio
- *      [--seconds=20] [--baseline=path/to/tapegrad-engine.jar] [512x512x512 32x192x512 ...]</pre>
+ *      [--seconds=20] [--baseline=path/to/tapegrad-engine.jar] [512x512x512 32x192x512 512x64x2048:AtB+ ...]</pre>
+ *
+ * <p>A shape is {@code MxKxN}, then optionally {@code :AtB} ({@code Aᵀ·B}, A stored {@code K×M}) or {@code :ABt}
+ * ({@code A·Bᵀ}), then optionally {@code +}: C accumulated ({@code C += …}, as a weight gradient is), not overwritten.
  */
 public final class GemmPeakRatio {
 
@@ -58,6 +61,15 @@ public final class GemmPeakRatio {
     }
 
     public static void main(String[] args) throws Throwable {
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("GemmPeakRatio: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws Throwable {
         BenchmarkJvm.limitOjAlgoThreads();
         double seconds = 20;
         Path baseline = null;
@@ -78,9 +90,16 @@ public final class GemmPeakRatio {
         MethodHandle[] old = baseline == null ? null : baselineGemm(baseline);
         List<Product> products = new ArrayList<>();
         for (String shape : shapes) {
-            String[] d = shape.split("x");
+            boolean accumulate = shape.endsWith("+");
+            String body = accumulate ? shape.substring(0, shape.length() - 1) : shape;
+            boolean transA = body.endsWith(":AtB");
+            boolean transB = body.endsWith(":ABt");
+            if (body.contains(":") && !transA && !transB) {
+                throw new IllegalArgumentException("shape " + shape + ": expected MxKxN, optionally :AtB or :ABt, optionally + (accumulate)");
+            }
+            String[] d = (transA || transB ? body.substring(0, body.length() - 4) : body).split("x");
             if (d.length != 3) {
-                throw new IllegalArgumentException("shape " + shape + ": expected MxKxN");
+                throw new IllegalArgumentException("shape " + shape + ": expected MxKxN, optionally :AtB or :ABt, optionally + (accumulate)");
             }
             int m = Integer.parseInt(d[0]);
             int k = Integer.parseInt(d[1]);
@@ -93,23 +112,23 @@ public final class GemmPeakRatio {
             float[] af = toFloat(a);
             float[] bf = toFloat(b);
             float[] cf = new float[m * n];
-            products.add(new Product(shape + " f64 vector", "f64", flops, () -> vector.gemm(false, false, m, n, k, a, b, c, false)));
+            products.add(new Product(shape + " f64 vector", "f64", flops, () -> vector.gemm(transA, transB, m, n, k, a, b, c, accumulate)));
             if (old != null) {
                 MethodHandle f64 = old[0];
                 products.add(new Product(shape + " f64 vector (baseline)", "f64", flops, () -> {
                     try {
-                        f64.invokeExact(false, false, m, n, k, a, b, c, false);
+                        f64.invokeExact(transA, transB, m, n, k, a, b, c, accumulate);
                     } catch (Throwable e) {
                         throw new IllegalStateException("baseline gemm failed", e);
                     }
                 }));
             }
-            products.add(new Product(shape + " f32 vector", "f32", flops, () -> vector.gemm(false, false, m, n, k, af, bf, cf, false)));
+            products.add(new Product(shape + " f32 vector", "f32", flops, () -> vector.gemm(transA, transB, m, n, k, af, bf, cf, accumulate)));
             if (old != null && old[1] != null) {
                 MethodHandle f32 = old[1];
                 products.add(new Product(shape + " f32 vector (baseline)", "f32", flops, () -> {
                     try {
-                        f32.invokeExact(false, false, m, n, k, af, bf, cf, false);
+                        f32.invokeExact(transA, transB, m, n, k, af, bf, cf, accumulate);
                     } catch (Throwable e) {
                         throw new IllegalStateException("baseline gemm failed", e);
                     }
