@@ -21,6 +21,12 @@ tapegrad figures are read from JMH JSON: the benchmark's `threads` parameter (or
 fork's JVM arguments) gives the thread count, a `dtype` parameter (any value containing 32 or 64) the element type,
 float64 when there is none.
 
+Interleaved (--interleaved): on a shared machine the speed of a core can move by 2x within minutes, so a JMH run
+followed by the PyTorch runs compares two different machines. With --interleaved the script starts the tapegrad
+timing server (org.tapegrad.bench.TapeServer, from --jar) and one persistent PyTorch child per thread count, and for
+every row alternates rounds of the two (--rounds, --round-seconds of calls each, at least 3 calls, the order
+swapped every round); it prints each side's median over the rounds and the median of the per-round ratios.
+
 Only the standard library and torch are used.
 """
 import argparse
@@ -56,6 +62,61 @@ def median_ms(fn, budget_s):
         fn()
         times.append((time.perf_counter() - start) * 1e3)
     return statistics.median(times)
+
+
+def torch_setup(threads):
+    import torch
+
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
+    if torch.get_num_threads() != threads:
+        sys.exit(f"pytorch_compare: torch runs {torch.get_num_threads()} threads, asked for {threads}")
+    return torch
+
+
+def recurrent_step(torch, cell, shape, dtype):
+    """One forward + backward of a seeded torch.nn module on the benchmark inputs, as a callable."""
+    modules = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}  # RNN default nonlinearity: tanh
+    b, t, i, h = shape
+    torch.manual_seed(7)
+    module = modules[cell](i, h, dtype={"f32": torch.float32, "f64": torch.float64}[dtype])
+    x = torch.rand(t, b, i, dtype=module.weight_ih_l0.dtype) * 2 - 1
+
+    def step():
+        module.zero_grad(set_to_none=False)
+        out, _ = module(x)
+        out[-1].sum().backward()
+
+    return step
+
+
+def timed_ms(fn, seconds):
+    """Median wall-clock ms and count of the calls of fn that fit in seconds, at least 3."""
+    times = []
+    end = time.perf_counter() + seconds
+    while len(times) < 3 or time.perf_counter() < end:
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times), len(times)
+
+
+def serve(args):
+    """Answers 'cell B T I H dtype seconds' lines with 'ok <ms> <calls>' (a row's first request warms it up first)."""
+    torch = torch_setup(args.threads[0])
+    print(f"ready {torch.__version__} {os.environ.get('OMP_NUM_THREADS')} {torch.get_num_threads()}", flush=True)
+    steps = {}
+    for line in sys.stdin:
+        f = line.split()
+        if not f:
+            continue
+        key = (f[0], tuple(map(int, f[1:5])), f[5])
+        seconds = float(f[6])
+        if key not in steps:
+            steps[key] = recurrent_step(torch, *key)
+            timed_ms(steps[key], max(3 * seconds, 4.0))   # as TapeServer warms a row
+        ms, calls = timed_ms(steps[key], seconds)
+        print(f"ok {ms:.4f} {calls}", flush=True)
 
 
 def child(args):
@@ -121,6 +182,82 @@ def run_child(args, threads):
         command += ["--gemm", "x".join(map(str, shape))]
     done = subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True, text=True)
     return json.loads(done.stdout)
+
+
+def child_env(threads):
+    env = dict(os.environ)
+    for name in CHILD_ENV_REMOVED:
+        env.pop(name, None)
+    env["OMP_NUM_THREADS"] = str(threads)
+    return env
+
+
+class LineServer:
+    """A child process answering one request line with one reply line."""
+
+    def __init__(self, command, env=None):
+        self.process = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def ask(self, request):
+        self.process.stdin.write(request + "\n")
+        self.process.stdin.flush()
+        reply = self.process.stdout.readline().split()
+        if not reply or reply[0] != "ok":
+            sys.exit(f"pytorch_compare: '{request}' answered {' '.join(reply) or 'nothing (the process ended)'}")
+        return float(reply[1])
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def interleaved(args):
+    jar = os.path.abspath(args.jar)
+    if not os.path.isfile(jar):
+        sys.exit(f"pytorch_compare: --jar {args.jar}: no such file (build it with mvn -B -q -DskipTests package)")
+    tape = LineServer(["java", "--add-modules", "jdk.incubator.vector", "-cp", jar, "org.tapegrad.bench.TapeServer"])
+    torches = {}
+    info = []
+    for threads in args.threads:
+        torches[threads] = LineServer([sys.executable, os.path.abspath(__file__), "--serve", "--threads", str(threads)],
+                                      env=child_env(threads))
+        ready = torches[threads].process.stdout.readline().split()
+        if not ready or ready[0] != "ready":
+            sys.exit(f"pytorch_compare: the PyTorch child for {threads} thread(s) did not start")
+        info.append((threads, ready[1], ready[2], ready[3]))
+    print(f"PyTorch {info[0][1]} and tapegrad ({jar}) in alternating rounds, {args.rounds} rounds of "
+          f"{args.round_seconds:g} s of calls (at least 3) per side and row, the order swapped every round: median "
+          f"WALL-CLOCK ms per forward+backward (loss = sum h_T) over the rounds, and the median of the per-round ratios")
+    for threads, _, omp, reported in info:
+        print(f"  {threads} thread(s): PyTorch child with OMP_NUM_THREADS={omp}, torch.set_num_threads({threads}) "
+              f"(torch reports {reported}), {' and '.join(CHILD_ENV_REMOVED)} unset; tapegrad tape with {threads}-thread kernels")
+    print()
+    heads = []
+    for t in args.threads:
+        heads += [f"tapegrad {t}t", f"torch {t}t", f"tape/torch {t}t"]
+    print("| cell | B,T,I,H | dtype | " + " | ".join(heads) + " |")
+    print("|---" * (3 + len(heads)) + "|")
+    for cell in args.cells:
+        for shape in map(tuple, shapes(args)):
+            for dt in DTYPES:
+                cells = []
+                for t in args.threads:
+                    ours, theirs, ratios = [], [], []
+                    for r in range(args.rounds):
+                        ask_tape = lambda: tape.ask(f"{cell} B{shape[0]}_T{shape[1]}_I{shape[2]}_H{shape[3]} {dt} {t} {args.round_seconds}")
+                        ask_torch = lambda: torches[t].ask(f"{cell} {' '.join(map(str, shape))} {dt} {args.round_seconds}")
+                        if r % 2 == 0:
+                            a, b = ask_tape(), ask_torch()
+                        else:
+                            b, a = ask_torch(), ask_tape()
+                        ours.append(a)
+                        theirs.append(b)
+                        ratios.append(a / b)
+                    cells += [fmt(statistics.median(ours)), fmt(statistics.median(theirs)), f"{statistics.median(ratios):.2f}"]
+                print(f"| {cell} | {','.join(map(str, shape))} | {dt} | " + " | ".join(cells) + " |", flush=True)
+    tape.close()
+    for server in torches.values():
+        server.close()
 
 
 def read_jmh(paths):
@@ -197,8 +334,22 @@ def main():
     p.add_argument("--skip-large", action="store_true", help="leave out B=64,H=512")
     p.add_argument("--no-gemm", action="store_true")
     p.add_argument("--gemm", action="append", default=[], metavar="MxKxN", help="GEMM shape to time (default: the issue's four)")
+    p.add_argument("--interleaved", action="store_true", help="alternate rounds of tapegrad (TapeServer) and PyTorch per row")
+    p.add_argument("--jar", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "target", "benchmarks.jar"),
+                   help="the benchmarks jar for --interleaved (default: benchmarks/target/benchmarks.jar)")
+    p.add_argument("--rounds", type=int, default=5, help="rounds per side and row with --interleaved (default 5)")
+    p.add_argument("--round-seconds", type=float, default=1.0, help="seconds of calls per round with --interleaved (default 1)")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.serve:
+        serve(args)
+        return
+    if args.interleaved:
+        if args.jmh:
+            p.error("--interleaved times tapegrad itself: leave out --jmh")
+        interleaved(args)
+        return
     args.gemm_shapes = [list(map(int, g.split("x"))) for g in args.gemm] or [list(g) for g in GEMMS]
     if args.child:
         child(args)

@@ -31,8 +31,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>no pass is inlined into its caller: merged back into one compilation they fail the same way. A method of more
  * than {@code FreqInlineSize} (325) bytes of bytecode is not inlined however hot; exp's and tanh's passes are that
  * big (tanh's second with its argument checks), and sigmoid's second pass, smaller, is harmless inlined;</li>
- * <li>the range check is a max over the chunk in a loop of its own, two instructions a vector: a compare-and-branch
- * per vector in the formula's loop cost more (JDK 17 materializes masks) and stopped the loop's unrolling.</li>
+ * <li>the range check is a max of the magnitudes over the chunk in a loop of its own, as doubles (there is no 64-bit
+ * integer max below AVX-512), and one reduction: a compare-and-branch per vector in the formula's loop cost more
+ * (JDK 17 materializes masks) and stopped the loop's unrolling.</li>
  * </ul>
  *
  * <p>The arithmetic loops of element-wise steps are in {@link VectorArithmetic}.

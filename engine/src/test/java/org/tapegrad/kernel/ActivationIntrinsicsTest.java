@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The vector activation kernel, warm, allocates nothing: every Vector API operation of its loops has an instruction on
  * this machine and was compiled as an intrinsic. An operation without one (a 64-bit integer maximum on AVX2) or a
  * call C2 left out of line runs the API's Java fallback, which boxes every vector it touches: the range check of
- * exp, tanh and sigmoid did that on AMD Zen 3 (AVX2), about 40 KB per LSTM step at B = 64, H = 128. Every method of
+ * exp, tanh and sigmoid did that on AMD Zen 3 (AVX2), about 40 KB per LSTM step at B = 64, H = 512. Every method of
  * {@link ActivationKernel}, both element types, a length with a ragged tail, inputs in the fast range and beyond it
  * (the scalar path of a chunk). One thread.
  */
