@@ -176,6 +176,8 @@ def run_child(args, threads):
                "--budget", str(args.budget), "--cells", *args.cells]
     if args.skip_large:
         command.append("--skip-large")
+    for shape in args.shape:
+        command += ["--shape", shape]
     if args.no_gemm:
         command.append("--no-gemm")
     for shape in args.gemm_shapes:
@@ -314,7 +316,8 @@ def gemm_dims(params):
 
 
 def shapes(args):
-    return [list(s) for s in SHAPES if not (args.skip_large and s[3] == 512)]
+    chosen = [tuple(map(int, s.split(","))) for s in args.shape] or SHAPES
+    return [list(s) for s in chosen if not (args.skip_large and s[3] == 512)]
 
 
 def fmt(x):
@@ -332,6 +335,7 @@ def main():
     p.add_argument("--budget", type=float, default=3.0, help="seconds of timed runs per measurement (default 3)")
     p.add_argument("--cells", nargs="+", default=CELLS, choices=CELLS)
     p.add_argument("--skip-large", action="store_true", help="leave out B=64,H=512")
+    p.add_argument("--shape", action="append", default=[], metavar="B,T,I,H", help="a recurrent shape to time (default: the four)")
     p.add_argument("--no-gemm", action="store_true")
     p.add_argument("--gemm", action="append", default=[], metavar="MxKxN", help="GEMM shape to time (default: the issue's four)")
     p.add_argument("--interleaved", action="store_true", help="alternate rounds of tapegrad (TapeServer) and PyTorch per row")
@@ -342,6 +346,9 @@ def main():
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
+    for shape in args.shape:
+        if not re.fullmatch(r"\d+,\d+,\d+,\d+", shape):
+            p.error(f"--shape {shape}: expected B,T,I,H (four positive integers, e.g. 64,50,128,512)")
     if args.serve:
         serve(args)
         return
