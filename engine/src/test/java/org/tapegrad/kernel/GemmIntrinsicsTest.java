@@ -34,13 +34,12 @@ class GemmIntrinsicsTest {
         {0, 0, 1, 256, 64, 0},      // one row (a batch of 1): the row-at-a-time kernel
         {0, 1, 3, 256, 64, 0},      // three rows, B transposed: the row-at-a-time kernel
     };
-    private static final int WARM_ROUNDS = 300;
+    private static final int WARM_ROUNDS = 200;
     private static final int MEASURED_ROUNDS = 10;
 
     @Test
     void warmFloatProductsAllocateNothing() {
         assumeTrue(Kernels.vectorAvailable(), "the Vector API module is not enabled");
-        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         GemmKernel gemm = Kernels.gemm("vector", 1);
         SplittableRandom random = new SplittableRandom(5);
         float[][] a = new float[PRODUCTS.length][];
@@ -54,23 +53,12 @@ class GemmIntrinsicsTest {
             c[i] = new float[p[2] * p[3]];
             packed[i] = p[5] == 1 ? gemm.pack(p[1] == 1, p[4], p[3], b[i], p[2], null) : null;
         }
-        for (int round = 0; round < WARM_ROUNDS; round++) {
-            runAll(gemm, a, b, packed, c, round);
-        }
-        long before = bean.getCurrentThreadAllocatedBytes();
-        for (int round = 0; round < MEASURED_ROUNDS; round++) {
-            runAll(gemm, a, b, packed, c, round);
-        }
-        long allocated = bean.getCurrentThreadAllocatedBytes() - before;
-        // The boxed fallback allocates about 1 KB per tile, megabytes over these rounds; the probe a few bytes.
-        assertTrue(allocated < 16 * 1024, "warm float products allocated " + allocated + " bytes in " + MEASURED_ROUNDS
-                + " rounds: some Vector API call of the tile kernels was not compiled as an intrinsic");
+        assertAllocatesNothingWarm("float", round -> runAll(gemm, a, b, packed, c, round));
     }
 
     @Test
     void warmDoubleProductsAllocateNothing() {
         assumeTrue(Kernels.vectorAvailable(), "the Vector API module is not enabled");
-        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         GemmKernel gemm = Kernels.gemm("vector", 1);
         SplittableRandom random = new SplittableRandom(6);
         double[][] a = new double[PRODUCTS.length][];
@@ -84,15 +72,22 @@ class GemmIntrinsicsTest {
             c[i] = new double[p[2] * p[3]];
             packed[i] = p[5] == 1 ? gemm.pack(p[1] == 1, p[4], p[3], b[i], p[2], null) : null;
         }
-        for (int round = 0; round < WARM_ROUNDS; round++) {
-            runAll(gemm, a, b, packed, c, round);
+        assertAllocatesNothingWarm("double", round -> runAll(gemm, a, b, packed, c, round));
+    }
+
+    /** Runs {@code round} warm, then measured, and fails when the measured rounds allocated more than the probe's bytes. */
+    private static void assertAllocatesNothingWarm(String type, java.util.function.IntConsumer round) {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int r = 0; r < WARM_ROUNDS; r++) {
+            round.accept(r);
         }
         long before = bean.getCurrentThreadAllocatedBytes();
-        for (int round = 0; round < MEASURED_ROUNDS; round++) {
-            runAll(gemm, a, b, packed, c, round);
+        for (int r = 0; r < MEASURED_ROUNDS; r++) {
+            round.accept(r);
         }
         long allocated = bean.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(allocated < 16 * 1024, "warm double products allocated " + allocated + " bytes in " + MEASURED_ROUNDS
+        // The boxed fallback allocates about 1 KB per tile, megabytes over these rounds; the probe a few bytes.
+        assertTrue(allocated < 16 * 1024, "warm " + type + " products allocated " + allocated + " bytes in " + MEASURED_ROUNDS
                 + " rounds: some Vector API call of the tile kernels was not compiled as an intrinsic");
     }
 
