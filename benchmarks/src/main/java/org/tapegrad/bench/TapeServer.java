@@ -45,7 +45,7 @@ public final class TapeServer {
     private TapeServer() {
     }
 
-    /** One row, ready to run: its tape (with its thread count) and its call. */
+    /** One row, ready to run: a forward + backward on a tape of its own, with the row's thread count. */
     private record Row(Runnable call) {
     }
 

@@ -34,7 +34,7 @@ class GemmIntrinsicsTest {
         {0, 0, 1, 256, 64, 0},      // one row (a batch of 1): the row-at-a-time kernel
         {0, 1, 3, 256, 64, 0},      // three rows, B transposed: the row-at-a-time kernel
     };
-    private static final int WARM_ROUNDS = 200;
+    private static final int WARM_ROUNDS = 300;
     private static final int MEASURED_ROUNDS = 10;
 
     @Test
