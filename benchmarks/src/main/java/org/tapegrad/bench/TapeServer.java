@@ -16,9 +16,6 @@ import org.ojalgo.matrix.store.R064Store;
 import org.tapegrad.kernel.Kernels;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
-import org.tapegrad.layers.cell.GruCell;
-import org.tapegrad.layers.cell.LstmCell;
-import org.tapegrad.layers.cell.RnnCell;
 import org.tapegrad.op.DType;
 import org.tapegrad.tape.Tape;
 
@@ -98,12 +95,7 @@ public final class TapeServer {
             throw new IllegalArgumentException("threads " + threads + ": expected 1 to " + Kernels.maxThreads());
         }
         Random random = new Random(7);
-        Cell cell = switch (cellName) {
-            case "lstm" -> new LstmCell("lstm", s.input(), s.hidden(), random);
-            case "gru" -> new GruCell("gru", s.input(), s.hidden(), GruCell.Variant.LINEAR_BEFORE_RESET, random);
-            case "rnn" -> new RnnCell("rnn", s.input(), s.hidden(), RnnCell.Activation.TANH, random);
-            default -> throw new IllegalArgumentException("unknown cell '" + cellName + "': expected lstm, gru or rnn");
-        };
+        Cell cell = s.cell(cellName, random);
         cell.convertTo(dtype);
         R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
         Tape tape = new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), threads)), dtype);

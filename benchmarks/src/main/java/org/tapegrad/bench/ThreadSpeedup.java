@@ -13,9 +13,6 @@ import org.tapegrad.op.DType;
 import org.tapegrad.layers.cell.Cell;
 import org.tapegrad.layers.cell.CellState;
 import org.tapegrad.layers.cell.FusedCell;
-import org.tapegrad.layers.cell.GruCell;
-import org.tapegrad.layers.cell.LstmCell;
-import org.tapegrad.layers.cell.RnnCell;
 import org.tapegrad.tape.BatchShards;
 import org.tapegrad.tape.Tape;
 
@@ -90,20 +87,7 @@ public final class ThreadSpeedup {
     }
 
     private static void measure(String cellName, RecurrentShape s, double seconds, DType dtype, boolean fused, int shards) {
-        Function<Random, Cell<?>> plain;
-        switch (cellName) {
-            case "lstm":
-                plain = r -> new LstmCell("lstm", s.input(), s.hidden(), r);
-                break;
-            case "gru":
-                plain = r -> new GruCell("gru", s.input(), s.hidden(), GruCell.Variant.LINEAR_BEFORE_RESET, r);
-                break;
-            case "rnn":
-                plain = r -> new RnnCell("rnn", s.input(), s.hidden(), RnnCell.Activation.TANH, r);
-                break;
-            default:
-                throw new IllegalArgumentException("unknown cell '" + cellName + "': expected lstm, gru or rnn");
-        }
+        Function<Random, Cell<?>> plain = r -> s.cell(cellName, r);
         Function<Random, Cell<?>> make = fused ? r -> FusedCell.of(plain.apply(r)) : plain;
         Runnable one = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 1)), dtype), make, s, dtype);
         if (shards > 0) {
