@@ -94,11 +94,8 @@ public final class GemmPeakRatio {
             String body = accumulate ? shape.substring(0, shape.length() - 1) : shape;
             boolean transA = body.endsWith(":AtB");
             boolean transB = body.endsWith(":ABt");
-            if (body.contains(":") && !transA && !transB) {
-                throw new IllegalArgumentException("shape " + shape + ": expected MxKxN, optionally :AtB or :ABt, optionally + (accumulate)");
-            }
             String[] d = (transA || transB ? body.substring(0, body.length() - 4) : body).split("x");
-            if (d.length != 3) {
+            if (d.length != 3 || body.contains(":") && !transA && !transB) {
                 throw new IllegalArgumentException("shape " + shape + ": expected MxKxN, optionally :AtB or :ABt, optionally + (accumulate)");
             }
             int m = Integer.parseInt(d[0]);
