@@ -26,19 +26,23 @@ public final class CheckpointRatio {
     private CheckpointRatio() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        ToolArguments.run("CheckpointRatio", () -> run(args));
+    }
+
+    private static void run(String[] args) {
         int steps = 10_000;
         int rounds = 7;
         int longSteps = 0;
         for (String a : args) {
             if (a.startsWith("--steps=")) {
-                steps = Integer.parseInt(a.substring(8));
+                steps = ToolArguments.atLeast("--steps", a.substring(8), 1);
             } else if (a.startsWith("--rounds=")) {
-                rounds = Integer.parseInt(a.substring(9));
+                rounds = ToolArguments.atLeast("--rounds", a.substring(9), 1);
             } else if (a.startsWith("--long=")) {
-                longSteps = Integer.parseInt(a.substring(7));
+                longSteps = ToolArguments.atLeast("--long", a.substring(7), 1);
             } else {
-                throw new IllegalArgumentException("CheckpointRatio: unknown argument " + a + " (expected --steps=N, --rounds=N or --long=N)");
+                throw ToolArguments.unknown(a, "--steps=N, --rounds=N or --long=N");
             }
         }
         if (longSteps > 0) {

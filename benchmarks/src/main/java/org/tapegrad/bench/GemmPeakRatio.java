@@ -8,6 +8,7 @@ import java.lang.management.ThreadMXBean;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,8 +31,8 @@ import org.tapegrad.kernel.Kernels;
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.GemmPeakRatio
  *      [--seconds=20] [--baseline=path/to/tapegrad-engine.jar] [512x512x512 32x192x512 512x64x2048:AtB+ ...]</pre>
  *
- * <p>A shape is {@code MxKxN}, then optionally {@code :AtB} ({@code Aᵀ·B}, A stored {@code K×M}) or {@code :ABt}
- * ({@code A·Bᵀ}), then optionally {@code +}: C accumulated ({@code C += …}, as a weight gradient is), not overwritten.
+ * <p>Shapes are written as {@link GemmShape} reads them; a malformed shape or option ends the run with a one-line error
+ * (exit status 2) before anything is timed.
  */
 public final class GemmPeakRatio {
 
@@ -60,25 +61,25 @@ public final class GemmPeakRatio {
         }
     }
 
-    public static void main(String[] args) throws Throwable {
-        try {
-            run(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("GemmPeakRatio: " + e.getMessage());
-            System.exit(2);
-        }
+    public static void main(String[] args) throws Exception {
+        ToolArguments.run("GemmPeakRatio", () -> run(args));
     }
 
-    private static void run(String[] args) throws Throwable {
+    private static void run(String[] args) throws ReflectiveOperationException, MalformedURLException {
         BenchmarkJvm.limitOjAlgoThreads();
         double seconds = 20;
         Path baseline = null;
         List<String> shapes = new ArrayList<>();
         for (String a : args) {
             if (a.startsWith("--seconds=")) {
-                seconds = Double.parseDouble(a.substring(10));
+                seconds = ToolArguments.seconds("--seconds", a.substring(10));
             } else if (a.startsWith("--baseline=")) {
                 baseline = Path.of(a.substring(11));
+                if (!Files.isRegularFile(baseline)) {
+                    throw new IllegalArgumentException("--baseline=" + baseline + ": no such file (expected a tapegrad-engine jar)");
+                }
+            } else if (a.startsWith("--")) {
+                throw ToolArguments.unknown(a, "--seconds=S, --baseline=JAR or shapes MxKxN");
             } else {
                 shapes.add(a);
             }
@@ -90,18 +91,14 @@ public final class GemmPeakRatio {
         MethodHandle[] old = baseline == null ? null : baselineGemm(baseline);
         List<Product> products = new ArrayList<>();
         for (String shape : shapes) {
-            boolean accumulate = shape.endsWith("+");
-            String body = accumulate ? shape.substring(0, shape.length() - 1) : shape;
-            boolean transA = body.endsWith(":AtB");
-            boolean transB = body.endsWith(":ABt");
-            String[] d = (transA || transB ? body.substring(0, body.length() - 4) : body).split("x");
-            if (d.length != 3 || body.contains(":") && !transA && !transB) {
-                throw new IllegalArgumentException("shape " + shape + ": expected MxKxN, optionally :AtB or :ABt, optionally + (accumulate)");
-            }
-            int m = Integer.parseInt(d[0]);
-            int k = Integer.parseInt(d[1]);
-            int n = Integer.parseInt(d[2]);
-            double flops = 2.0 * m * n * k;
+            GemmShape g = GemmShape.parse(shape);
+            int m = g.m();
+            int k = g.k();
+            int n = g.n();
+            boolean transA = g.transA();
+            boolean transB = g.transB();
+            boolean accumulate = g.accumulate();
+            double flops = g.flops();
             Random random = new Random(42);
             double[] a = gaussian(random, m * k);
             double[] b = gaussian(random, k * n);
@@ -204,8 +201,14 @@ public final class GemmPeakRatio {
      */
     private static MethodHandle[] baselineGemm(Path jar) throws ReflectiveOperationException, MalformedURLException {
         URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, GemmPeakRatio.class.getClassLoader().getParent());
-        Class<?> type = loader.loadClass("org.tapegrad.kernel.VectorGemm");
-        Object kernel = type.getConstructor(int.class).newInstance(1);
+        Class<?> type;
+        Object kernel;
+        try {
+            type = loader.loadClass("org.tapegrad.kernel.VectorGemm");
+            kernel = type.getConstructor(int.class).newInstance(1);
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            throw new IllegalArgumentException("--baseline=" + jar + ": not a tapegrad engine jar (expected org.tapegrad.kernel.VectorGemm(int threads) in it)");
+        }
         MethodHandle[] out = new MethodHandle[2];
         Class<?>[] arrays = {double[].class, float[].class};
         for (int i = 0; i < 2; i++) {

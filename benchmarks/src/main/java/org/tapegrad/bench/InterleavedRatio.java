@@ -42,7 +42,11 @@ public final class InterleavedRatio {
     private InterleavedRatio() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        ToolArguments.run("InterleavedRatio", () -> run(args));
+    }
+
+    private static void run(String[] args) {
         BenchmarkJvm.limitOjAlgoThreads();
         double seconds = 20;
         List<String> cells = List.of("lstm");
@@ -50,12 +54,15 @@ public final class InterleavedRatio {
         List<String> shapes = new ArrayList<>();
         for (String a : args) {
             if (a.startsWith("--seconds=")) {
-                seconds = Double.parseDouble(a.substring(10));
+                seconds = ToolArguments.seconds("--seconds", a.substring(10));
             } else if (a.startsWith("--cells=")) {
-                cells = List.of(a.substring(8).split(","));
+                cells = ToolArguments.names("--cells", a.substring(8), List.of("lstm", "gru", "rnn"));
             } else if (a.startsWith("--csv=")) {
                 csv = Path.of(a.substring(6));
+            } else if (a.startsWith("--")) {
+                throw ToolArguments.unknown(a, "--seconds=S, --cells=lstm,gru,rnn, --csv=FILE or shapes B<batch>_T<steps>_I<input>_H<hidden>");
             } else {
+                RecurrentShape.parse(a);   // checked now, not after the rows before it have been timed
                 shapes.add(a);
             }
         }

@@ -36,7 +36,11 @@ public final class PackingRatio {
     private PackingRatio() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        ToolArguments.run("PackingRatio", () -> run(args));
+    }
+
+    private static void run(String[] args) {
         BenchmarkJvm.limitOjAlgoThreads();
         double seconds = 15;
         List<String> cells = List.of("lstm", "gru", "rnn");
@@ -47,14 +51,15 @@ public final class PackingRatio {
             if (a.equals("--fused")) {
                 fused = true;
             } else if (a.startsWith("--seconds=")) {
-                seconds = Double.parseDouble(a.substring(10));
+                seconds = ToolArguments.seconds("--seconds", a.substring(10));
             } else if (a.startsWith("--cells=")) {
-                cells = List.of(a.substring(8).split(","));
+                cells = ToolArguments.names("--cells", a.substring(8), List.of("lstm", "gru", "rnn"));
             } else if (a.startsWith("--dtypes=")) {
                 dtypes = Arrays.stream(a.substring(9).split(",")).map(DType::parse).toList();
             } else if (a.startsWith("--")) {
-                throw new IllegalArgumentException("PackingRatio: unknown option " + a + "; expected --seconds=, --cells=, --dtypes=, --fused");
+                throw ToolArguments.unknown(a, "--seconds=S, --cells=lstm,gru,rnn, --dtypes=f64,f32, --fused or shapes B<batch>_T<steps>_I<input>_H<hidden>");
             } else {
+                RecurrentShape.parse(a);   // checked now, not after the rows before it have been timed
                 shapes.add(a);
             }
         }

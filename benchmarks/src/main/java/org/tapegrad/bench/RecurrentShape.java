@@ -15,12 +15,12 @@ import org.tapegrad.layers.cell.RnnCell;
  */
 record RecurrentShape(int batch, int steps, int input, int hidden) {
 
-    private static final Pattern FORMAT = Pattern.compile("B(\\d+)_T(\\d+)_I(\\d+)_H(\\d+)");
+    private static final Pattern FORMAT = Pattern.compile("B([1-9]\\d{0,5})_T([1-9]\\d{0,6})_I([1-9]\\d{0,5})_H([1-9]\\d{0,5})");
 
     static RecurrentShape parse(String text) {
         Matcher m = FORMAT.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("recurrent shape '" + text + "': expected B<batch>_T<steps>_I<input>_H<hidden>, e.g. B32_T100_I64_H128");
+            throw new IllegalArgumentException("recurrent shape '" + text + "': expected B<batch>_T<steps>_I<input>_H<hidden> (positive integers), e.g. B32_T100_I64_H128");
         }
         return new RecurrentShape(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
     }

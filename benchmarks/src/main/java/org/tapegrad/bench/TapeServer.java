@@ -48,30 +48,56 @@ public final class TapeServer {
 
     public static void main(String[] args) throws IOException {
         BenchmarkJvm.limitOjAlgoThreads();
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+                new PrintStream(System.out, true, StandardCharsets.UTF_8), WARM_UP_SECONDS);
+    }
+
+    /** One request line, checked: the row it names and the seconds of calls to time. */
+    record Request(String cell, RecurrentShape shape, DType dtype, int threads, double seconds) {
+
+        static Request parse(String line) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length != 5) {
+                throw new IllegalArgumentException("expected 'cell B_T_I_H dtype threads seconds', got '" + line.strip() + "'");
+            }
+            if (!List.of("lstm", "gru", "rnn").contains(f[0])) {
+                throw new IllegalArgumentException("unknown cell '" + f[0] + "': expected lstm, gru or rnn");
+            }
+            int threads = ToolArguments.atLeast("threads", f[3], 1);
+            if (threads > Kernels.maxThreads()) {
+                throw new IllegalArgumentException("threads=" + threads + ": expected 1 to " + Kernels.maxThreads() + " (this JVM's tapegrad.threads)");
+            }
+            return new Request(f[0], RecurrentShape.parse(f[1]), DType.parse(f[2]), threads, ToolArguments.seconds("seconds", f[4]));
+        }
+
+        /** The row's identity: requests for the same row share one warmed-up set-up. */
+        String row() {
+            return cell + " " + shape + " " + dtype + " " + threads;
+        }
+    }
+
+    /**
+     * Answers each request line of {@code in} on {@code out} until end of input; a row's first request first warms it
+     * up for 3 times its seconds and at least {@code warmUpSeconds}. A bad request gets an {@code error} line and the
+     * server goes on with the next.
+     */
+    static void serve(BufferedReader in, PrintStream out, double warmUpSeconds) throws IOException {
         Map<String, Row> rows = new HashMap<>();
         for (String line; (line = in.readLine()) != null; ) {
-            line = line.strip();
-            if (line.isEmpty()) {
+            if (line.isBlank()) {
                 continue;
             }
             try {
-                String[] f = line.split("\\s+");
-                if (f.length != 5) {
-                    throw new IllegalArgumentException("expected 'cell B_T_I_H dtype threads seconds', got '" + line + "'");
-                }
-                double seconds = Double.parseDouble(f[4]);
-                String key = f[0] + " " + f[1] + " " + f[2] + " " + f[3];
-                Row row = rows.get(key);
+                Request request = Request.parse(line);
+                Row row = rows.get(request.row());
                 if (row == null) {
-                    row = row(f[0], RecurrentShape.parse(f[1]), DType.parse(f[2]), Integer.parseInt(f[3]));
-                    rows.put(key, row);
-                    time(row.call(), Math.max(3 * seconds, WARM_UP_SECONDS));   // warm-up: C2 compiles the row's path
+                    row = row(request);
+                    rows.put(request.row(), row);
+                    time(row.call(), Math.max(3 * request.seconds(), warmUpSeconds));   // warm-up: C2 compiles the row's path
                 }
-                double[] result = time(row.call(), seconds);
+                double[] result = time(row.call(), request.seconds());
                 out.printf(Locale.ROOT, "ok %.4f %d%n", result[0], (int) result[1]);
-            } catch (RuntimeException e) {
+            } catch (IllegalArgumentException e) {
                 out.println("error " + e.getMessage());
             }
         }
@@ -90,15 +116,14 @@ public final class TapeServer {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Row row(String cellName, RecurrentShape s, DType dtype, int threads) {
-        if (threads < 1 || threads > Kernels.maxThreads()) {
-            throw new IllegalArgumentException("threads " + threads + ": expected 1 to " + Kernels.maxThreads());
-        }
+    private static Row row(Request request) {
+        RecurrentShape s = request.shape();
         Random random = new Random(7);
-        Cell cell = s.cell(cellName, random);
-        cell.convertTo(dtype);
+        Cell cell = s.cell(request.cell(), random);
+        cell.convertTo(request.dtype());
         R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
-        Tape tape = new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), threads)), dtype);
+        Tape tape = new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), request.threads())),
+                request.dtype());
         Cell<CellState> typed = cell;
         return new Row(() -> TapeRun.forwardBackward(tape, typed, xs));
     }

@@ -41,7 +41,11 @@ public final class ThreadSpeedup {
     private ThreadSpeedup() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        ToolArguments.run("ThreadSpeedup", () -> run(args));
+    }
+
+    private static void run(String[] args) {
         BenchmarkJvm.limitOjAlgoThreads();
         double seconds = 20;
         DType dtype = DType.F64;
@@ -53,14 +57,17 @@ public final class ThreadSpeedup {
             if (a.equals("--fused")) {
                 fused = true;
             } else if (a.startsWith("--shards=")) {
-                shards = Integer.parseInt(a.substring(9));
+                shards = ToolArguments.atLeast("--shards", a.substring(9), 1);
             } else if (a.startsWith("--seconds=")) {
-                seconds = Double.parseDouble(a.substring(10));
+                seconds = ToolArguments.seconds("--seconds", a.substring(10));
             } else if (a.startsWith("--dtype=")) {
                 dtype = DType.parse(a.substring(8));
             } else if (a.startsWith("--cells=")) {
-                cells = List.of(a.substring(8).split(","));
+                cells = ToolArguments.names("--cells", a.substring(8), List.of("lstm", "gru", "rnn"));
+            } else if (a.startsWith("--")) {
+                throw ToolArguments.unknown(a, "--seconds=S, --cells=lstm,gru,rnn, --dtype=f64|f32, --fused, --shards=N or shapes B<batch>_T<steps>_I<input>_H<hidden>");
             } else {
+                RecurrentShape.parse(a);   // checked now, not after the rows before it have been timed
                 shapes.add(a);
             }
         }
@@ -68,7 +75,7 @@ public final class ThreadSpeedup {
             shapes = List.of(DEFAULT_SHAPES);
         }
         if (Kernels.maxThreads() < 2) {
-            throw new IllegalStateException("ThreadSpeedup needs 2 threads: tapegrad.threads=" + System.getProperty("tapegrad.threads")
+            throw new IllegalArgumentException("needs 2 threads: tapegrad.threads=" + System.getProperty("tapegrad.threads")
                     + ", cores " + Runtime.getRuntime().availableProcessors());
         }
         if (shards > 0) {
