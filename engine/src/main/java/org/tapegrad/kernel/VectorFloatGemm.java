@@ -16,9 +16,10 @@ import static org.tapegrad.kernel.VectorFloatMicroKernel.NR;
  * to 512 (A's slice up to 1 MB, the L2 of Zen 4), so that products of up to 512 rows read B in place instead of
  * packing it. Measured on Zen 4 (median of rounds of one run, each against the 2 × 4 tile with {@code KC = 256} and
  * 256-row blocks): 1.09× at 512³ and 1.00× at 1024³; at 512³ 256-row blocks with packed B were 1.07× where 512-row
- * blocks were 1.13× in the same run. Each element of C is one float sum over a slice's products added to the sum of
- * the slices before it, so for {@code k > 256} the rounding differs from the earlier 256-step slices; the bits are
- * the same for any thread count.
+ * blocks were 1.13× in the same run. Whatever the slice, each element of C is summed in pieces of
+ * {@link VectorFloatMicroKernel#SUM_STEPS} = 256 steps, each piece added to the pieces before it: the same bits for
+ * any thread count and on any machine, 512-bit or not (a 512-step sum on AVX-512 machines had given every product
+ * with {@code k > 256} other bits than on AVX2 ones; {@code TileSumOrderTest}).
  */
 final class VectorFloatGemm {
 
