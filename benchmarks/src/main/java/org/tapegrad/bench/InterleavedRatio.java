@@ -56,7 +56,7 @@ public final class InterleavedRatio {
             if (a.startsWith("--seconds=")) {
                 seconds = ToolArguments.seconds("--seconds", a.substring(10));
             } else if (a.startsWith("--cells=")) {
-                cells = ToolArguments.names("--cells", a.substring(8), List.of("lstm", "gru", "rnn"));
+                cells = ToolArguments.names("--cells", a.substring(8), RecurrentShape.CELLS);
             } else if (a.startsWith("--csv=")) {
                 csv = Path.of(a.substring(6));
             } else if (a.startsWith("--")) {

@@ -53,7 +53,7 @@ public final class PackingRatio {
             } else if (a.startsWith("--seconds=")) {
                 seconds = ToolArguments.seconds("--seconds", a.substring(10));
             } else if (a.startsWith("--cells=")) {
-                cells = ToolArguments.names("--cells", a.substring(8), List.of("lstm", "gru", "rnn"));
+                cells = ToolArguments.names("--cells", a.substring(8), RecurrentShape.CELLS);
             } else if (a.startsWith("--dtypes=")) {
                 dtypes = Arrays.stream(a.substring(9).split(",")).map(DType::parse).toList();
             } else if (a.startsWith("--")) {

@@ -1,5 +1,6 @@
 package org.tapegrad.bench;
 
+import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,6 +15,9 @@ import org.tapegrad.layers.cell.RnnCell;
  * width I, hidden width H.
  */
 record RecurrentShape(int batch, int steps, int input, int hidden) {
+
+    /** The names {@link #cell} knows. */
+    static final List<String> CELLS = List.of("lstm", "gru", "rnn");
 
     private static final Pattern FORMAT = Pattern.compile("B([1-9]\\d{0,5})_T([1-9]\\d{0,6})_I([1-9]\\d{0,5})_H([1-9]\\d{0,5})");
 

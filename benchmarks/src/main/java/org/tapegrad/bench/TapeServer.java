@@ -60,8 +60,8 @@ public final class TapeServer {
             if (f.length != 5) {
                 throw new IllegalArgumentException("expected 'cell B_T_I_H dtype threads seconds', got '" + line.strip() + "'");
             }
-            if (!List.of("lstm", "gru", "rnn").contains(f[0])) {
-                throw new IllegalArgumentException("unknown cell '" + f[0] + "': expected lstm, gru or rnn");
+            if (!RecurrentShape.CELLS.contains(f[0])) {
+                throw new IllegalArgumentException("unknown cell '" + f[0] + "': expected " + String.join(", ", RecurrentShape.CELLS));
             }
             int threads = ToolArguments.atLeast("threads", f[3], 1);
             if (threads > Kernels.maxThreads()) {
@@ -99,6 +99,9 @@ public final class TapeServer {
                 out.printf(Locale.ROOT, "ok %.4f %d%n", result[0], (int) result[1]);
             } catch (IllegalArgumentException e) {
                 out.println("error " + e.getMessage());
+            } catch (RuntimeException e) {
+                // Not the request's fault: still one line, so that the driver reports it and goes on with other rows.
+                out.println("error " + e.getClass().getSimpleName() + " while timing '" + line.strip() + "': " + e.getMessage());
             }
         }
     }

@@ -63,7 +63,7 @@ public final class ThreadSpeedup {
             } else if (a.startsWith("--dtype=")) {
                 dtype = DType.parse(a.substring(8));
             } else if (a.startsWith("--cells=")) {
-                cells = ToolArguments.names("--cells", a.substring(8), List.of("lstm", "gru", "rnn"));
+                cells = ToolArguments.names("--cells", a.substring(8), RecurrentShape.CELLS);
             } else if (a.startsWith("--")) {
                 throw ToolArguments.unknown(a, "--seconds=S, --cells=lstm,gru,rnn, --dtype=f64|f32, --fused, --shards=N or shapes B<batch>_T<steps>_I<input>_H<hidden>");
             } else {

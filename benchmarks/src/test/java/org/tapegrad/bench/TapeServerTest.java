@@ -48,7 +48,7 @@ class TapeServerTest {
                 "gru B2_T3_I2_H3 f64 1 0.01");
         assertEquals(8, out.size(), out.toString());
         assertEquals("error expected 'cell B_T_I_H dtype threads seconds', got 'lstm B2_T3_I2_H3 f64 1'", out.get(0));
-        assertEquals("error unknown cell 'cnn': expected lstm, gru or rnn", out.get(1));
+        assertEquals("error unknown cell 'cnn': expected lstm, gru, rnn", out.get(1));
         assertTrue(out.get(2).startsWith("error recurrent shape 'B2,T3': expected B<batch>_T<steps>_I<input>_H<hidden>"), out.get(2));
         assertTrue(out.get(3).startsWith("error ") && out.get(3).contains("f16"), out.get(3));
         assertEquals("error threads=0: expected an integer of at least 1", out.get(4));
