@@ -4,6 +4,7 @@ import org.tapegrad.kernel.ActivationKernel;
 import org.tapegrad.kernel.GemmKernel;
 import org.tapegrad.kernel.PackedOperand;
 import org.tapegrad.op.OpContext;
+import org.tapegrad.op.WeightGradients;
 
 import org.tapegrad.kernel.Kernels;
 
@@ -126,8 +127,7 @@ final class ProductGroup extends Instruction {
                 if (copy == null) {
                     copy = copyOf(g, m, n, ctx);
                 }
-                double[] gq = copy;
-                ctx.deferGradient(() -> gemm.gemm(true, false, inner, n, m, a, gq, dw, true));
+                WeightGradients.accumulate(ctx, gemm, inner, n, m, a, copy, dw);
             } else {
                 gemm.gemm(true, false, inner, n, m, a, g, dw, true);
             }
@@ -172,8 +172,7 @@ final class ProductGroup extends Instruction {
                 if (copy == null) {
                     copy = copyOf(g, m, n, ctx);
                 }
-                float[] gq = copy;
-                ctx.deferGradient(() -> gemm.gemm(true, false, inner, n, m, a, gq, dw, true));
+                WeightGradients.accumulate(ctx, gemm, inner, n, m, a, copy, dw);
             } else {
                 gemm.gemm(true, false, inner, n, m, a, g, dw, true);
             }

@@ -127,16 +127,23 @@ public final class GemmThreads {
         /**
          * Waits until every submitted task has run (running them on the caller if no worker took the queue), gives the
          * pool back, and rethrows the first failure of a task (the tasks after it are skipped).
+         *
+         * @return the nanoseconds the caller waited here for a worker to run the tasks still queued, or -1 when no
+         *         worker had taken the queue and the caller ran them all itself
          */
-        public void finish() {
+        public long finish() {
             closed = true;
+            long waited;
             try {
-                job.runBlocks();   // claims the queue if no worker has: then the caller drains it, in order
+                long start = System.nanoTime();
+                boolean byCaller = job.runBlocks() > 0;   // claims the queue if no worker has: then the caller drains it
                 job.awaitDone();
+                waited = byCaller ? -1 : System.nanoTime() - start;
             } finally {
                 pool.busy.set(false);
             }
             rethrow(failure, "gemm: a queued task failed");
+            return waited;
         }
 
         /** Runs the tasks as they arrive until the queue is closed and empty (on the one thread that claimed it). */

@@ -193,11 +193,8 @@ public final class Affine implements Op<Void> {
         double[] db = ctx.needsGrad(2 * pairs) ? ctx.inputGrad(2 * pairs).data : null;
         double[] gd = g.data;
         for (int k = 0; k < pairs; k++) {
-            if (dws[k] != null && ctx.gradientDeferrable(2 * k + 1)) {   // queued whole, off the chain of steps
-                double[] x = xs[k];
-                double[] dw = dws[k];
-                int rows = inner[k];
-                ctx.deferGradient(() -> gemm.gemm(true, false, rows, n, m, x, gd, dw, true));
+            if (dws[k] != null && ctx.gradientDeferrable(2 * k + 1)) {   // queued (but for a share kept), off the chain of steps
+                WeightGradients.accumulate(ctx, gemm, inner[k], n, m, xs[k], gd, dws[k]);
                 dws[k] = null;
             }
         }
@@ -277,11 +274,8 @@ public final class Affine implements Op<Void> {
         float[] db = ctx.needsGrad(2 * pairs) ? ctx.inputGrad32(2 * pairs).data : null;
         float[] gd = g.data;
         for (int k = 0; k < pairs; k++) {
-            if (dws[k] != null && ctx.gradientDeferrable(2 * k + 1)) {   // queued whole, off the chain of steps
-                float[] x = xs[k];
-                float[] dw = dws[k];
-                int rows = inner[k];
-                ctx.deferGradient(() -> gemm.gemm(true, false, rows, n, m, x, gd, dw, true));
+            if (dws[k] != null && ctx.gradientDeferrable(2 * k + 1)) {   // queued (but for a share kept), off the chain of steps
+                WeightGradients.accumulate(ctx, gemm, inner[k], n, m, xs[k], gd, dws[k]);
                 dws[k] = null;
             }
         }

@@ -93,6 +93,17 @@ public interface OpContext {
     }
 
     /**
+     * How many leading columns of an {@code n}-column accumulation into a deferrable gradient the VJP computes now,
+     * on this thread, deferring only the rest ({@link WeightGradients}): the pass's balance between this thread and
+     * the one that runs the deferred work. The same for every call of one pass, so that each column of a gradient is
+     * accumulated on one thread in the pass's order; a multiple of {@link org.tapegrad.kernel.SplitWork#ALIGN}. The
+     * default, 0, defers everything.
+     */
+    default int keptGradientColumns(int n) {
+        return 0;
+    }
+
+    /**
      * Input {@code i} (or its transpose, when {@code transposed}) as the right operand {@code op(B)} of products with
      * {@code rows} rows of {@code C}, packed by the tape's GEMM kernel for the rest of the recording — from the
      * second time an op asks for it in that orientation, so that a weight multiplied at every step is packed once, not

@@ -47,6 +47,8 @@ final class GradientPass {
     private final boolean intoParameters;
     private boolean[] deferrable;   // by value index: values whose accumulation may be queued; null: nothing queued
     private GemmThreads.OrderedTasks queue;
+    private long queueStart;   // System.nanoTime() when the queue was taken
+    private int keptSteps;     // the share of deferred products' columns this thread keeps, fixed for the pass
     private final List<Var> kept = new ArrayList<>();   // output gradients read by queued tasks, released at the end
 
     private GradientPass(Tape tape, int values, boolean intoParameters) {
@@ -93,6 +95,7 @@ final class GradientPass {
         if (tape.overlapsWeightGradients() && !anomalyDetection && tape.kernels().gemm().threads() > 1) {
             pass.startQueue(nodes);
         }
+        boolean completed = false;
         try {
             for (int k = nodes.size() - 1; k >= 0; k--) {
                 Node<?> node = nodes.get(k);
@@ -101,7 +104,7 @@ final class GradientPass {
                     continue;
                 }
                 if (pass.deferrable(node.output)) {
-                    pass.finishQueue();   // this VJP reads a gradient the queue adds into: all of it first
+                    pass.finishQueue(false);   // this VJP reads a gradient the queue adds into: all of it first
                 }
                 if (tape.flushesTinyGradients()) {
                     flushTiny(tape.kernels().activations(), outputGrad);
@@ -112,8 +115,9 @@ final class GradientPass {
                 }
                 pass.releaseIfUnwanted(node.output);
             }
+            completed = true;
         } finally {
-            pass.finishQueue();
+            pass.finishQueue(completed);
         }
         return pass;
     }
@@ -144,11 +148,16 @@ final class GradientPass {
         queue = GemmThreads.OrderedTasks.start(tape.kernels().gemm().threads());
         if (queue != null) {
             deferrable = deferredUse;
+            keptSteps = tape.deferredShare().steps();
+            queueStart = System.nanoTime();
         }
     }
 
-    /** Waits for the queued products, then hands back the output gradients they read. */
-    private void finishQueue() {
+    /**
+     * Waits for the queued products, then hands back the output gradients they read; {@code completed}: at the end of
+     * a pass that ran every VJP.
+     */
+    private void finishQueue(boolean completed) {
         if (queue == null) {
             return;
         }
@@ -156,13 +165,29 @@ final class GradientPass {
         queue = null;
         deferrable = null;
         try {
-            q.finish();
+            long waited = q.finish();
+            // Only a pass that reached its end with the queue open measures the balance; one that had to wait for the
+            // queue midway (a produced deferrable value) would read its wait as the worker's lag.
+            if (completed) {
+                tape.deferredShare().update(waited, System.nanoTime() - queueStart);
+            }
         } finally {
             for (Var v : kept) {
                 releaseIfUnwanted(v);
             }
             kept.clear();
         }
+    }
+
+    /**
+     * The leading columns of an {@code n}-column deferred product this thread computes now: the tape's share while
+     * the queue is open ({@link DeferredShare}), else 0.
+     */
+    int keptColumns(int n) {
+        if (queue == null) {
+            return 0;
+        }
+        return DeferredShare.keptColumns(n, keptSteps);
     }
 
     /** Whether the pass queues the accumulation into {@code v}'s gradient. */

@@ -162,6 +162,11 @@ final class Node<S> implements OpContext {
     }
 
     @Override
+    public int keptGradientColumns(int n) {
+        return pass == null ? 0 : pass.keptColumns(n);
+    }
+
+    @Override
     public void deferGradient(Runnable task) {
         if (pass == null) {
             requireBackward("deferGradient");

@@ -81,6 +81,7 @@ public final class Tape {
     private boolean retainGradients;
     private boolean flushTinyGradients = true;
     private boolean overlapWeightGradients = true;
+    private final DeferredShare deferredShare = new DeferredShare();
     private boolean packRepeatedOperands = true;
     private Gradients lastBackward;
     private RecordingListener listener;
@@ -256,7 +257,8 @@ public final class Tape {
      * path of backpropagation through time. The results are the bits of one thread (each weight's gradient receives
      * its additions in the same order); the output gradients those products read are held until the pass ends, so the
      * pass's peak memory grows by up to one such gradient per step. {@code false}, or one thread, keeps every VJP in
-     * order on this thread.
+     * order on this thread. Where the worker would have more to do than this thread, this thread keeps a share of
+     * each such product's columns, adjusted from pass to pass by who waited for whom (same bits whatever the share).
      */
     public void setOverlapWeightGradients(boolean on) {
         this.overlapWeightGradients = on;
@@ -276,6 +278,11 @@ public final class Tape {
     /** Whether repeated right operands are packed ({@link #setPackRepeatedOperands}). */
     public boolean packsRepeatedOperands() {
         return packRepeatedOperands;
+    }
+
+    /** How this tape's passes divide the deferred weight-gradient products between their thread and the worker. */
+    DeferredShare deferredShare() {
+        return deferredShare;
     }
 
     /** Whether passes overlap weight gradients with the rest of backward ({@link #setOverlapWeightGradients}). */

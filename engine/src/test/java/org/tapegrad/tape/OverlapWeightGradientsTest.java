@@ -43,6 +43,30 @@ class OverlapWeightGradientsTest {
     }
 
     @Test
+    void everyShareKeptByThePassesThreadGivesTheBitsOfOneThread() {
+        assumeTrue(Kernels.maxThreads() >= 2, "needs 2 cores and tapegrad.threads unset or ≥ 2");
+        Kernels one = Kernels.defaults().withGemm(Kernels.gemm(null, 1));
+        Kernels two = Kernels.defaults().withGemm(Kernels.gemm(null, 2));
+        for (DType dtype : DType.values()) {
+            double[] expected = run(one, dtype, false, true);
+            Model m = new Model(dtype);
+            Tape tape = new Tape(two, dtype);
+            // 0, 16, 32 and 48 of the 96 columns kept (DeferredShare.keptColumns), then the share the tape finds itself
+            for (int steps : new int[] {0, 6, 11, DeferredShare.MAX_STEPS, -1, -1, -1, -1}) {
+                if (steps >= 0) {
+                    tape.deferredShare().setSteps(steps);
+                }
+                int share = tape.deferredShare().steps();
+                m.zero();
+                Var loss = m.loss(tape, false);
+                tape.backward(loss);
+                assertArrayEquals(expected, bits(loss, m), dtype + ", share " + share + "/" + DeferredShare.STEPS);
+                tape.reset();
+            }
+        }
+    }
+
+    @Test
     void keptGradientsGoBackToThePoolAtTheEnd() {
         Kernels two = Kernels.defaults().withGemm(Kernels.gemm(null, 2));
         long[] held = new long[2];
@@ -64,6 +88,11 @@ class OverlapWeightGradientsTest {
         tape.setOverlapWeightGradients(overlap);
         Var loss = m.loss(tape, penalty);
         tape.backward(loss);
+        return bits(loss, m);
+    }
+
+    /** The loss and every parameter's gradient. */
+    private static double[] bits(Var loss, Model m) {
         List<Double> bits = new ArrayList<>();
         bits.add(loss.item());
         for (Parameter p : m.all()) {
