@@ -24,12 +24,16 @@ import org.tapegrad.tape.Tape;
  * {@code LstmBenchmark|GruBenchmark|RnnBenchmark -p threads=1,2}.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.ThreadSpeedup
- *      [--seconds=20] [--cells=lstm,gru,rnn] [--dtype=f64|f32] [--fused] [--shards=N] [B32_T100_I64_H128 ...]</pre>
+ *      [--seconds=20] [--cells=lstm,gru,rnn] [--dtype=f64|f32] [--fused] [--shards=N | --unbalanced] [B32_T100_I64_H128 ...]</pre>
  *
  * <p>{@code --shards=N} adds the batch cut into N shards ({@link BatchShards}: each shard's whole forward and
  * backward on a tape of its own, the shards on 2 threads and, as a third column, on 1): the 1-thread plain tape
  * against the 2-thread sharded one is what a user with two cores gains, the two sharded columns what the second core
  * gives the same arithmetic.
+ *
+ * <p>{@code --unbalanced} adds, as a third column, the 2-thread tape with
+ * {@link Tape#setBalanceWeightGradients setBalanceWeightGradients(false)}: the worker gets all of every weight-gradient
+ * product, as before the pass's thread kept a share of them; its last column is unbalanced / balanced.
  *
  * <p>{@code --fused} runs each cell through {@link FusedCell} (one fused op per step, whose element-wise work is split
  * over the threads too when it is large enough).
@@ -53,9 +57,12 @@ public final class ThreadSpeedup {
         List<String> shapes = new ArrayList<>();
         boolean fused = false;
         int shards = 0;
+        boolean unbalanced = false;
         for (String a : args) {
             if (a.equals("--fused")) {
                 fused = true;
+            } else if (a.equals("--unbalanced")) {
+                unbalanced = true;
             } else if (a.startsWith("--shards=")) {
                 shards = ToolArguments.atLeast("--shards", a.substring(9), 1);
             } else if (a.startsWith("--seconds=")) {
@@ -65,7 +72,7 @@ public final class ThreadSpeedup {
             } else if (a.startsWith("--cells=")) {
                 cells = ToolArguments.names("--cells", a.substring(8), RecurrentShape.CELLS);
             } else if (a.startsWith("--")) {
-                throw ToolArguments.unknown(a, "--seconds=S, --cells=lstm,gru,rnn, --dtype=f64|f32, --fused, --shards=N or shapes B<batch>_T<steps>_I<input>_H<hidden>");
+                throw ToolArguments.unknown(a, "--seconds=S, --cells=lstm,gru,rnn, --dtype=f64|f32, --fused, --shards=N, --unbalanced or shapes B<batch>_T<steps>_I<input>_H<hidden>");
             } else {
                 RecurrentShape.parse(a);   // checked now, not after the rows before it have been timed
                 shapes.add(a);
@@ -78,7 +85,14 @@ public final class ThreadSpeedup {
             throw new IllegalArgumentException("needs 2 threads: tapegrad.threads=" + System.getProperty("tapegrad.threads")
                     + ", cores " + Runtime.getRuntime().availableProcessors());
         }
-        if (shards > 0) {
+        if (shards > 0 && unbalanced) {
+            throw new IllegalArgumentException("--shards and --unbalanced: expected one of them (each adds its own third column)");
+        }
+        if (unbalanced) {
+            System.out.println("| cell | B,T,I,H | dtype | rounds | 1 thread wall ms | 2 threads wall ms | 2 threads unbalanced wall ms"
+                    + " | 1t / 2t | unbalanced 2t / 2t (medians of rounds) |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
+        } else if (shards > 0) {
             System.out.println("| cell | B,T,I,H | dtype | rounds | 1 thread wall ms | " + shards + " shards, 2 threads wall ms | " + shards
                     + " shards, 1 thread wall ms | 1t / sharded 2t | sharded 1t / sharded 2t (medians of rounds) |");
             System.out.println("|---|---|---|---|---|---|---|---|---|");
@@ -88,12 +102,12 @@ public final class ThreadSpeedup {
         }
         for (String cell : cells) {
             for (String text : shapes) {
-                measure(cell, RecurrentShape.parse(text), seconds, dtype, fused, shards);
+                measure(cell, RecurrentShape.parse(text), seconds, dtype, fused, shards, unbalanced);
             }
         }
     }
 
-    private static void measure(String cellName, RecurrentShape s, double seconds, DType dtype, boolean fused, int shards) {
+    private static void measure(String cellName, RecurrentShape s, double seconds, DType dtype, boolean fused, int shards, boolean unbalanced) {
         Function<Random, Cell<?>> plain = r -> s.cell(cellName, r);
         Function<Random, Cell<?>> make = fused ? r -> FusedCell.of(plain.apply(r)) : plain;
         Runnable one = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 1)), dtype), make, s, dtype);
@@ -105,6 +119,12 @@ public final class ThreadSpeedup {
             return;
         }
         Runnable two = run(new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 2)), dtype), make, s, dtype);
+        if (unbalanced) {
+            Tape all = new Tape(Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 2)), dtype);
+            all.setBalanceWeightGradients(false);
+            measureThree(fused ? "fused " + cellName : cellName, s, dtype, seconds, one, two, run(all, make, s, dtype));
+            return;
+        }
         long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
         for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {
             one.run();

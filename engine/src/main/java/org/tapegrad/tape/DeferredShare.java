@@ -4,8 +4,9 @@ import org.tapegrad.kernel.SplitWork;
 
 /**
  * How a tape's gradient passes divide the weight-gradient products between the pass's own thread and the worker that
- * runs them deferred ({@link Tape#setOverlapWeightGradients}): the pass's thread keeps the first share of each such
- * product's columns ({@link org.tapegrad.op.WeightGradients}), the worker gets the rest.
+ * runs them deferred ({@link Tape#setOverlapWeightGradients}, {@link Tape#setBalanceWeightGradients}): the pass's
+ * thread keeps the first share of each such product's columns ({@link org.tapegrad.op.WeightGradients}), the worker
+ * gets the rest.
  *
  * <p>Which share balances the two depends on the cell, the shapes, the element type and the machine (a weight
  * gradient with the batch as its inner dimension runs at a fraction of the kernel's peak, so the worker can have more

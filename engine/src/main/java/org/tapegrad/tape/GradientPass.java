@@ -148,7 +148,7 @@ final class GradientPass {
         queue = GemmThreads.OrderedTasks.start(tape.kernels().gemm().threads());
         if (queue != null) {
             deferrable = deferredUse;
-            keptSteps = tape.deferredShare().steps();
+            keptSteps = tape.balancesWeightGradients() ? tape.deferredShare().steps() : 0;
             queueStart = System.nanoTime();
         }
     }
@@ -168,7 +168,7 @@ final class GradientPass {
             long waited = q.finish();
             // Only a pass that reached its end with the queue open measures the balance; one that had to wait for the
             // queue midway (a produced deferrable value) would read its wait as the worker's lag.
-            if (completed) {
+            if (completed && tape.balancesWeightGradients()) {
                 tape.deferredShare().update(waited, System.nanoTime() - queueStart);
             }
         } finally {

@@ -81,6 +81,7 @@ public final class Tape {
     private boolean retainGradients;
     private boolean flushTinyGradients = true;
     private boolean overlapWeightGradients = true;
+    private boolean balanceWeightGradients = true;
     private final DeferredShare deferredShare = new DeferredShare();
     private boolean packRepeatedOperands = true;
     private Gradients lastBackward;
@@ -258,7 +259,7 @@ public final class Tape {
      * its additions in the same order); the output gradients those products read are held until the pass ends, so the
      * pass's peak memory grows by up to one such gradient per step. {@code false}, or one thread, keeps every VJP in
      * order on this thread. Where the worker would have more to do than this thread, this thread keeps a share of
-     * each such product's columns, adjusted from pass to pass by who waited for whom (same bits whatever the share).
+     * each such product's columns ({@link #setBalanceWeightGradients}).
      */
     public void setOverlapWeightGradients(boolean on) {
         this.overlapWeightGradients = on;
@@ -278,6 +279,25 @@ public final class Tape {
     /** Whether repeated right operands are packed ({@link #setPackRepeatedOperands}). */
     public boolean packsRepeatedOperands() {
         return packRepeatedOperands;
+    }
+
+    /**
+     * With {@code true} (the default), an overlapped pass ({@link #setOverlapWeightGradients}) computes the first
+     * share of the columns of each weight-gradient product itself and queues only the rest, the share adjusted after
+     * every pass: one step (1/32 of the columns) more when this thread waited for the worker at the end of the pass
+     * for more than 2 % of the pass, one step less otherwise, between none and half. Weight gradients whose products
+     * have the batch as their inner dimension can give the worker more to do than this thread's whole chain of steps
+     * (float32 LSTM B=32, H=128: the worker was still busy when the chain ended). The bits do not depend on the share
+     * (a column is the same sum on either thread, and within a pass each column stays on one thread); only the time
+     * does, and it varies from pass to pass as the share moves. {@code false} queues all of every such product.
+     */
+    public void setBalanceWeightGradients(boolean on) {
+        this.balanceWeightGradients = on;
+    }
+
+    /** Whether overlapped passes keep a share of the weight-gradient products ({@link #setBalanceWeightGradients}). */
+    public boolean balancesWeightGradients() {
+        return balanceWeightGradients;
     }
 
     /** How this tape's passes divide the deferred weight-gradient products between their thread and the worker. */

@@ -67,6 +67,25 @@ class OverlapWeightGradientsTest {
     }
 
     @Test
+    void unbalancedPassesLeaveTheShareAloneAndHaveTheBitsOfOneThread() {
+        assumeTrue(Kernels.maxThreads() >= 2, "needs 2 cores and tapegrad.threads unset or ≥ 2");
+        double[] expected = run(Kernels.defaults().withGemm(Kernels.gemm(null, 1)), DType.F32, false, true);
+        Model m = new Model(DType.F32);
+        Tape tape = new Tape(Kernels.defaults().withGemm(Kernels.gemm(null, 2)), DType.F32);
+        assertTrue(tape.balancesWeightGradients(), "on by default");
+        tape.setBalanceWeightGradients(false);
+        tape.deferredShare().setSteps(8);
+        for (int pass = 0; pass < 3; pass++) {
+            m.zero();
+            Var loss = m.loss(tape, false);
+            tape.backward(loss);
+            assertArrayEquals(expected, bits(loss, m), "pass " + pass);
+            assertEquals(8, tape.deferredShare().steps(), "an unbalanced pass does not move the share");
+            tape.reset();
+        }
+    }
+
+    @Test
     void keptGradientsGoBackToThePoolAtTheEnd() {
         Kernels two = Kernels.defaults().withGemm(Kernels.gemm(null, 2));
         long[] held = new long[2];
