@@ -96,6 +96,7 @@ public final class GemmThreads {
         private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> tasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private volatile boolean closed;
         private volatile Throwable failure;
+        private volatile long idleNanos;
 
         private OrderedTasks(Pool pool) {
             this.pool = pool;
@@ -117,6 +118,14 @@ public final class GemmThreads {
             OrderedTasks queue = new OrderedTasks(pool);
             pool.publish(queue.job);
             return queue;
+        }
+
+        /**
+         * After {@link #finish}: the nanoseconds the thread that ran the tasks spent waiting for the next one before
+         * the queue was closed (0 when the caller ran them itself).
+         */
+        public long idleNanos() {
+            return idleNanos;
         }
 
         /** Queues {@code task} after every task submitted before it. */
@@ -149,10 +158,14 @@ public final class GemmThreads {
         /** Runs the tasks as they arrive until the queue is closed and empty (on the one thread that claimed it). */
         private void drain() {
             long idleSince = 0;
+            long idle = 0;
             while (true) {
                 Runnable task = tasks.poll();
                 if (task != null) {
-                    idleSince = 0;
+                    if (idleSince != 0) {
+                        idle += System.nanoTime() - idleSince;
+                        idleSince = 0;
+                    }
                     if (failure == null) {
                         try {
                             task.run();
@@ -163,6 +176,7 @@ public final class GemmThreads {
                     continue;
                 }
                 if (closed && tasks.isEmpty()) {
+                    idleNanos = idle;   // read after finish's wait, which the end of this block happens before
                     return;
                 }
                 // Waiting for the caller's next task: spin first, then give the core away between checks.

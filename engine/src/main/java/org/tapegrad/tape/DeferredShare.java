@@ -12,10 +12,13 @@ import org.tapegrad.kernel.SplitWork;
  * gradient with the batch as its inner dimension runs at a fraction of the kernel's peak, so the worker can have more
  * to do than the pass's whole chain of steps: float32 LSTM B=32, H=128 on AMD Zen 3, backward 1t/2t 1.53 with the
  * worker doing all of it, 1.67 with a fifth of the columns kept, 1.64 with a quarter, 1.48 with a third). So it is
- * found as the tape runs: after each pass, if the pass's thread waited at its end for the worker for more than
- * {@value #TOLERATED_WAIT_PERCENT} % of the pass, the next pass keeps one step ({@value #STEPS}ths of the columns)
- * more, otherwise one step less, between none and half. The bits do not depend on the share (each column is the
- * same sum on either thread, and within a pass every column stays on one thread), only the time does.
+ * found as the tape runs, from who waited for whom: after each pass, if the pass's thread waited at the end for the
+ * worker longer than the worker had waited for tasks during the pass (by more than {@value #TOLERANCE_PERCENT} % of
+ * the pass), the next pass keeps one step ({@value #STEPS}ths of the columns) more; in the opposite case one step
+ * less; between none and half. Both waits have a part that no share removes (the worker waits for the first tasks,
+ * the pass's thread for the last step's), of about the same size, so they cancel. The bits do not depend on the
+ * share (each column is the same sum on either thread, and within a pass every column stays on one thread), only the
+ * time does.
  */
 final class DeferredShare {
 
@@ -23,8 +26,8 @@ final class DeferredShare {
     static final int STEPS = 32;
     /** The largest share kept: half of the columns. */
     static final int MAX_STEPS = STEPS / 2;
-    /** A wait at the end of a pass up to this part of the pass's time counts as balanced. */
-    static final int TOLERATED_WAIT_PERCENT = 2;
+    /** Waits that differ by up to this part of the pass's time count as balanced. */
+    static final int TOLERANCE_PERCENT = 1;
 
     private int steps;
 
@@ -48,14 +51,19 @@ final class DeferredShare {
     }
 
     /**
-     * Moves the share one step after a pass that lasted {@code passNanos} and ended with the pass's thread waiting
-     * {@code waitedNanos} for the worker; a negative wait (no worker took the deferred work: the pass's thread ran it
-     * all) leaves it as it is.
+     * Moves the share after a pass that lasted {@code passNanos}, in which the worker waited {@code idleNanos} for
+     * tasks and at whose end the pass's thread waited {@code waitedNanos} for the worker; a negative wait (no worker
+     * took the deferred work: the pass's thread ran it all) leaves it as it is.
      */
-    void update(long waitedNanos, long passNanos) {
+    void update(long waitedNanos, long idleNanos, long passNanos) {
         if (waitedNanos < 0) {
             return;
         }
-        setSteps(waitedNanos * 100 > passNanos * TOLERATED_WAIT_PERCENT ? steps + 1 : steps - 1);
+        long tolerance = passNanos / 100 * TOLERANCE_PERCENT;
+        if (waitedNanos - idleNanos > tolerance) {
+            setSteps(steps + 1);
+        } else if (idleNanos - waitedNanos > tolerance) {
+            setSteps(steps - 1);
+        }
     }
 }

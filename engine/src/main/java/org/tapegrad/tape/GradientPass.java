@@ -169,7 +169,7 @@ final class GradientPass {
             // Only a pass that reached its end with the queue open measures the balance; one that had to wait for the
             // queue midway (a produced deferrable value) would read its wait as the worker's lag.
             if (completed && tape.balancesWeightGradients()) {
-                tape.deferredShare().update(waited, System.nanoTime() - queueStart);
+                tape.deferredShare().update(waited, q.idleNanos(), System.nanoTime() - queueStart);
             }
         } finally {
             for (Var v : kept) {

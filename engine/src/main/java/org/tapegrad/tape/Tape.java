@@ -285,7 +285,8 @@ public final class Tape {
      * With {@code true} (the default), an overlapped pass ({@link #setOverlapWeightGradients}) computes the first
      * share of the columns of each weight-gradient product itself and queues only the rest, the share adjusted after
      * every pass: one step (1/32 of the columns) more when this thread waited for the worker at the end of the pass
-     * for more than 2 % of the pass, one step less otherwise, between none and half. Weight gradients whose products
+     * longer than the worker waited for tasks during it, one step less in the opposite case (each by more than 1 % of
+     * the pass; else it holds), between none and half. Weight gradients whose products
      * have the batch as their inner dimension can give the worker more to do than this thread's whole chain of steps
      * (float32 LSTM B=32, H=128: the worker was still busy when the chain ended). The bits do not depend on the share
      * (a column is the same sum on either thread, and within a pass each column stays on one thread); only the time

@@ -46,6 +46,27 @@ class OrderedTasksTest {
     }
 
     @Test
+    void finishTellsWhetherAWorkerRanTheTasksAndHowLongEachSideWaited() throws InterruptedException {
+        assumeTrue(Kernels.maxThreads() >= 2, "needs 2 cores and tapegrad.threads unset or ≥ 2");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            GemmThreads.OrderedTasks queue = GemmThreads.OrderedTasks.start(2);
+            assertNotNull(queue, "the pool is free");
+            queue.submit(() -> { });
+            Thread.sleep(20);   // the worker, if it has taken the queue, waits for the next task all this time
+            queue.submit(OrderedTasksTest::busyWork);
+            long waited = queue.finish();
+            if (waited < 0) {
+                assertEquals(0, queue.idleNanos(), "the caller ran the tasks: no worker idled");
+                continue;   // no worker took the queue this time: try again
+            }
+            assertTrue(queue.idleNanos() >= 10_000_000L, "the worker waited ~20 ms for the second task, measured " + queue.idleNanos() + " ns");
+            return;
+        }
+        org.junit.jupiter.api.Assertions.fail("in 5 s no worker took a queue");
+    }
+
+    @Test
     void theFirstFailureIsRethrownAndLaterTasksAreSkipped() {
         GemmThreads.OrderedTasks queue = GemmThreads.OrderedTasks.start(2);
         assumeTrue(queue != null, "needs 2 cores and tapegrad.threads unset or ≥ 2");

@@ -19,19 +19,24 @@ class DeferredShareTest {
     }
 
     @Test
-    void aWaitAboveTwoPercentOfThePassKeepsMoreAndAnyLessKeepsLessWithinNoneToHalf() {
+    void theShareMovesTowardsWhoeverWaitedLessWithinNoneToHalf() {
         DeferredShare share = new DeferredShare();
-        share.update(0, 1_000_000);
+        long pass = 1_000_000;   // tolerance 1 % = 10,000 ns
+        share.update(0, 500_000, pass);
         assertEquals(0, share.steps(), "never below none");
-        share.update(20_001, 1_000_000);
-        assertEquals(1, share.steps(), "waited just over 2 %: the worker is behind");
-        share.update(20_000, 1_000_000);
-        assertEquals(0, share.steps(), "waited 2 %: balanced enough, give the worker a step back");
+        share.update(30_001, 20_000, pass);
+        assertEquals(1, share.steps(), "the pass waited at the end more than the worker idled: keep more");
+        share.update(30_000, 20_000, pass);
+        assertEquals(1, share.steps(), "within the tolerance: balanced, hold");
+        share.update(20_000, 30_000, pass);
+        assertEquals(1, share.steps(), "within the tolerance the other way too");
+        share.update(0, 10_001, pass);
+        assertEquals(0, share.steps(), "the worker idled: give it a step back");
         for (int i = 0; i < 40; i++) {
-            share.update(500_000, 1_000_000);
+            share.update(500_000, 0, pass);
         }
         assertEquals(DeferredShare.MAX_STEPS, share.steps(), "never above half");
-        share.update(-1, 1_000_000);
+        share.update(-1, 0, pass);
         assertEquals(DeferredShare.MAX_STEPS, share.steps(), "no worker took the queue: nothing learned");
         share.setSteps(99);
         assertEquals(DeferredShare.MAX_STEPS, share.steps());
