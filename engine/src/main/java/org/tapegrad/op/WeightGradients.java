@@ -18,7 +18,7 @@ public final class WeightGradients {
 
     /** {@code dw (inner×n) += aᵀ·g}, {@code a} m×inner, {@code g} m×n; {@code g} and {@code a} must stay valid until the deferred part has run. */
     public static void accumulate(OpContext ctx, GemmKernel gemm, int inner, int n, int m, double[] a, double[] g, double[] dw) {
-        int kept = gemm instanceof ColumnRangeGemm ? Math.min(n, ctx.keptGradientColumns(n)) : 0;
+        int kept = kept(ctx, gemm, n);
         if (kept > 0) {
             ((ColumnRangeGemm) gemm).gemmColumns(true, false, inner, n, m, a, g, dw, true, 0, kept);
         }
@@ -32,7 +32,7 @@ public final class WeightGradients {
 
     /** The float32 form of {@link #accumulate(OpContext, GemmKernel, int, int, int, double[], double[], double[])}. */
     public static void accumulate(OpContext ctx, GemmKernel gemm, int inner, int n, int m, float[] a, float[] g, float[] dw) {
-        int kept = gemm instanceof ColumnRangeGemm ? Math.min(n, ctx.keptGradientColumns(n)) : 0;
+        int kept = kept(ctx, gemm, n);
         if (kept > 0) {
             ((ColumnRangeGemm) gemm).gemmColumns(true, false, inner, n, m, a, g, dw, true, 0, kept);
         }
@@ -42,5 +42,10 @@ public final class WeightGradients {
             ColumnRangeGemm ranges = (ColumnRangeGemm) gemm;
             ctx.deferGradient(() -> ranges.gemmColumns(true, false, inner, n, m, a, g, dw, true, kept, n));
         }
+    }
+
+    /** The columns this thread computes now: none when the kernel cannot compute a range of them. */
+    private static int kept(OpContext ctx, GemmKernel gemm, int n) {
+        return gemm instanceof ColumnRangeGemm ? Math.min(n, ctx.keptGradientColumns(n)) : 0;
     }
 }
