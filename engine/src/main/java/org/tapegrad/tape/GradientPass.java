@@ -104,7 +104,7 @@ final class GradientPass {
                     continue;
                 }
                 if (pass.deferrable(node.output)) {
-                    pass.finishQueue(false);   // this VJP reads a gradient the queue adds into: all of it first
+                    pass.finishQueue(true);   // this VJP reads a gradient the queue adds into: all of it first
                 }
                 if (tape.flushesTinyGradients()) {
                     flushTiny(tape.kernels().activations(), outputGrad);
@@ -154,10 +154,10 @@ final class GradientPass {
     }
 
     /**
-     * Waits for the queued products, then hands back the output gradients they read; {@code completed}: at the end of
-     * a pass that ran every VJP.
+     * Waits for the queued products, then hands back the output gradients they read; {@code measured}: the wait tells
+     * the balance (not when the pass ends by a failure).
      */
-    private void finishQueue(boolean completed) {
+    private void finishQueue(boolean measured) {
         if (queue == null) {
             return;
         }
@@ -166,9 +166,9 @@ final class GradientPass {
         deferrable = null;
         try {
             long waited = q.finish();
-            // Only a pass that reached its end with the queue open measures the balance; one that had to wait for the
-            // queue midway (a produced deferrable value) would read its wait as the worker's lag.
-            if (completed && tape.balancesWeightGradients()) {
+            // Midway too (a produced deferrable value, such as a fused step's weights side by side, whose VJP follows
+            // every step's): who waited for whom up to there is the balance of the queued work.
+            if (measured && tape.balancesWeightGradients()) {
                 tape.deferredShare().update(waited, q.idleNanos(), System.nanoTime() - queueStart);
             }
         } finally {
