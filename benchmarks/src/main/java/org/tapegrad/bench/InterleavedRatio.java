@@ -51,7 +51,7 @@ public final class InterleavedRatio {
         double seconds = 20;
         List<String> cells = List.of("lstm");
         Path csv = null;
-        List<String> shapes = new ArrayList<>();
+        List<RecurrentShape> shapes = new ArrayList<>();
         for (String a : args) {
             if (a.startsWith("--seconds=")) {
                 seconds = ToolArguments.seconds("--seconds", a.substring(10));
@@ -62,12 +62,11 @@ public final class InterleavedRatio {
             } else if (a.startsWith("--")) {
                 throw ToolArguments.unknown(a, "--seconds=S, --cells=lstm,gru,rnn, --csv=FILE or shapes B<batch>_T<steps>_I<input>_H<hidden>");
             } else {
-                RecurrentShape.parse(a);   // checked now, not after the rows before it have been timed
-                shapes.add(a);
+                shapes.add(RecurrentShape.parse(a));   // checked now, not after the rows before it have been timed
             }
         }
         if (shapes.isEmpty()) {
-            shapes = List.of(DEFAULT_SHAPES);
+            shapes = Arrays.stream(DEFAULT_SHAPES).map(RecurrentShape::parse).toList();
         }
         if (!THREADS.isCurrentThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot measure thread CPU time");
@@ -76,8 +75,8 @@ public final class InterleavedRatio {
         System.out.println("| cell | B,T,I,H | rounds | tape CPU ms | fused CPU ms | tape/fused (median of rounds) | min/min | tape/fused wall |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (String cell : cells) {
-            for (String text : shapes) {
-                rows.add(measure(cell, RecurrentShape.parse(text), seconds));
+            for (RecurrentShape s : shapes) {
+                rows.add(measure(cell, s, seconds));
             }
         }
         if (csv != null) {

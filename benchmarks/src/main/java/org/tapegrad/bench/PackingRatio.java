@@ -45,7 +45,7 @@ public final class PackingRatio {
         double seconds = 15;
         List<String> cells = List.of("lstm", "gru", "rnn");
         List<DType> dtypes = List.of(DType.F64, DType.F32);
-        List<String> shapes = new ArrayList<>();
+        List<RecurrentShape> shapes = new ArrayList<>();
         boolean fused = false;
         for (String a : args) {
             if (a.equals("--fused")) {
@@ -59,19 +59,18 @@ public final class PackingRatio {
             } else if (a.startsWith("--")) {
                 throw ToolArguments.unknown(a, "--seconds=S, --cells=lstm,gru,rnn, --dtypes=f64,f32, --fused or shapes B<batch>_T<steps>_I<input>_H<hidden>");
             } else {
-                RecurrentShape.parse(a);   // checked now, not after the rows before it have been timed
-                shapes.add(a);
+                shapes.add(RecurrentShape.parse(a));   // checked now, not after the rows before it have been timed
             }
         }
         if (shapes.isEmpty()) {
-            shapes = List.of(DEFAULT_SHAPES);
+            shapes = Arrays.stream(DEFAULT_SHAPES).map(RecurrentShape::parse).toList();
         }
         System.out.println("| cell | B,T,I,H | dtype | rounds | in place ms | packed ms | in place / packed (median of rounds) |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (String cell : cells) {
-            for (String shape : shapes) {
+            for (RecurrentShape shape : shapes) {
                 for (DType dtype : dtypes) {
-                    measure(cell, RecurrentShape.parse(shape), dtype, fused, seconds);
+                    measure(cell, shape, dtype, fused, seconds);
                 }
             }
         }

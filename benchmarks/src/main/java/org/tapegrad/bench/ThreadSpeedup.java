@@ -54,7 +54,7 @@ public final class ThreadSpeedup {
         double seconds = 20;
         DType dtype = DType.F64;
         List<String> cells = List.of("lstm", "gru", "rnn");
-        List<String> shapes = new ArrayList<>();
+        List<RecurrentShape> shapes = new ArrayList<>();
         boolean fused = false;
         int shards = 0;
         boolean unbalanced = false;
@@ -74,12 +74,11 @@ public final class ThreadSpeedup {
             } else if (a.startsWith("--")) {
                 throw ToolArguments.unknown(a, "--seconds=S, --cells=lstm,gru,rnn, --dtype=f64|f32, --fused, --shards=N, --unbalanced or shapes B<batch>_T<steps>_I<input>_H<hidden>");
             } else {
-                RecurrentShape.parse(a);   // checked now, not after the rows before it have been timed
-                shapes.add(a);
+                shapes.add(RecurrentShape.parse(a));   // checked now, not after the rows before it have been timed
             }
         }
         if (shapes.isEmpty()) {
-            shapes = List.of(DEFAULT_SHAPES);
+            shapes = Arrays.stream(DEFAULT_SHAPES).map(RecurrentShape::parse).toList();
         }
         if (Kernels.maxThreads() < 2) {
             throw new IllegalArgumentException("needs 2 threads: tapegrad.threads=" + System.getProperty("tapegrad.threads")
@@ -101,8 +100,8 @@ public final class ThreadSpeedup {
             System.out.println("|---|---|---|---|---|---|---|");
         }
         for (String cell : cells) {
-            for (String text : shapes) {
-                measure(cell, RecurrentShape.parse(text), seconds, dtype, fused, shards, unbalanced);
+            for (RecurrentShape s : shapes) {
+                measure(cell, s, seconds, dtype, fused, shards, unbalanced);
             }
         }
     }
