@@ -62,16 +62,22 @@ public record MusicTrainer(int maxEpochs, int patience, int batch, double learni
         };
     }
 
-    /** The H whose model (cell and 88-key head) has the parameter count nearest to the LSTM of 36 units, the paper's budget. */
+    /**
+     * The H whose model (cell and 88-key head) has the parameter count nearest to the LSTM of 36 units, the paper's budget.
+     * The count grows with H, so the search stops at the first H at or past the budget and compares it with the one before
+     * (building every H up to 256 took seconds, each build drawing its initial weights).
+     */
     static int budgetMatched(CellKind kind) {
         long target = parameters(CellKind.LSTM, 36);
-        int best = 1;
+        long below = parameters(kind, 1);
         for (int h = 2; h <= 256; h++) {
-            if (Math.abs(parameters(kind, h) - target) < Math.abs(parameters(kind, best) - target)) {
-                best = h;
+            long count = parameters(kind, h);
+            if (count >= target) {
+                return count - target < target - below ? h : h - 1;
             }
+            below = count;
         }
-        return best;
+        return 256;
     }
 
     private static long parameters(CellKind kind, int hidden) {
