@@ -8,9 +8,8 @@ package org.tapegrad.kernel;
 public interface ColumnRangeGemm extends GemmKernel {
 
     /**
-     * Columns {@code [from, to)} of {@code C (+)= op(A)·op(B)} (layout as {@link GemmKernel#gemm}), on this thread;
-     * {@code from} is a multiple of {@link SplitWork#ALIGN} unless it is 0, and each column gets the bits the whole
-     * product gives it.
+     * Columns {@code [from, to)} of {@code C (+)= op(A)·op(B)} (layout as {@link GemmKernel#gemm}), on this thread,
+     * for any {@code 0 ≤ from ≤ to ≤ n}: each column gets the bits the whole product gives it.
      */
     void gemmColumns(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double[] c, boolean accumulate,
             int from, int to);
@@ -18,6 +17,16 @@ public interface ColumnRangeGemm extends GemmKernel {
     /** The float32 form of {@link #gemmColumns(boolean, boolean, int, int, int, double[], double[], double[], boolean, int, int)}. */
     void gemmColumns(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate,
             int from, int to);
+
+    /**
+     * Columns of one packed panel of B ({@link #pack}) in float32 or float64 products: a range of columns that starts
+     * at a multiple of it reads the panels packed beforehand, any other range packs its part of B again. Share
+     * boundaries are cut at such multiples ({@link SplitWork#start(int, int, int, int)}). 1 for a kernel without
+     * panels.
+     */
+    default int panelColumns(boolean float32) {
+        return 1;
+    }
 
     /**
      * Columns {@code [from, to)} of {@code C (+)= op(A)·op(B)} with {@code op(B)} packed ({@link #pack}), on this

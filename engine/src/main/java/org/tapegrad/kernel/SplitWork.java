@@ -81,10 +81,22 @@ public final class SplitWork {
 
     /** The first element of share {@code index} of {@code [0, n)} cut into {@code shares} aligned parts (n at the end). */
     public static int start(int n, int index, int shares) {
+        return start(n, index, shares, ALIGN);
+    }
+
+    /**
+     * As {@link #start(int, int, int)} for the columns of a product whose kernel packs B in panels of {@code panel}
+     * columns ({@link ColumnRangeGemm#panelColumns}): the boundaries are multiples of {@value #ALIGN} where that is a
+     * whole number of panels, else multiples of the panel (6 floats with 256-bit vectors). A share starting inside a
+     * panel cannot read the weights' panels packed beforehand and packs its columns again at every call: so it was
+     * for every second share of a float32 product on AVX2 machines, with boundaries at multiples of 16.
+     */
+    public static int start(int n, int index, int shares, int panel) {
         if (shares <= 1) {
             return index == 0 ? 0 : n;
         }
-        int block = ((n + ALIGN - 1) / ALIGN + shares - 1) / shares * ALIGN;
+        int grain = panel >= 1 && ALIGN % panel != 0 ? panel : ALIGN;
+        int block = ((n + grain - 1) / grain + shares - 1) / shares * grain;
         return (int) Math.min(n, (long) index * block);
     }
 }

@@ -114,6 +114,12 @@ public final class VectorGemm implements ColumnRangeGemm {
                 (from, to) -> VectorFloatGemm.columns(transA, transB, m, n, k, a, b, packed, c, accumulate, from, to));
     }
 
+    /** 4 or 8 doubles ({@link VectorMicroKernel#NR}), 6 or 8 floats ({@link VectorFloatMicroKernel#NR}). */
+    @Override
+    public int panelColumns(boolean float32) {
+        return float32 ? VectorFloatMicroKernel.NR : NR;
+    }
+
     /**
      * Packs {@code op(B)} into the panels the tiled kernel reads, slice by slice of the inner dimension; null below the
      * rows the row-at-a-time kernel takes (it reads B in place).

@@ -92,9 +92,10 @@ public final class Affine implements Op<Void> {
         }
         double[] b = ctx.input(2 * pairs).data;
         double[] out = y.data;
+        int panel = panelColumns(gemm, ctx.dtype());
         SplitWork.shares(threads(gemm), forwardWork(m, n, inner), (index, shares) -> {
-            int from = SplitWork.start(n, index, shares);
-            int to = SplitWork.start(n, index + 1, shares);
+            int from = SplitWork.start(n, index, shares, panel);
+            int to = SplitWork.start(n, index + 1, shares, panel);
             for (int k = 0; k < pairs; k++) {
                 product(gemm, false, false, m, n, inner[k], xs[k], ws[k], packed[k], out, k > 0, from, to);
             }
@@ -109,6 +110,14 @@ public final class Affine implements Op<Void> {
      */
     private static int threads(GemmKernel gemm) {
         return gemm instanceof ColumnRangeGemm ? gemm.threads() : 1;
+    }
+
+    /**
+     * The kernel's packed-panel width, so that every share of a product starts at a panel of the weights packed
+     * beforehand ({@link SplitWork#start(int, int, int, int)}).
+     */
+    private static int panelColumns(GemmKernel gemm, DType dtype) {
+        return gemm instanceof ColumnRangeGemm ranges ? ranges.panelColumns(dtype == DType.F32) : SplitWork.ALIGN;
     }
 
     /**
@@ -203,13 +212,14 @@ public final class Affine implements Op<Void> {
             ctx.deferGradient(() -> activations.addColumnSums(gd, db, m, 0, n));
         }
         double[] dbNow = biasQueued ? null : db;
+        int panel = panelColumns(gemm, ctx.dtype());
         SplitWork.shares(threads(gemm), 2 * forwardWork(m, n, inner), (index, shares) -> {
-            int from = SplitWork.start(n, index, shares);
-            int to = SplitWork.start(n, index + 1, shares);
+            int from = SplitWork.start(n, index, shares, panel);
+            int to = SplitWork.start(n, index + 1, shares, panel);
             for (int k = 0; k < pairs; k++) {
                 if (dxs[k] != null) {
                     product(gemm, false, true, m, inner[k], n, gd, ws[k], packed[k], dxs[k], true,
-                            SplitWork.start(inner[k], index, shares), SplitWork.start(inner[k], index + 1, shares));
+                            SplitWork.start(inner[k], index, shares, panel), SplitWork.start(inner[k], index + 1, shares, panel));
                 }
                 if (dws[k] != null) {
                     product(gemm, true, false, inner[k], n, m, xs[k], gd, null, dws[k], true, from, to);
@@ -240,9 +250,10 @@ public final class Affine implements Op<Void> {
         }
         float[] b = ctx.input32(2 * pairs).data;
         float[] out = y.data;
+        int panel = panelColumns(gemm, ctx.dtype());
         SplitWork.shares(threads(gemm), forwardWork(m, n, inner), (index, shares) -> {
-            int from = SplitWork.start(n, index, shares);
-            int to = SplitWork.start(n, index + 1, shares);
+            int from = SplitWork.start(n, index, shares, panel);
+            int to = SplitWork.start(n, index + 1, shares, panel);
             for (int k = 0; k < pairs; k++) {
                 product(gemm, false, false, m, n, inner[k], xs[k], ws[k], packed[k], out, k > 0, from, to);
             }
@@ -284,13 +295,14 @@ public final class Affine implements Op<Void> {
             ctx.deferGradient(() -> activations.addColumnSums(gd, db, m, 0, n));
         }
         float[] dbNow = biasQueued ? null : db;
+        int panel = panelColumns(gemm, ctx.dtype());
         SplitWork.shares(threads(gemm), 2 * forwardWork(m, n, inner), (index, shares) -> {
-            int from = SplitWork.start(n, index, shares);
-            int to = SplitWork.start(n, index + 1, shares);
+            int from = SplitWork.start(n, index, shares, panel);
+            int to = SplitWork.start(n, index + 1, shares, panel);
             for (int k = 0; k < pairs; k++) {
                 if (dxs[k] != null) {
                     product(gemm, false, true, m, inner[k], n, gd, ws[k], packed[k], dxs[k], true,
-                            SplitWork.start(inner[k], index, shares), SplitWork.start(inner[k], index + 1, shares));
+                            SplitWork.start(inner[k], index, shares, panel), SplitWork.start(inner[k], index + 1, shares, panel));
                 }
                 if (dws[k] != null) {
                     product(gemm, true, false, inner[k], n, m, xs[k], gd, null, dws[k], true, from, to);

@@ -147,6 +147,52 @@ class PackedOperandTest {
         assertEquals("packed operand: a float64 operand used in a float32 product", t.getMessage());
     }
 
+    /**
+     * Every share of a product split by {@link SplitWork#start(int, int, int, int)} with the kernel's panel width reads
+     * the weights' panels packed beforehand: B's own array is overwritten with NaN after packing, so a share that
+     * packed B again would give NaN. With shares cut at multiples of 16, every second share of a float32 product
+     * repacked B at every call where a panel is 6 columns (256-bit vectors).
+     */
+    @Test
+    void everyShareOfASplitReadsThePackedPanels() {
+        assumeTrue(Kernels.vectorAvailable());
+        VectorGemm gemm = new VectorGemm(1);
+        Random random = new Random(5);
+        for (int n : new int[] {64, 100, 512, 640, 2048}) {
+            for (boolean transB : new boolean[] {false, true}) {
+                int m = 32;
+                int k = 96;
+                float[] a32 = floats(random, m * k);
+                float[] b32 = floats(random, k * n);
+                double[] a64 = random.doubles((long) m * k, -1, 1).toArray();
+                double[] b64 = random.doubles((long) k * n, -1, 1).toArray();
+                float[] expected32 = new float[m * n];
+                double[] expected64 = new double[m * n];
+                gemm.gemm(false, transB, m, n, k, a32, b32, expected32, false);
+                gemm.gemm(false, transB, m, n, k, a64, b64, expected64, false);
+                PackedOperand packed32 = gemm.pack(transB, k, n, b32, m, null);
+                PackedOperand packed64 = gemm.pack(transB, k, n, b64, m, null);
+                java.util.Arrays.fill(b32, Float.NaN);
+                java.util.Arrays.fill(b64, Double.NaN);
+                for (int shares = 2; shares <= 4; shares++) {
+                    float[] actual32 = new float[m * n];
+                    double[] actual64 = new double[m * n];
+                    for (int s = 0; s < shares; s++) {
+                        int from32 = SplitWork.start(n, s, shares, gemm.panelColumns(true));
+                        int to32 = SplitWork.start(n, s + 1, shares, gemm.panelColumns(true));
+                        gemm.gemmColumns(false, m, n, k, a32, packed32, actual32, false, from32, to32);
+                        int from64 = SplitWork.start(n, s, shares, gemm.panelColumns(false));
+                        int to64 = SplitWork.start(n, s + 1, shares, gemm.panelColumns(false));
+                        gemm.gemmColumns(false, m, n, k, a64, packed64, actual64, false, from64, to64);
+                    }
+                    String what = m + "×" + k + "·" + k + "×" + n + (transB ? " (B transposed)" : "") + " in " + shares + " shares";
+                    assertArrayEquals(expected32, actual32, "float32 " + what + ": a share packed B again");
+                    assertArrayEquals(expected64, actual64, "float64 " + what + ": a share packed B again");
+                }
+            }
+        }
+    }
+
     private static float[] floats(Random random, int n) {
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {

@@ -31,6 +31,29 @@ class SplitWorkTest {
     }
 
     @Test
+    void productSharesStartAtAPanelAndStayBalanced() {
+        for (int panel : new int[] {4, 6, 8, 16}) {
+            for (int n : new int[] {1, 6, 64, 100, 512, 640, 2048}) {
+                for (int shares = 1; shares <= 4; shares++) {
+                    assertEquals(0, SplitWork.start(n, 0, shares, panel));
+                    assertEquals(n, SplitWork.start(n, shares, shares, panel), "the last share ends at n");
+                    int grain = SplitWork.ALIGN % panel == 0 ? SplitWork.ALIGN : panel;
+                    for (int s = 1; s < shares; s++) {
+                        int from = SplitWork.start(n, s, shares, panel);
+                        assertTrue(from == n || from % panel == 0, "panel " + panel + ", n " + n + ": share " + s + " starts at " + from);
+                        assertTrue(from >= SplitWork.start(n, s - 1, shares, panel), "shares in order");
+                        if (shares == 2) {   // two threads: the cut is within one grain of the middle
+                            assertTrue(Math.abs(2 * from - n) <= 2 * grain, "panel " + panel + ", n " + n + ": cut at " + from);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(258, SplitWork.start(512, 1, 2, 6), "float32 panels of 6 columns: 43 panels each side");
+        assertEquals(256, SplitWork.start(512, 1, 2, 8), "where 16 columns are whole panels the cut stays at 16");
+    }
+
+    @Test
     void columnsAndSharesCoverTheirRangeExactlyOnce() {
         for (int n : new int[] {1, 7, 640, 1001}) {
             AtomicIntegerArray hits = new AtomicIntegerArray(n);
