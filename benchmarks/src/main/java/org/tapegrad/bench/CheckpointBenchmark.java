@@ -42,11 +42,14 @@ public class CheckpointBenchmark {
     public static class Full {
         @Param({"10", "100", "1000", "10000"})
         public int steps;
+        /** Threads of the tape's products: 1 by default, the condition of the checkpointing targets. */
+        @Param({TapeKernels.ONE})
+        public String threads;
         CheckpointRun run;
 
         @Setup
         public void setUp() {
-            run = workload(steps);
+            run = workload(steps, threads);
         }
 
         @TearDown(Level.Trial)
@@ -60,11 +63,14 @@ public class CheckpointBenchmark {
     public static class Checkpointed {
         @Param({"10", "100", "1000", "10000", "100000"})
         public int steps;
+        /** Threads of the tape's products: 1 by default, the condition of the checkpointing targets. */
+        @Param({TapeKernels.ONE})
+        public String threads;
         CheckpointRun run;
 
         @Setup
         public void setUp() {
-            run = workload(steps);
+            run = workload(steps, threads);
         }
 
         @TearDown(Level.Trial)
@@ -73,11 +79,12 @@ public class CheckpointBenchmark {
         }
     }
 
-    static CheckpointRun workload(int steps) {
+    /** The workload of T = {@code steps} on tapes of {@code threads} ({@link TapeKernels#forThreads}). */
+    static CheckpointRun workload(int steps, String threads) {
         BenchmarkJvm.limitOjAlgoThreads();
         Random random = new Random(7);
         LstmCell cell = new LstmCell("lstm", INPUT, HIDDEN, random);
-        return new CheckpointRun(cell, Inputs.sequence(steps, BATCH, INPUT, random), CheckpointSchedule.sqrt());
+        return new CheckpointRun(cell, Inputs.sequence(steps, BATCH, INPUT, random), CheckpointSchedule.sqrt(), TapeKernels.forThreads(threads));
     }
 
     static void print(String what, int steps, long peak) {

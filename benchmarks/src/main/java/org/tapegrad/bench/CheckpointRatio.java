@@ -12,7 +12,9 @@ import org.tapegrad.layers.train.CheckpointSchedule;
 /**
  * Checkpointed vs full-tape BPTT measured side by side on a machine shared with other work (as {@link InterleavedRatio}
  * does for the tape overhead): every round runs the full tape and the checkpointed run back to back, in alternating
- * order, timed by the thread's CPU time; the figure is the median of the per-round ratios. Memory is the buffer
+ * order, timed by the thread's CPU time; the figure is the median of the per-round ratios. Both run on one thread
+ * ({@link TapeKernels#oneThread()}, whatever {@code -Dtapegrad.threads} says): with a pool worker the thread's CPU
+ * time would leave out the weight gradients it adds, and its queue would hold more at the peak. Memory is the buffer
  * pool's account of the peak of each. With {@code --long=T} it instead runs only the checkpointed side at that T
  * (e.g. 100000 under {@code -Xmx2g}) and prints its time, peak and the heap limit.
  *
@@ -46,17 +48,17 @@ public final class CheckpointRatio {
             }
         }
         if (longSteps > 0) {
-            CheckpointRun run = CheckpointBenchmark.workload(longSteps);
+            CheckpointRun run = CheckpointBenchmark.workload(longSteps, TapeKernels.ONE);
             for (int r = 0; r < 2; r++) {
                 long t0 = THREADS.getCurrentThreadCpuTime();
                 run.checkpointed();
                 double ms = (THREADS.getCurrentThreadCpuTime() - t0) / 1e6;
-                System.out.printf(Locale.ROOT, "checkpointed T=%d: %.0f ms (%.3f ms per step), peak %.1f MiB, max heap %.0f MiB%n", longSteps, ms,
+                System.out.printf(Locale.ROOT, "checkpointed T=%d, 1 thread: %.0f ms (%.3f ms per step), peak %.1f MiB, max heap %.0f MiB%n", longSteps, ms,
                         ms / longSteps, run.checkpointedPeakBytes / (1024.0 * 1024.0), Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0));
             }
             return;
         }
-        CheckpointRun run = CheckpointBenchmark.workload(steps);
+        CheckpointRun run = CheckpointBenchmark.workload(steps, TapeKernels.ONE);
         run.full();
         run.checkpointed();
         double[] ratios = new double[rounds];
@@ -76,7 +78,7 @@ public final class CheckpointRatio {
         Arrays.sort(ratios);
         Arrays.sort(fullMs);
         Arrays.sort(ckptMs);
-        System.out.printf(Locale.ROOT, "T=%d B=16 I=32 H=64, %d rounds: full tape %.0f ms, checkpointed √T %.0f ms (medians), time ratio %.3f (median of rounds)%n",
+        System.out.printf(Locale.ROOT, "T=%d B=16 I=32 H=64, 1 thread, %d rounds: full tape %.0f ms, checkpointed √T %.0f ms (medians), time ratio %.3f (median of rounds)%n",
                 steps, rounds, fullMs[rounds / 2], ckptMs[rounds / 2], ratios[rounds / 2]);
         System.out.printf(Locale.ROOT, "peak bytes: full tape %d (%.1f MiB, %.1f KiB per step), checkpointed %d (%.2f MiB), memory ratio %.4f%n",
                 run.fullPeakBytes, run.fullPeakBytes / (1024.0 * 1024.0), run.fullPeakBytes / 1024.0 / steps, run.checkpointedPeakBytes,

@@ -1,6 +1,7 @@
 package org.tapegrad.bench;
 
 import org.ojalgo.matrix.store.R064Store;
+import org.tapegrad.kernel.Kernels;
 import org.tapegrad.layers.cell.LstmCell;
 import org.tapegrad.layers.cell.LstmState;
 import org.tapegrad.layers.seq.Unroll;
@@ -22,15 +23,22 @@ final class CheckpointRun {
 
     private final LstmCell cell;
     private final R064Store[] xs;
-    private final Tape fullTape = new Tape();
+    private final Tape fullTape;
     private final CheckpointedBptt<LstmState> checkpointed;
     long fullPeakBytes;
     long checkpointedPeakBytes;
 
-    CheckpointRun(LstmCell cell, R064Store[] xs, CheckpointSchedule schedule) {
+    /** Both runs on tapes of {@code kernels}. */
+    CheckpointRun(LstmCell cell, R064Store[] xs, CheckpointSchedule schedule, Kernels kernels) {
         this.cell = cell;
         this.xs = xs;
-        this.checkpointed = new CheckpointedBptt<>(cell, schedule);
+        this.fullTape = new Tape(kernels);
+        this.checkpointed = new CheckpointedBptt<>(cell, schedule, new Tape(kernels));
+    }
+
+    /** Threads the runs' products are split over. */
+    int threads() {
+        return fullTape.kernels().gemm().threads();
     }
 
     double full() {

@@ -44,7 +44,15 @@ public class FusionBenchmark {
     @Param({"B1_T100_I64_H64", "B32_T100_I64_H128", "B64_T50_I128_H512", "B16_T1000_I32_H64"})
     public String shape;
 
-    private final Tape tape = new Tape();
+    /**
+     * Threads of the tape's products (and of {@code FusedLstm}'s, which runs on the tape's kernels): 1 by default, the
+     * condition of the fusion targets and of {@link FusionRatio}'s thread-CPU-time ratios; {@code -p threads=2} or
+     * {@value TapeKernels#CONFIGURED} for more.
+     */
+    @Param({TapeKernels.ONE})
+    public String threads = TapeKernels.ONE;
+
+    private Tape tape;
     private Cell<?> naive;
     private Cell<?> naiveFused;
     private Cell<?> builtIn;
@@ -60,6 +68,7 @@ public class FusionBenchmark {
     public void setUp() {
         BenchmarkJvm.limitOjAlgoThreads();
         RecurrentShape s = RecurrentShape.parse(shape);
+        tape = new Tape(TapeKernels.forThreads(threads));
         Random random = new Random(7);
         xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
         if (cell.equals("lstm")) {
@@ -81,6 +90,11 @@ public class FusionBenchmark {
         }
         naiveFused = FusedCell.of(naive);
         builtInFused = FusedCell.of(builtIn);
+    }
+
+    /** The tape the variants record on (its kernels' thread count is the {@code threads} parameter). */
+    Tape tape() {
+        return tape;
     }
 
     /** The cell as a user writes it, on the plain tape. */

@@ -10,7 +10,9 @@ import java.util.Locale;
 /**
  * {@link FusionBenchmark}'s workloads timed for a machine shared with other work, as {@link InterleavedRatio} does:
  * every round runs each variant once (naive, naive fused, built-in, built-in fused, hand-fused; the order rotates from
- * round to round), timed in thread CPU time, and each ratio is the median over rounds of the per-round ratio.
+ * round to round), timed in thread CPU time, and each ratio is the median over rounds of the per-round ratio. The
+ * tape and {@code FusedLstm} run on one thread ({@link FusionBenchmark#threads}' default), whatever
+ * {@code -Dtapegrad.threads} says, so that the thread's CPU time is all of their work.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.FusionRatio
  *      [--seconds=20] [--cells=lstm,gru] [B1_T100_I64_H64 ...]</pre>
@@ -61,6 +63,7 @@ public final class FusionRatio {
         FusionBenchmark b = new FusionBenchmark();
         b.cell = cell;
         b.shape = shape;
+        b.threads = TapeKernels.ONE;
         b.setUp();
         boolean hand = cell.equals("lstm");
         Runnable[] variants = {b::naive, b::naiveFused, b::builtIn, b::builtInFused, hand ? b::handFused : () -> { }};

@@ -26,7 +26,8 @@ import org.tapegrad.tape.Tape;
  * The tape overhead ratio measured for a machine shared with other work. JMH runs one benchmark after the other, so
  * load that comes and goes lands on one side; here every round times one tape and one fused LSTM forward + backward
  * back to back (in alternating order) and the figure is the median of the per-round ratios. Times are the thread's
- * CPU time, which leaves out the time the thread waits for a core while other processes run. GRU and RNN (tape only,
+ * CPU time, which leaves out the time the thread waits for a core while other processes run; so the tape and the fused
+ * LSTM run on one thread ({@link TapeKernels#oneThread()}), whose CPU time is all of their work. GRU and RNN (tape only,
  * there is no fused reference for them) are timed the same way. Same workloads as the JMH benchmarks.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.InterleavedRatio
@@ -94,7 +95,7 @@ public final class InterleavedRatio {
         Random random = new Random(7);
         Runnable runTape;
         Runnable runFused = null;
-        Tape tape = new Tape();
+        Tape tape = new Tape(TapeKernels.oneThread());
         switch (cellName) {
             case "lstm": {
                 LstmCell cell = new LstmCell("lstm", s.input(), s.hidden(), random);

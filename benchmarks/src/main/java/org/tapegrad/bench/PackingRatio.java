@@ -22,10 +22,11 @@ import org.tapegrad.tape.Tape;
  * What packing repeated right operands ({@link Tape#setPackRepeatedOperands}) gains, measured for a machine shared with
  * other work: every round runs the same forward + backward (loss {@code Σ h_T}, the same seeded cell and inputs) on a
  * tape that packs the weights and on one that reads them in place, in alternating order, timed in thread CPU time;
- * the figure is the median of the per-round ratios (in place / packed). The tapes' kernels are the defaults
- * ({@code -Dtapegrad.threads=1} for one thread).
+ * the figure is the median of the per-round ratios (in place / packed). The tapes run on one thread
+ * ({@link TapeKernels#oneThread()}), whatever {@code -Dtapegrad.threads} says: a pool worker's share of the work
+ * would not be in the calling thread's CPU time.
  *
- * <pre>java --add-modules jdk.incubator.vector -Dtapegrad.threads=1 -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.PackingRatio
+ * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar org.tapegrad.bench.PackingRatio
  *      [--seconds=15] [--cells=lstm,gru,rnn] [--dtypes=f64,f32] [--fused] [B64_T50_I128_H512 ...]</pre>
  */
 public final class PackingRatio {
@@ -88,9 +89,9 @@ public final class PackingRatio {
         cell.convertTo(dtype);
         Cell<CellState> run = fused ? FusedCell.of(cell) : cell;
         R064Store[] xs = Inputs.sequence(s.steps(), s.batch(), s.input(), random);
-        Tape inPlace = new Tape(dtype);
+        Tape inPlace = new Tape(TapeKernels.oneThread(), dtype);
         inPlace.setPackRepeatedOperands(false);
-        Tape packed = new Tape(dtype);
+        Tape packed = new Tape(TapeKernels.oneThread(), dtype);
         Runnable[] variants = {() -> TapeRun.forwardBackward(inPlace, run, xs), () -> TapeRun.forwardBackward(packed, run, xs)};
         long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
         for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {

@@ -8,7 +8,19 @@ final class TapeKernels {
     /** The {@code threads} value that keeps {@link Kernels#defaults()} ({@code -Dtapegrad.threads} or the cores). */
     static final String CONFIGURED = "configured";
 
+    /** The {@code threads} value of the tools timed by one thread's CPU time: {@link #oneThread()}. */
+    static final String ONE = "1";
+
     private TapeKernels() {
+    }
+
+    /**
+     * The default kernels with every product on the calling thread, whatever {@code -Dtapegrad.threads} says: for the
+     * tools timed by the calling thread's CPU time ({@code FusionRatio}, {@code CheckpointRatio},
+     * {@code InterleavedRatio}, {@code PackingRatio}), which would not count what a pool worker does.
+     */
+    static Kernels oneThread() {
+        return Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 1));
     }
 
     /**
@@ -17,6 +29,9 @@ final class TapeKernels {
      * ({@code -p threads=1,2}).
      */
     static Kernels forThreads(String threads) {
+        if (threads.equals(ONE)) {
+            return oneThread();
+        }
         if (threads.equals(CONFIGURED)) {
             return Kernels.defaults();
         }
