@@ -54,16 +54,13 @@ public final class VectorActivations implements ActivationKernel {
     private static final int CHUNK = 256;
 
     /**
-     * Per thread: the passes' scratch, two chunks' worth, then a chunk of float input widened to double at
-     * {@link #WIDE} (the float functions run the double passes on it). Allocated once: a fresh array per call cost
-     * tanh 25% in about half the JVM runs, the garbage moving {@code x} and {@code y} about (and 4 KiB to zero each
-     * call). Looked up once per call: a float32 LSTM step at B = 32, H = 128 had spent 2 % of its time in
-     * {@code ThreadLocal} lookups when the double passes took theirs per 256-element chunk.
+     * The passes' scratch, two chunks' worth per thread. Allocated once: a fresh array per call cost tanh 25% in
+     * about half the JVM runs, the garbage moving {@code x} and {@code y} about (and 4 KiB to zero each call).
      */
-    private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[3 * CHUNK]);
+    private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[2 * CHUNK]);
 
-    /** Where the widened float chunk starts in {@link #SCRATCH}, past the passes' two chunks. */
-    private static final int WIDE = 2 * CHUNK;
+    /** A chunk of float input widened to double, per thread (the float functions run the double passes on it). */
+    private static final ThreadLocal<double[]> WIDE = ThreadLocal.withInitial(() -> new double[CHUNK]);
 
     @Override
     public String name() {
@@ -92,12 +89,8 @@ public final class VectorActivations implements ActivationKernel {
     /** {@code tanh x = sign(x)·(−m)/(2 + m)}, {@code m = e^{−2|x|} − 1}, double-double: {@link IeeeExp#tanh} per lane. */
     @Override
     public void tanh(double[] x, int xOff, double[] y, int yOff, int n) {
-        tanh(x, xOff, y, yOff, n, SCRATCH.get());
-    }
-
-    /** {@link #tanh(double[], int, double[], int, int)} with this thread's {@link #SCRATCH} at hand. */
-    private static void tanh(double[] x, int xOff, double[] y, int yOff, int n, double[] scratch) {
         int bound = S.loopBound(n);
+        double[] scratch = SCRATCH.get();
         for (int from = 0; from < bound; from += CHUNK) {
             int to = Math.min(from + CHUNK, bound);
             if (allAbsAtMost(x, xOff + from, xOff + to, IeeeExp.TANH_MAX_ABS)) {
@@ -117,12 +110,8 @@ public final class VectorActivations implements ActivationKernel {
     /** {@code σ(x) = 1/(1 + e^{−x})}, double-double: {@link IeeeExp#sigmoid} per lane. */
     @Override
     public void sigmoid(double[] x, int xOff, double[] y, int yOff, int n) {
-        sigmoid(x, xOff, y, yOff, n, SCRATCH.get());
-    }
-
-    /** {@link #sigmoid(double[], int, double[], int, int)} with this thread's {@link #SCRATCH} at hand. */
-    private static void sigmoid(double[] x, int xOff, double[] y, int yOff, int n, double[] scratch) {
         int bound = S.loopBound(n);
+        double[] scratch = SCRATCH.get();
         for (int from = 0; from < bound; from += CHUNK) {
             int to = Math.min(from + CHUNK, bound);
             if (allAbsAtMost(x, xOff + from, xOff + to, IeeeExp.SIGMOID_MAX_ABS)) {
@@ -147,36 +136,36 @@ public final class VectorActivations implements ActivationKernel {
      */
     @Override
     public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-        double[] scratch = SCRATCH.get();
+        double[] wide = WIDE.get();
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
-            widen(x, xOff + from, scratch, len);
-            exp(scratch, WIDE, scratch, WIDE, len);
-            narrow(scratch, y, yOff + from, len);
+            widen(x, xOff + from, wide, len);
+            exp(wide, 0, wide, 0, len);
+            narrow(wide, y, yOff + from, len);
         }
     }
 
     /** {@code y = tanh x} in float32, as {@link #exp(float[], int, float[], int, int)}: the double tanh rounded once. */
     @Override
     public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
-        double[] scratch = SCRATCH.get();
+        double[] wide = WIDE.get();
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
-            widen(x, xOff + from, scratch, len);
-            tanh(scratch, WIDE, scratch, WIDE, len, scratch);
-            narrow(scratch, y, yOff + from, len);
+            widen(x, xOff + from, wide, len);
+            tanh(wide, 0, wide, 0, len);
+            narrow(wide, y, yOff + from, len);
         }
     }
 
     /** {@code y = σ(x)} in float32, as {@link #exp(float[], int, float[], int, int)}: the double sigmoid rounded once. */
     @Override
     public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
-        double[] scratch = SCRATCH.get();
+        double[] wide = WIDE.get();
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
-            widen(x, xOff + from, scratch, len);
-            sigmoid(scratch, WIDE, scratch, WIDE, len, scratch);
-            narrow(scratch, y, yOff + from, len);
+            widen(x, xOff + from, wide, len);
+            sigmoid(wide, 0, wide, 0, len);
+            narrow(wide, y, yOff + from, len);
         }
     }
 
@@ -304,17 +293,17 @@ public final class VectorActivations implements ActivationKernel {
         VectorArithmetic.addColumnSums(g, db, m, from, to);
     }
 
-    /** {@code scratch[WIDE + i] = x[xo + i]}, exact; a plain loop, which C2 vectorizes (float → double conversions). */
-    private static void widen(float[] x, int xo, double[] scratch, int len) {
+    /** {@code wide[i] = x[xo + i]}, exact; a plain loop, which C2 vectorizes (float → double conversions). */
+    private static void widen(float[] x, int xo, double[] wide, int len) {
         for (int i = 0; i < len; i++) {
-            scratch[WIDE + i] = x[xo + i];
+            wide[i] = x[xo + i];
         }
     }
 
-    /** {@code y[yo + i] = (float) scratch[WIDE + i]}: one rounding to nearest, whatever instructions C2 picks. */
-    private static void narrow(double[] scratch, float[] y, int yo, int len) {
+    /** {@code y[yo + i] = (float) wide[i]}: one rounding to nearest, whatever instructions C2 picks. */
+    private static void narrow(double[] wide, float[] y, int yo, int len) {
         for (int i = 0; i < len; i++) {
-            y[yo + i] = (float) scratch[WIDE + i];
+            y[yo + i] = (float) wide[i];
         }
     }
 
