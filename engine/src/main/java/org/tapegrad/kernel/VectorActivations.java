@@ -30,7 +30,9 @@ import jdk.incubator.vector.VectorSpecies;
  * slower), so they are cut into two passes over a chunk that meet in a per-thread scratch array;</li>
  * <li>no pass is inlined into its caller: merged back into one compilation they fail the same way. A method of more
  * than {@code FreqInlineSize} (325) bytes of bytecode is not inlined however hot; exp's and tanh's passes are that
- * big (tanh's second with its argument checks), and sigmoid's second pass, smaller, is harmless inlined;</li>
+ * big (tanh's second with its argument checks), and sigmoid's second pass, smaller, is harmless inlined; the
+ * two flush loops are kept above it by their argument checks and a two-fold unrolling ({@code FlushLoopSizeTest}):
+ * inlined into the gradient pass beside each other, the float one ran boxed for a JVM's whole life;</li>
  * <li>the range check is a max of the magnitudes over the chunk in a loop of its own, as doubles (there is no 64-bit
  * integer max below AVX-512), and one reduction: a compare-and-branch per vector in the formula's loop cost more
  * (JDK 17 materializes masks) and stopped the loop's unrolling.</li>
@@ -463,10 +465,30 @@ public final class VectorActivations implements ActivationKernel {
 
     /** {@code data[from + i]} flushed for {@code i < len} (whole vectors): a lane whose magnitude bits lie below the threshold's keeps only its sign. */
     private static void flushVectors(double[] data, int from, int len, long thresholdBits) {
+        // Cheap checks and a loop unrolled by two keep this method above FreqInlineSize (see the class comment and
+        // FlushLoopSizeTest): inlined into the gradient pass's flushTiny beside the float loop, it had the float
+        // loop's reinterpretation left out of line in some JVMs, 8.6 MB of boxed vectors per float32 LSTM step.
+        Objects.checkFromIndexSize(from, len, data.length);
+        if (len % S.length() != 0) {
+            throw new IllegalArgumentException("flushTiny: len " + len + " is not a multiple of the " + S.length() + " lanes");
+        }
+        if (thresholdBits <= 0 || thresholdBits > TinyValues.DOUBLE_MAGNITUDE) {
+            throw new IllegalArgumentException("flushTiny: threshold bits " + Long.toHexString(thresholdBits) + " are not those of a positive double");
+        }
         LongVector magnitude = LongVector.broadcast(L, TinyValues.DOUBLE_MAGNITUDE);
         LongVector threshold = LongVector.broadcast(L, thresholdBits);
         LongVector sign = LongVector.broadcast(L, TinyValues.DOUBLE_SIGN);
-        for (int i = 0; i < len; i += S.length()) {
+        int step = S.length();
+        int i = 0;
+        for (; i + 2 * step <= len; i += 2 * step) {
+            LongVector bits = DoubleVector.fromArray(S, data, from + i).viewAsIntegralLanes();
+            VectorMask<Long> tiny = bits.and(magnitude).compare(VectorOperators.LT, threshold);
+            bits.blend(bits.and(sign), tiny).viewAsFloatingLanes().intoArray(data, from + i);
+            LongVector next = DoubleVector.fromArray(S, data, from + i + step).viewAsIntegralLanes();
+            VectorMask<Long> nextTiny = next.and(magnitude).compare(VectorOperators.LT, threshold);
+            next.blend(next.and(sign), nextTiny).viewAsFloatingLanes().intoArray(data, from + i + step);
+        }
+        for (; i < len; i += step) {
             LongVector bits = DoubleVector.fromArray(S, data, from + i).viewAsIntegralLanes();
             VectorMask<Long> tiny = bits.and(magnitude).compare(VectorOperators.LT, threshold);
             bits.blend(bits.and(sign), tiny).viewAsFloatingLanes().intoArray(data, from + i);
@@ -475,10 +497,28 @@ public final class VectorActivations implements ActivationKernel {
 
     /** {@code data[from + i]} flushed for {@code i < len} (whole float vectors), as the double loop. */
     private static void flushVectors(float[] data, int from, int len, int thresholdBits) {
+        // Kept above FreqInlineSize like the double loop, for the same reason.
+        Objects.checkFromIndexSize(from, len, data.length);
+        if (len % F.length() != 0) {
+            throw new IllegalArgumentException("flushTiny: len " + len + " is not a multiple of the " + F.length() + " lanes");
+        }
+        if (thresholdBits <= 0 || thresholdBits > TinyValues.FLOAT_MAGNITUDE) {
+            throw new IllegalArgumentException("flushTiny: threshold bits " + Integer.toHexString(thresholdBits) + " are not those of a positive float");
+        }
         IntVector magnitude = IntVector.broadcast(I, TinyValues.FLOAT_MAGNITUDE);
         IntVector threshold = IntVector.broadcast(I, thresholdBits);
         IntVector sign = IntVector.broadcast(I, TinyValues.FLOAT_SIGN);
-        for (int i = 0; i < len; i += F.length()) {
+        int step = F.length();
+        int i = 0;
+        for (; i + 2 * step <= len; i += 2 * step) {
+            IntVector bits = FloatVector.fromArray(F, data, from + i).viewAsIntegralLanes();
+            VectorMask<Integer> tiny = bits.and(magnitude).compare(VectorOperators.LT, threshold);
+            bits.blend(bits.and(sign), tiny).viewAsFloatingLanes().intoArray(data, from + i);
+            IntVector next = FloatVector.fromArray(F, data, from + i + step).viewAsIntegralLanes();
+            VectorMask<Integer> nextTiny = next.and(magnitude).compare(VectorOperators.LT, threshold);
+            next.blend(next.and(sign), nextTiny).viewAsFloatingLanes().intoArray(data, from + i + step);
+        }
+        for (; i < len; i += step) {
             IntVector bits = FloatVector.fromArray(F, data, from + i).viewAsIntegralLanes();
             VectorMask<Integer> tiny = bits.and(magnitude).compare(VectorOperators.LT, threshold);
             bits.blend(bits.and(sign), tiny).viewAsFloatingLanes().intoArray(data, from + i);
