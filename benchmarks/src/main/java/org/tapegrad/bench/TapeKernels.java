@@ -20,7 +20,7 @@ final class TapeKernels {
      * {@code InterleavedRatio}, {@code PackingRatio}), which would not count what a pool worker does.
      */
     static Kernels oneThread() {
-        return Kernels.defaults().withGemm(Kernels.gemm(System.getProperty(Kernels.GEMM_PROPERTY), 1));
+        return forThreads(ONE);
     }
 
     /**
@@ -29,9 +29,6 @@ final class TapeKernels {
      * ({@code -p threads=1,2}).
      */
     static Kernels forThreads(String threads) {
-        if (threads.equals(ONE)) {
-            return oneThread();
-        }
         if (threads.equals(CONFIGURED)) {
             return Kernels.defaults();
         }

@@ -472,8 +472,8 @@ public final class VectorActivations implements ActivationKernel {
         if (len % S.length() != 0) {
             throw new IllegalArgumentException("flushTiny: len " + len + " is not a multiple of the " + S.length() + " lanes");
         }
-        if (thresholdBits <= 0 || thresholdBits > TinyValues.DOUBLE_MAGNITUDE) {
-            throw new IllegalArgumentException("flushTiny: threshold bits " + Long.toHexString(thresholdBits) + " are not those of a positive double");
+        if (thresholdBits < Double.doubleToRawLongBits(Double.MIN_NORMAL) || thresholdBits > Double.doubleToRawLongBits(Double.MAX_VALUE)) {
+            throw new IllegalArgumentException("flushTiny: threshold bits " + Long.toHexString(thresholdBits) + " are not those of a positive normal double");
         }
         LongVector magnitude = LongVector.broadcast(L, TinyValues.DOUBLE_MAGNITUDE);
         LongVector threshold = LongVector.broadcast(L, thresholdBits);
@@ -502,8 +502,8 @@ public final class VectorActivations implements ActivationKernel {
         if (len % F.length() != 0) {
             throw new IllegalArgumentException("flushTiny: len " + len + " is not a multiple of the " + F.length() + " lanes");
         }
-        if (thresholdBits <= 0 || thresholdBits > TinyValues.FLOAT_MAGNITUDE) {
-            throw new IllegalArgumentException("flushTiny: threshold bits " + Integer.toHexString(thresholdBits) + " are not those of a positive float");
+        if (thresholdBits < Float.floatToRawIntBits(Float.MIN_NORMAL) || thresholdBits > Float.floatToRawIntBits(Float.MAX_VALUE)) {
+            throw new IllegalArgumentException("flushTiny: threshold bits " + Integer.toHexString(thresholdBits) + " are not those of a positive normal float");
         }
         IntVector magnitude = IntVector.broadcast(I, TinyValues.FLOAT_MAGNITUDE);
         IntVector threshold = IntVector.broadcast(I, thresholdBits);
