@@ -16,7 +16,8 @@ import static org.tapegrad.kernel.VectorFloatMicroKernel.NR;
  * to 512 (A's slice up to 1 MB, the L2 of Zen 4), so that products of up to 512 rows read B in place instead of
  * packing it. Measured on Zen 4 (median of rounds of one run, each against the 2 × 4 tile with {@code KC = 256} and
  * 256-row blocks): 1.09× at 512³ and 1.00× at 1024³; at 512³ 256-row blocks with packed B were 1.07× where 512-row
- * blocks were 1.13× in the same run. Whatever the slice, each element of C is summed in pieces of
+ * blocks were 1.13× in the same run. (With B read in place, A is then packed and read 256 rows at a time,
+ * {@link #IN_PLACE_B_ROWS}: on Zen 5, whose L2 is also 1 MB, that was 1.05× at 512³.) Whatever the slice, each element of C is summed in pieces of
  * {@link VectorFloatMicroKernel#SUM_STEPS} = 256 steps, each piece added to the pieces before it: the same bits for
  * any thread count and on any machine, 512-bit or not (a 512-step sum on AVX-512 machines had given every product
  * with {@code k > 256} other bits than on AVX2 ones; {@code TileSumOrderTest}).
@@ -31,6 +32,13 @@ final class VectorFloatGemm {
     static final int KC = VectorFloatMicroKernel.V >= 16 ? 512 : 256;
     /** Rows of op(A) packed at once: an {@code MC×KC} block is 1 MB with 512-bit vectors. */
     static final int MC = 16 * MR;
+
+    /**
+     * Rows of op(A) packed at once while B is read in place: a {@code 256×512} block is 512 KB, half of a 1 MB L2, so
+     * that B's columns, read from L3 by every tile, do not push A out. With the whole {@code 512×512} slice of A as one
+     * block (1 MB) the product at 512³ ran 0.94× as fast (Zen 5, interleaved rounds in one JVM, 226 vs 240 GFLOP/s).
+     */
+    static final int IN_PLACE_B_ROWS = 8 * MR;
 
     /** Floats of packed B per block of columns (2 MB, in L3: each panel is reread from L1 by the tiles of a block). */
     static final int B_BLOCK = 512 * 1024;
@@ -113,15 +121,23 @@ final class VectorFloatGemm {
             boolean add = accumulate || pc > 0;
             int nc = blockColumns(kc);
             int aBase = inPlaceA ? pc * MR : 0;
+            if (unpackedB) {
+                for (int ic = 0; ic < m; ic += IN_PLACE_B_ROWS) {
+                    int mc = Math.min(IN_PLACE_B_ROWS, m - ic);
+                    if (!inPlaceA) {
+                        GemmPacking.packA(a, transA, m, k, ic, mc, pc, kc, MR, packedA);
+                    }
+                    for (int jc = j0; jc < j1; jc += nc) {
+                        unpackedB(kc, panelsA, aBase, b, transB, pc, k, n, c, m, ic, mc, jc, Math.min(j1, jc + nc), add, s.tile);
+                    }
+                }
+                continue;
+            }
             if (oneRowBlock && !inPlaceA) {
                 GemmPacking.packA(a, transA, m, k, 0, m, pc, kc, MR, packedA);
             }
             for (int jc = j0; jc < j1; jc += nc) {
                 int jEnd = Math.min(j1, jc + nc);
-                if (unpackedB) {
-                    unpackedB(kc, panelsA, aBase, b, transB, pc, k, n, c, m, jc, jEnd, add, s.tile);
-                    continue;
-                }
                 int bBase = prepacked ? pc * nPad + jc * kc : 0;   // panel jc/NR of the slice starting at pc·nPad
                 if (!prepacked) {
                     GemmPacking.packB(b, transB, k, n, pc, kc, jc, jEnd, NR, packedB, 0);
@@ -146,11 +162,11 @@ final class VectorFloatGemm {
     }
 
     /**
-     * Columns {@code [j0, j1)} of C over one slice {@code [pc, pc+kc)}, all rows, their panels of A in the packed
-     * layout from {@code aBase} in {@code panelsA}.
+     * Columns {@code [j0, j1)} of C over one slice {@code [pc, pc+kc)}, rows {@code [i0, i0+rows)} of the {@code m}, their
+     * panels of A in the packed layout from {@code aBase} in {@code panelsA} (row {@code i0} first).
      */
     private static void unpackedB(int kc, float[] panelsA, int aBase, float[] b, boolean transB, int pc, int k, int n,
-            float[] c, int m, int j0, int j1, boolean add, float[] tile) {
+            float[] c, int m, int i0, int rows, int j0, int j1, boolean add, float[] tile) {
         // op(B)(p, j) at p + j·k, or at j + p·n when B is stored transposed: then a whole tile's 8 columns of a step
         // are contiguous and one index serves them (multiplyStridedB8: 1.09–1.14× on float32 products with m = 32 and
         // 64, Intel Xeon, interleaved rounds).
@@ -158,13 +174,13 @@ final class VectorFloatGemm {
         int ldb = transB ? 1 : k;
         for (int jr = j0; jr < j1; jr += NR) {
             int cols = Math.min(NR, j1 - jr);
-            for (int ir = 0; ir < m; ir += MR) {
+            for (int ir = 0; ir < rows; ir += MR) {
                 if (transB && cols == 8 && NR == 8) {
                     VectorFloatMicroKernel.multiplyStridedB8(kc, panelsA, aBase + ir * kc, b, pc * step + jr, step,
-                            c, ir + jr * m, m, Math.min(MR, m - ir), cols, add, tile);
+                            c, i0 + ir + jr * m, m, Math.min(MR, rows - ir), cols, add, tile);
                 } else {
                     VectorFloatMicroKernel.multiplyUnpackedB(kc, panelsA, aBase + ir * kc, b, pc * step + jr * ldb, step, ldb,
-                            c, ir + jr * m, m, Math.min(MR, m - ir), cols, add, tile);
+                            c, i0 + ir + jr * m, m, Math.min(MR, rows - ir), cols, add, tile);
                 }
             }
         }

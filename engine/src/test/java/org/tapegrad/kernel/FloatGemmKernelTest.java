@@ -77,6 +77,35 @@ class FloatGemmKernelTest {
         }
     }
 
+    /**
+     * B read in place under blocks of 256 rows of A ({@code VectorFloatGemm.IN_PLACE_B_ROWS}: 300 rows are a block and a
+     * ragged 44; 512 rows two blocks, over the slices 512 and 88 of k = 600) gives the bits of the same product with B
+     * stored transposed, which packs B and takes A as one block: every element the same sum in the same order.
+     */
+    @Test
+    void inPlaceBUnderRowBlocksGivesThePackedBits() {
+        Random r = new Random(12);
+        for (int[] s : new int[][] {{300, 40, 260}, {512, 24, 600}, {257, 9, 300}}) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(r, m * k);
+            float[] b = random(r, k * n);
+            float[] bTransposed = new float[k * n];
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    bTransposed[j + p * n] = b[p + j * k];
+                }
+            }
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] inPlace = random(new Random(m), m * n);
+                float[] packed = inPlace.clone();
+                GemmKernel kernel = Kernels.gemm(Kernels.vectorAvailable() ? "vector" : "java", 1);
+                kernel.gemm(false, false, m, n, k, a, b, inPlace, accumulate);
+                kernel.gemm(false, true, m, n, k, a, bTransposed, packed, accumulate);
+                assertArrayEquals(packed, inPlace, m + "×" + k + "·" + k + "×" + n + (accumulate ? " accumulating" : ""));
+            }
+        }
+    }
+
     /** The first (interpreted) call and a warm one give the same bits: small-row (lane sums), packed and in-place B. */
     @Test
     void firstCallAndWarmCallsGiveTheSameBits() {
