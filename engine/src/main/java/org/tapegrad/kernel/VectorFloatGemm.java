@@ -34,11 +34,14 @@ final class VectorFloatGemm {
     static final int MC = 16 * MR;
 
     /**
-     * Rows of op(A) packed at once while B is read in place: a {@code 256×512} block is 512 KB, half of a 1 MB L2, so
-     * that B's columns, read from L3 by every tile, do not push A out. With the whole {@code 512×512} slice of A as one
-     * block (1 MB) the product at 512³ ran 0.94× as fast (Zen 5, interleaved rounds in one JVM, 226 vs 240 GFLOP/s).
+     * Rows of op(A) packed at once while B is read in place: as many as make a block of 512 KB, half of a 1 MB L2
+     * ({@code 256×512} with 512-bit vectors), so that B's columns, read from L3 by every tile, do not push A out. With
+     * the whole {@code 512×512} slice of A as one block (1 MB) the product at 512³ ran 0.94× as fast (Zen 5,
+     * interleaved rounds in one JVM, 226 vs 240 GFLOP/s). With 256-bit vectors ({@code KC = 256}) it is 512 rows, more
+     * than such a product has: nothing changes there (measured under {@code -XX:UseAVX=2}, 256×512·512×512: 256 rows
+     * as two blocks of 128 were 0.97×).
      */
-    static final int IN_PLACE_B_ROWS = 8 * MR;
+    static final int IN_PLACE_B_ROWS = 128 * 1024 / KC;
 
     /** Floats of packed B per block of columns (2 MB, in L3: each panel is reread from L1 by the tiles of a block). */
     static final int B_BLOCK = 512 * 1024;
