@@ -78,7 +78,7 @@ class FloatGemmKernelTest {
     }
 
     /**
-     * B read in place under blocks of 256 rows of A ({@code VectorFloatGemm.IN_PLACE_B_ROWS}: 300 rows are a block and a
+     * B read in place under blocks of rows of A ({@code VectorFloatGemm.IN_PLACE_B_ROWS}, 256 with 512-bit vectors: 300 rows are a block and a
      * ragged 44; 512 rows two blocks, over the slices 512 and 88 of k = 600) gives the bits of the same product with B
      * stored transposed, which packs B and takes A as one block: every element the same sum in the same order.
      */
