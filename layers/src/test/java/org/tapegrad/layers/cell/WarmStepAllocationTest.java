@@ -19,8 +19,9 @@ import org.tapegrad.tape.Tape;
 import org.tapegrad.tape.Var;
 
 /**
- * A warm LSTM forward + backward through time allocates only the tape's bookkeeping (tens of KB), in both element
- * types: every Vector API call on its path runs compiled as an intrinsic. When C2 leaves one out of line, the API's
+ * A warm forward + backward through time of each built-in cell (LSTM, both GRU variants, a ReLU RNN: between them
+ * every element-wise loop a cell step runs) allocates only the tape's bookkeeping (tens of KB), in both element
+ * types, plain and fused: every Vector API call on its path runs compiled as an intrinsic. When C2 leaves one out of line, the API's
  * Java fallback allocates for every vector it touches; the float kernel's tiles written straight into C did that, and
  * this workload (B=64, I=128, H=512; 5 steps then, 3 now) allocated 66 to 955 MB per call and ran 4× slower (JDK 17.0.15, Zen 5). The shape is the one
  * where it showed: products with 4 slices of the inner dimension (ȳ·W_hᵀ, k = 2048), weights packed once per
@@ -39,29 +40,43 @@ class WarmStepAllocationTest {
     private static final long BOUND_BYTES = 1 << 20;
     private static final long GROWTH_BOUND_BYTES = 16 * 1024;
 
-    @ParameterizedTest(name = "{0}, fused {1}")
-    @CsvSource({"F64, false", "F32, false", "F64, true", "F32, true"})
-    void warmForwardBackwardAllocatesOnlyBookkeeping(DType dtype, boolean fused) {
+    @ParameterizedTest(name = "{0}, {1}, fused {2}")
+    @CsvSource({"lstm, F64, false", "lstm, F32, false", "lstm, F64, true", "lstm, F32, true",
+            "gru, F64, false", "gru, F32, false", "gru, F64, true", "gru, F32, true",
+            "gru-reset-first, F64, false", "gru-reset-first, F32, false", "gru-reset-first, F64, true", "gru-reset-first, F32, true",
+            "rnn-relu, F64, false", "rnn-relu, F32, false", "rnn-relu, F64, true", "rnn-relu, F32, true"})
+    void warmForwardBackwardAllocatesOnlyBookkeeping(String kind, DType dtype, boolean fused) {
         assumeTrue(Kernels.vectorAvailable(), "the Vector API module is not enabled");
-        long large = leastWarmAllocation(dtype, fused, HIDDEN);
-        assertTrue(large < BOUND_BYTES, () -> dtype + (fused ? " fused" : "") + " LSTM B=" + BATCH + " H=" + HIDDEN + ": a warm forward + backward allocated "
+        long large = leastWarmAllocation(cell(kind, HIDDEN, dtype, fused), dtype);
+        String name = dtype + (fused ? " fused " : " ") + kind;
+        assertTrue(large < BOUND_BYTES, () -> name + " B=" + BATCH + " H=" + HIDDEN + ": a warm forward + backward allocated "
                 + large + " bytes (at least, over the last " + MEASURED + " of " + ROUNDS + " rounds): some Vector API call on its path "
                 + "runs the boxed Java fallback instead of a compiled intrinsic");
         // The same ops on 8× smaller buffers: bookkeeping is per op, so the two must allocate about the same. A
         // fallback in a loop that runs per chunk or per vector grows with the sizes: the activations' range check did
         // on AVX2 (no 64-bit integer max there), 224 KB at H = 512 against 44 KB at H = 64 over 5 steps (it records 3 now).
-        long small = leastWarmAllocation(dtype, fused, HIDDEN / 8);
-        assertTrue(large - small < GROWTH_BOUND_BYTES, () -> dtype + (fused ? " fused" : "") + " LSTM B=" + BATCH + ": a warm forward + backward allocated "
+        long small = leastWarmAllocation(cell(kind, HIDDEN / 8, dtype, fused), dtype);
+        assertTrue(large - small < GROWTH_BOUND_BYTES, () -> name + " B=" + BATCH + ": a warm forward + backward allocated "
                 + large + " bytes at H=" + HIDDEN + " and " + small + " at H=" + HIDDEN / 8 + ": allocation grows with the buffers, so some "
                 + "Vector API operation on the path runs the boxed Java fallback");
     }
 
-    private static long leastWarmAllocation(DType dtype, boolean fused, int hidden) {
-        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static Cell<? extends CellState> cell(String kind, int hidden, DType dtype, boolean fused) {
         Random random = new Random(7);
-        LstmCell lstm = new LstmCell("lstm", INPUT, hidden, random);
-        lstm.convertTo(dtype);
-        Cell<LstmState> cell = fused ? FusedCell.of(lstm) : lstm;
+        Cell<? extends CellState> cell = switch (kind) {
+            case "lstm" -> new LstmCell(kind, INPUT, hidden, random);
+            case "gru" -> new GruCell(kind, INPUT, hidden, GruCell.Variant.LINEAR_BEFORE_RESET, random);
+            case "gru-reset-first" -> new GruCell(kind, INPUT, hidden, GruCell.Variant.RESET_BEFORE_MATMUL, random);
+            case "rnn-relu" -> new RnnCell(kind, INPUT, hidden, RnnCell.Activation.RELU, random);
+            default -> throw new IllegalArgumentException("unknown cell " + kind);
+        };
+        cell.convertTo(dtype);
+        return fused ? FusedCell.of(cell) : cell;
+    }
+
+    private static <S extends CellState> long leastWarmAllocation(Cell<S> cell, DType dtype) {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Random random = new Random(8);
         Tape tape = new Tape(Kernels.defaults().withGemm(Kernels.gemm("vector", 1)), dtype);
         List<R064Store> xs = new ArrayList<>();
         for (int t = 0; t < STEPS; t++) {
