@@ -318,11 +318,22 @@ public final class VectorActivations implements ActivationKernel {
      * boxed there; the floating-point maximum and its reduction do not.
      */
     private static boolean allAbsAtMost(double[] x, int from, int to, double limit) {
-        DoubleVector max = DoubleVector.zero(S);
-        for (int i = from; i < to; i += S.length()) {
-            max = max.max(DoubleVector.fromArray(S, x, i).abs());
+        // Four running maxima, not one: a single one waits for its previous max at every vector (a chain of
+        // dependent instructions as long as the chunk), where four proceed side by side. The maximum is exact, so
+        // its order does not matter.
+        int v = S.length();
+        DoubleVector max0 = DoubleVector.zero(S), max1 = max0, max2 = max0, max3 = max0;
+        int i = from;
+        for (; i + 4 * v <= to; i += 4 * v) {
+            max0 = max0.max(DoubleVector.fromArray(S, x, i).abs());
+            max1 = max1.max(DoubleVector.fromArray(S, x, i + v).abs());
+            max2 = max2.max(DoubleVector.fromArray(S, x, i + 2 * v).abs());
+            max3 = max3.max(DoubleVector.fromArray(S, x, i + 3 * v).abs());
         }
-        return max.reduceLanes(VectorOperators.MAX) <= limit;
+        for (; i < to; i += v) {
+            max0 = max0.max(DoubleVector.fromArray(S, x, i).abs());
+        }
+        return max0.max(max1).max(max2.max(max3)).reduceLanes(VectorOperators.MAX) <= limit;
     }
 
     /** {@code y[yo + i] = e^{x[xo + i]}} for {@code i < len}, all |x| ≤ 708: {@link IeeeExp#exp} with {@code s = 2^k}. */

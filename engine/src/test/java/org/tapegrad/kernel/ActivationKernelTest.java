@@ -100,6 +100,30 @@ class ActivationKernelTest {
                 });
     }
 
+    /**
+     * One value outside the vector formulas' range (NaN, ±∞, ±800) at each position of a chunk of 256 and of the
+     * shorter one after it: the range check of each chunk sees every element whichever of its running maxima reads it.
+     */
+    @Test
+    void oneOutOfRangeValueAnywhereInAChunk() {
+        SplittableRandom random = new SplittableRandom(5);
+        double[] base = new double[300];
+        for (int i = 0; i < base.length; i++) {
+            base[i] = random.nextDouble(-12, 12);
+        }
+        for (double rare : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 800, -800}) {
+            for (int at = 0; at < base.length; at++) {
+                double[] x = base.clone();
+                x[at] = rare;
+                for (ActivationKernel k : kernels()) {
+                    for (Fn fn : Fn.values()) {
+                        assertMatchesReference(k, fn, x, 0, x.length);
+                    }
+                }
+            }
+        }
+    }
+
     /** Arrays made only of arbitrary values (every chunk scalar, and lengths below one vector). */
     @Test
     void arbitraryDoublesEverywhere() {
