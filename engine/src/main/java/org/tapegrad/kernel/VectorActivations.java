@@ -8,7 +8,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -51,8 +50,6 @@ public final class VectorActivations implements ActivationKernel {
     private static final VectorSpecies<Long> L = S.withLanes(long.class);
     /** Float lanes, for the one float32 pass that does not widen to double ({@link #flushTiny(float[], int, int, float)}). */
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    /** Floats as many as {@link #S} has doubles: what one vector of doubles widens from and narrows to. */
-    private static final VectorSpecies<Float> HALF_F = VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
 
     /** Elements per range check and per pass, a multiple of every vector length: input, output and scratch stay in L1 (best of 128, 256, 512). */
@@ -298,34 +295,16 @@ public final class VectorActivations implements ActivationKernel {
         VectorArithmetic.addColumnSums(g, db, m, from, to);
     }
 
-    /**
-     * {@code wide[i] = x[xo + i]}, exact: each vector of doubles converted from a half-width vector of floats. The
-     * plain loop this was is vectorized by C2 on JDK 25 but not on 17, where widening and narrowing a chunk cost 0.37
-     * ns per element (a third of a float32 sigmoid), and 0.08 as vectors (Zen 5, AVX-512; 0.11 under
-     * {@code -XX:UseAVX=2}).
-     */
+    /** {@code wide[i] = x[xo + i]}, exact; a plain loop, which C2 vectorizes (float → double conversions). */
     private static void widen(float[] x, int xo, double[] wide, int len) {
-        int bound = S.loopBound(len);
-        int i = 0;
-        for (; i < bound; i += S.length()) {
-            ((DoubleVector) FloatVector.fromArray(HALF_F, x, xo + i).convertShape(VectorOperators.F2D, S, 0)).intoArray(wide, i);
-        }
-        for (; i < len; i++) {
+        for (int i = 0; i < len; i++) {
             wide[i] = x[xo + i];
         }
     }
 
-    /**
-     * {@code y[yo + i] = (float) wide[i]}: one rounding to nearest, as the cast rounds, by the vector conversion
-     * ({@code vcvtpd2ps} under the JVM's round-to-nearest, no flush to zero) and by the cast for the last elements.
-     */
+    /** {@code y[yo + i] = (float) wide[i]}: one rounding to nearest, whatever instructions C2 picks. */
     private static void narrow(double[] wide, float[] y, int yo, int len) {
-        int bound = S.loopBound(len);
-        int i = 0;
-        for (; i < bound; i += S.length()) {
-            ((FloatVector) DoubleVector.fromArray(S, wide, i).convertShape(VectorOperators.D2F, HALF_F, 0)).intoArray(y, yo + i);
-        }
-        for (; i < len; i++) {
+        for (int i = 0; i < len; i++) {
             y[yo + i] = (float) wide[i];
         }
     }
