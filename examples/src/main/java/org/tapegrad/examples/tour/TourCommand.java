@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * run exactly as its own subcommand would run with the arguments shown.
  */
 @Command(name = "tour", mixinStandardHelpOptions = true,
-        description = {"The default: runs dogs, flow and a short adding run (T = 50) in 6 to 11 seconds on 2 cores (with JVM start-up: 5.8 s on an AMD Zen 5, 9 to 11 s on a Zen 3), "
+        description = {"The default: runs dogs, flow and a short adding run (T = 50) in 4 to 11 seconds on 2 cores (with JVM start-up: 4.0–4.3 s on an AMD Zen 5, 9 to 11 s on a Zen 3), "
                 + "writes CSV and PNG files and prints where they are."})
 public final class TourCommand implements Callable<Integer> {
 
