@@ -305,9 +305,10 @@ public final class VectorActivations implements ActivationKernel {
      */
     private static void widen(float[] x, int xo, double[] wide, int len) {
         int v = S.length();
+        // The last i whose v doubles lie within len and whose whole float vector, read from xo + i, within x.
+        int last = Math.min(len - v, x.length - xo - F.length());
         int i = 0;
-        int end = Math.min(len, x.length - xo - F.length() + 1);   // a whole float vector readable from xo + i
-        for (; i + v <= end; i += v) {
+        for (; i <= last; i += v) {
             ((DoubleVector) FloatVector.fromArray(F, x, xo + i).convertShape(VectorOperators.F2D, S, 0)).intoArray(wide, i);
         }
         for (; i < len; i++) {
